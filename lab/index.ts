@@ -1,0 +1,140 @@
+// The lab: emulated contact-center servers on loopback plus profile files for their fake users.
+// Run it: ./node_modules/.bin/node lab/index.ts [--profiles-out DIR] [--port N] [--host H]
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startIcwsServer } from './icws/server.ts';
+import type { IcwsLabServer } from './icws/server.ts';
+import { defaultUsers } from './icws/fixture.ts';
+
+export type { IcwsLabServer, IcwsServerOptions, LabRequestRecord, LabSessionSummary, LabUserStatus } from './icws/server.ts';
+export { startIcwsServer } from './icws/server.ts';
+
+/** A client profile plus the fixture password of the lab's fake user (DESIGN.md "Profiles"). */
+export interface LabProfileFile {
+  id: string;
+  name: string;
+  platform: 'icws';
+  servers: string[];
+  authMode: 'password';
+  userName: string;
+  language: string;
+  applicationName: string;
+  options: { messaging: 'auto' | 'sse' | 'polling'; heartbeat: boolean; pollIntervalMs: number };
+  lab: true;
+  fixturePassword: string;
+}
+
+export interface LabOptions {
+  host?: string;
+  /** Port of the SSE ICWS server; the short-polling one takes the next port. 0 (default) = random. */
+  icwsPort?: number;
+  inactivityTimeoutMs?: number;
+}
+
+export interface Lab {
+  /** ICWS with messaging feature version 2 (server-sent events). */
+  icws: IcwsLabServer;
+  /** ICWS with messaging feature version 1 (short polling only). */
+  icwsPolling: IcwsLabServer;
+  profiles: LabProfileFile[];
+  close(): Promise<void>;
+}
+
+const PROFILE_ID = /^[a-z0-9._-]+$/;
+
+function icwsProfile(id: string, label: string, server: IcwsLabServer, userId: string): LabProfileFile {
+  const user = defaultUsers().find((u) => u.userId === userId);
+  if (!user || !PROFILE_ID.test(id)) throw new Error(`lab: bad profile ${id}`);
+  return {
+    id,
+    name: `Lab ICWS — ${user.displayName} (${label})`,
+    platform: 'icws',
+    servers: [server.url],
+    authMode: 'password',
+    userName: user.userId,
+    language: 'en-US',
+    applicationName: 'Patchbay',
+    options: { messaging: 'auto', heartbeat: false, pollIntervalMs: 1000 },
+    lab: true,
+    fixturePassword: user.password,
+  };
+}
+
+export async function startLab(options: LabOptions = {}): Promise<Lab> {
+  const host = options.host ?? '127.0.0.1';
+  const port = options.icwsPort ?? 0;
+  const timeout = options.inactivityTimeoutMs === undefined ? {} : { inactivityTimeoutMs: options.inactivityTimeoutMs };
+  const icws = await startIcwsServer({ host, port, messagingVersion: 2, serverName: 'lab-ic-sse', ...timeout });
+  let icwsPolling: IcwsLabServer;
+  try {
+    icwsPolling = await startIcwsServer({ host, port: port === 0 ? 0 : port + 1, messagingVersion: 1, serverName: 'lab-ic-polling', ...timeout });
+  } catch (error) {
+    await icws.close();
+    throw error;
+  }
+  const profiles = [
+    icwsProfile('lab-icws-agent1', 'SSE', icws, 'agent1'),
+    icwsProfile('lab-icws-supervisor1', 'SSE', icws, 'supervisor1'),
+    icwsProfile('lab-icws-agent2-polling', 'polling', icwsPolling, 'agent2'),
+  ];
+  return {
+    icws,
+    icwsPolling,
+    profiles,
+    close: async () => {
+      await Promise.all([icws.close(), icwsPolling.close()]);
+    },
+  };
+}
+
+/** Writes `<id>.json` per profile into `dir` (created when missing); returns the paths. */
+export async function writeProfileFiles(dir: string, profiles: LabProfileFile[]): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  const paths: string[] = [];
+  for (const profile of profiles) {
+    if (!PROFILE_ID.test(profile.id)) throw new Error(`lab: bad profile id ${profile.id}`);
+    const path = join(dir, `${profile.id}.json`);
+    await writeFile(path, `${JSON.stringify(profile, null, 2)}\n`, 'utf8');
+    paths.push(path);
+  }
+  return paths;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      'profiles-out': { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+    },
+  });
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65534) throw new Error('--port must be a port number');
+  const lab = await startLab({ icwsPort: port, ...(values.host === undefined ? {} : { host: values.host }) });
+  console.log(`ICWS (server-sent events): ${lab.icws.url}`);
+  console.log(`ICWS (short polling):      ${lab.icwsPolling.url}`);
+  for (const profile of lab.profiles) console.log(`profile ${profile.id}  ${profile.name}  ${profile.servers.join(' ')}`);
+  if (values['profiles-out'] !== undefined) {
+    for (const path of await writeProfileFiles(values['profiles-out'], lab.profiles)) console.log(`wrote ${path}`);
+  }
+  console.log('lab running; Ctrl+C stops it');
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    lab.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+if (import.meta.main) {
+  main().catch((error: unknown) => {
+    console.error(`lab: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,172 @@
+// The browser shell (DESIGN.md "Shells"): the renderer build and the typed contract served on
+// 127.0.0.1 over HTTP + a WebSocket, for machines without an Electron binary. A connection must
+// carry the per-launch secret and come from the shell's own Origin; anything else is refused and logged.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, resolve, sep } from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { WsClientFrameSchema, type EventName, type WsServerFrame } from '../../preload/contract.ts';
+import type { Logger } from '../core/log.ts';
+import type { CommandHandler } from '../core/sessions/command-handler.ts';
+import type { SessionManager } from '../core/sessions/session-manager.ts';
+
+export const RENDERER_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+};
+
+export interface BrowserShellOptions {
+  manager: SessionManager;
+  handler: CommandHandler;
+  log: Logger;
+  rendererDir: string;
+  host?: string;
+  port?: number;
+  /** Fixed secret for tests; a random one per launch otherwise. */
+  secret?: string;
+}
+
+export interface BrowserShell {
+  /** Origin of the shell, e.g. http://127.0.0.1:43121 */
+  origin: string;
+  /** The URL to open: origin + the secret in the fragment (never sent to a server or a log). */
+  launchUrl: string;
+  secret: string;
+  close(): Promise<void>;
+}
+
+/** Resolve a request path inside root, or null when it escapes it. */
+export function resolveStaticPath(root: string, requestPath: string): string | null {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(requestPath.split('?')[0] ?? '/');
+  } catch {
+    return null;
+  }
+  if (decoded.includes('\0')) return null;
+  const rootResolved = resolve(root);
+  const full = resolve(rootResolved, '.' + (decoded === '/' ? '/index.html' : decoded));
+  return full === rootResolved || full.startsWith(rootResolved + sep) ? full : null;
+}
+
+function secretsEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+export async function startBrowserShell(options: BrowserShellOptions): Promise<BrowserShell> {
+  const { manager, handler, log, rendererDir } = options;
+  const host = options.host ?? '127.0.0.1';
+  const secret = options.secret ?? randomBytes(24).toString('base64url');
+  let origin = '';
+
+  const server: Server = createServer((req, res) => {
+    const send = (status: number, text: string) => {
+      res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Security-Policy': RENDERER_CSP });
+      res.end(text);
+    };
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'Method not allowed');
+    const path = resolveStaticPath(rendererDir, req.url ?? '/');
+    if (!path) return send(404, 'Not found');
+    stat(path)
+      .then((info) => {
+        if (!info.isFile()) return send(404, 'Not found');
+        res.writeHead(200, {
+          'Content-Type': MIME[extname(path)] ?? 'application/octet-stream',
+          'Content-Length': info.size,
+          'Content-Security-Policy': RENDERER_CSP,
+          'X-Content-Type-Options': 'nosniff',
+          'Referrer-Policy': 'no-referrer',
+          'Cache-Control': 'no-store',
+        });
+        if (req.method === 'HEAD') return res.end();
+        createReadStream(path).pipe(res);
+      })
+      .catch(() => send(404, 'Not found — has the renderer been built? (npm run build:renderer)'));
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  const clients = new Set<WebSocket>();
+
+  server.on('upgrade', (req: IncomingMessage, socket, head) => {
+    const url = new URL(req.url ?? '/', origin);
+    const refuse = (reason: string) => {
+      log.warn('browser-shell.connection-refused', { reason, remote: req.socket.remoteAddress });
+      socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      socket.destroy();
+    };
+    if (url.pathname !== '/bridge') return refuse('unknown path');
+    if (req.headers.origin !== origin) return refuse('foreign origin');
+    const offered = url.searchParams.get('secret');
+    if (!offered || !secretsEqual(offered, secret)) return refuse('missing or wrong secret');
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+
+  wss.on('connection', (ws: WebSocket) => {
+    clients.add(ws);
+    ws.on('close', () => clients.delete(ws));
+    ws.on('error', (error) => log.info('browser-shell.socket-error', { error }));
+    ws.on('message', (data, isBinary) => {
+      void (async () => {
+        let raw: unknown;
+        try {
+          raw = isBinary ? undefined : JSON.parse(String(data));
+        } catch {
+          raw = undefined;
+        }
+        const frame = WsClientFrameSchema.safeParse(raw);
+        if (!frame.success) {
+          const id = typeof (raw as { id?: unknown } | undefined)?.id === 'number' ? (raw as { id: number }).id : -1;
+          send(ws, { kind: 'result', id, result: { ok: false, error: { code: 'contract.bad-frame', message: 'The message is not a valid command frame.', action: 'none' } } });
+          return;
+        }
+        const result = await handler(frame.data.command, frame.data.args);
+        send(ws, { kind: 'result', id: frame.data.id, result });
+      })();
+    });
+  });
+
+  const broadcast = (event: EventName, payload: unknown) => {
+    for (const ws of clients) send(ws, { kind: 'event', event, payload });
+  };
+  const offState = manager.stateEvents.add((state) => broadcast('session.state', state));
+  const offNotice = manager.notices.add((notice) => broadcast('notice', notice));
+
+  await new Promise<void>((resolveListen, rejectListen) => {
+    server.once('error', rejectListen);
+    server.listen(options.port ?? 0, host, () => resolveListen());
+  });
+  const address = server.address() as AddressInfo;
+  origin = `http://${host}:${address.port}`;
+  log.info('browser-shell.listening', { origin });
+
+  return {
+    origin,
+    launchUrl: `${origin}/#secret=${secret}`,
+    secret,
+    async close() {
+      offState();
+      offNotice();
+      for (const ws of clients) ws.terminate();
+      wss.close();
+      await new Promise<void>((done) => server.close(() => done()));
+    },
+  };
+}
+
+function send(ws: WebSocket, frame: WsServerFrame): void {
+  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+}

@@ -1,0 +1,82 @@
+// `npm start` / `patchbay start`: Electron when its binary is present, otherwise the browser shell,
+// saying which in one line. With no real profiles configured, the embedded lab starts and its
+// profiles are preloaded, so a newcomer sees the whole product with no contact center.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startBrowserShell } from '../browser-shell/server.ts';
+import { createCore } from '../core/app-core.ts';
+import { PatchbayError } from '../core/errors.ts';
+import { consoleSink, createLogger } from '../core/log.ts';
+import { LayeredProfileStore } from '../core/sessions/layered-profile-store.ts';
+import { FileProfileStore } from '../core/sessions/profile-store.ts';
+import { REPO_ROOT, startLabProcess, type RunningLab } from './launch-lab.ts';
+
+/** Same directory Electron's app.getPath('userData') gives for productName "Patchbay". */
+export function userDataDir(): string {
+  if (process.env.PATCHBAY_DATA_DIR) return process.env.PATCHBAY_DATA_DIR;
+  if (process.platform === 'win32') return join(process.env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'Patchbay');
+  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'Patchbay');
+  return join(process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'Patchbay');
+}
+
+export function electronBinary(): string | undefined {
+  const candidates = ['electron', 'electron.exe', 'Electron.app/Contents/MacOS/Electron'].map((name) => join(REPO_ROOT, 'node_modules', 'electron', 'dist', name));
+  return candidates.find((path) => existsSync(path));
+}
+
+export async function start(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { lab: { type: 'boolean' }, 'no-lab': { type: 'boolean' }, port: { type: 'string' }, 'no-open': { type: 'boolean' }, 'browser-shell': { type: 'boolean' } },
+    strict: true,
+  });
+  const electron = values['browser-shell'] ? undefined : electronBinary();
+  if (electron) {
+    process.stdout.write('Starting Patchbay in Electron.\n');
+    const child = spawn(electron, [REPO_ROOT], { stdio: 'inherit' });
+    return new Promise((done) => child.once('exit', (code) => done(code ?? 0)));
+  }
+
+  const log = createLogger({ sink: consoleSink(process.stderr), level: (process.env.PATCHBAY_LOG_LEVEL as 'info' | undefined) ?? 'info' });
+  const userStore = new FileProfileStore(join(userDataDir(), 'profiles.json'));
+  const ownProfiles = await userStore.list();
+  const useLab = values.lab === true || (values['no-lab'] !== true && ownProfiles.length === 0);
+  let lab: RunningLab | undefined;
+  if (useLab) lab = await startLabProcess();
+  const profiles = new LayeredProfileStore(lab?.profiles.map((file) => file.profile) ?? [], userStore);
+  const { manager, handler } = createCore({ profiles, log });
+  const rendererDir = join(REPO_ROOT, 'dist', 'renderer');
+  if (!existsSync(join(rendererDir, 'index.html'))) {
+    throw new PatchbayError('start.renderer-missing', 'The renderer is not built: run `npm run build:renderer` (npm start does it for you).', { action: 'none' });
+  }
+  const port = values.port === undefined ? 0 : Number(values.port);
+  const shell = await startBrowserShell({ manager, handler, log, rendererDir, port });
+  process.stdout.write(
+    `Patchbay is running in the browser shell (no Electron binary here)${lab ? ', on the built-in lab' : ''}: open ${shell.launchUrl}\n`,
+  );
+
+  let browser: ReturnType<typeof spawn> | undefined;
+  const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
+  if (!values['no-open'] && process.env.DISPLAY && chromium) {
+    const profileDir = await mkdtemp(join(tmpdir(), 'patchbay-chromium-'));
+    browser = spawn(chromium, [`--app=${shell.launchUrl}`, `--user-data-dir=${profileDir}`, '--no-first-run', '--disable-background-networking', '--disable-sync'], {
+      stdio: 'ignore',
+    });
+  }
+
+  return new Promise((done) => {
+    const stop = async () => {
+      await manager.shutdown({ signOut: true });
+      await shell.close();
+      browser?.kill('SIGTERM');
+      await lab?.stop();
+      done(0);
+    };
+    process.once('SIGINT', () => void stop());
+    process.once('SIGTERM', () => void stop());
+  });
+}

@@ -1,0 +1,253 @@
+// Structured logger (DESIGN.md "log.ts"). Redaction happens between the logger and its sink: every
+// sink, built-in or custom, receives only redacted entries, whatever the caller passed in.
+import { systemClock } from './clock.ts';
+import type { Clock } from './clock.ts';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface LogEntry {
+  at: string;
+  level: LogLevel;
+  event: string;
+  [field: string]: unknown;
+}
+
+export interface LogSink {
+  write(entry: LogEntry): void;
+}
+
+export interface Logger {
+  debug(event: string, fields?: Record<string, unknown>): void;
+  info(event: string, fields?: Record<string, unknown>): void;
+  warn(event: string, fields?: Record<string, unknown>): void;
+  error(event: string, fields?: Record<string, unknown>): void;
+  /** A logger that adds `fields` to every entry (same sink, level and redaction). */
+  child(fields: Record<string, unknown>): Logger;
+}
+
+export interface LoggerOptions {
+  sink?: LogSink;
+  /** Lowest level written (default 'info'). */
+  level?: LogLevel;
+  clock?: Clock;
+}
+
+export const REDACTED = '[redacted]';
+export const REDACTED_JWT = '[redacted-jwt]';
+
+const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+// Keys whose values are secrets, compared after lower-casing and dropping '-' and '_' so that
+// `access_token`, `accessToken` and `Access-Token` all match.
+const SECRET_KEYS = new Set(
+  [
+    'Authorization',
+    'Proxy-Authorization',
+    'Cookie',
+    'Set-Cookie',
+    'ININ-ICWS-CSRF-Token',
+    'X-CSRF-TOKEN',
+    'csrfToken',
+    'ININ-STS-Token', // ICWS SAML: the header carrying the STS token (icws.md)
+    'password',
+    'token',
+    'access_token',
+    'refresh_token',
+    'id_token',
+    'code',
+    'code_verifier',
+    'client_secret',
+    'SAMLResponse',
+    'SAMLRequest',
+    'singleSignOnToken',
+    'authToken',
+    'authTokenSeed',
+    'secret',
+    'fixturePassword',
+  ].map(normaliseKey),
+);
+
+// Query/form parameter names whose values are secrets (RelayState and state are kept: they are
+// correlation values, useful when reading a trace).
+const SECRET_PARAMS = [
+  'token',
+  'access_token',
+  'refresh_token',
+  'id_token',
+  'code',
+  'code_verifier',
+  'client_secret',
+  'password',
+  'SAMLResponse',
+  'SAMLRequest',
+  'singleSignOnToken',
+  'authToken',
+];
+
+function normaliseKey(key: string): string {
+  return key.toLowerCase().replace(/[-_]/g, '');
+}
+
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEYS.has(normaliseKey(key));
+}
+
+// Error codes of our own (`net.timeout`) are logged under `code`; an OAuth authorization code is an
+// opaque token and never a lower-case dotted identifier, so such values are kept.
+const ERROR_CODE_SHAPE = /^[a-z][a-z0-9-]*(\.[a-z0-9-]+)+$/;
+
+// A JWT: three base64url parts, the first one a JSON header (`{"` → `eyJ`).
+const JWT = /eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g;
+// RFC 9110 §11: credentials after an auth scheme.
+const AUTH_SCHEME = /\b(Bearer|Basic|Negotiate|NTLM)(\s+)[A-Za-z0-9._~+/=-]+/gi;
+// userinfo in a URL (`https://user:pass@host`).
+const URL_USERINFO = /(\/\/[^/\s:@]+:)[^@/\s]+@/g;
+const SECRET_PARAM = new RegExp(`(^|[?&#;\\s])(${SECRET_PARAMS.join('|')})=([^&#\\s"'<>]*)`, 'gi');
+// JSON text inside a string (a logged body): "password":"…".
+const JSON_STRING_MEMBER = /"([A-Za-z0-9_-]+)"(\s*:\s*)"(?:[^"\\]|\\.)*"/g;
+
+/** Removes secrets from free text: JWTs, auth-scheme credentials, URL userinfo, secret query/form
+ *  parameter values and secret members of JSON text. */
+export function scrubString(s: string): string {
+  return s
+    .replace(JWT, REDACTED_JWT)
+    .replace(AUTH_SCHEME, (_m, scheme: string, space: string) => `${scheme}${space}${REDACTED}`)
+    .replace(URL_USERINFO, `$1${REDACTED}@`)
+    .replace(SECRET_PARAM, (_m, lead: string, name: string) => `${lead}${name}=${REDACTED}`)
+    .replace(JSON_STRING_MEMBER, (m, name: string, colon: string) =>
+      isSecretKeyOrParam(name) ? `"${name}"${colon}"${REDACTED}"` : m,
+    );
+}
+
+function isSecretKeyOrParam(name: string): boolean {
+  return isSecretKey(name) || SECRET_PARAMS.some((p) => p.toLowerCase() === name.toLowerCase());
+}
+
+/** A URL for logs and traces: secret query values replaced by "[redacted]", userinfo removed. */
+export function redactUrl(url: string | URL): string {
+  return scrubString(typeof url === 'string' ? url : url.href);
+}
+
+const MAX_DEPTH = 10;
+
+/** A deep copy of `value` that is safe to log (see the rules above). */
+export function redact(value: unknown): unknown {
+  return redactValue(value, 0, new WeakSet());
+}
+
+function redactValue(value: unknown, depth: number, seen: WeakSet<object>): unknown {
+  if (typeof value === 'string') return scrubString(value);
+  if (value === null || value === undefined || typeof value === 'number' || typeof value === 'boolean') return value;
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'symbol') return value.toString();
+  if (typeof value === 'function') return '[function]';
+  if (typeof value !== 'object') return String(value);
+  if (seen.has(value)) return '[circular]';
+  if (depth >= MAX_DEPTH) return '[too-deep]';
+  seen.add(value);
+  try {
+    if (value instanceof Error) return redactError(value, depth, seen);
+    if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
+    if (value instanceof URL) return redactUrl(value);
+    if (value instanceof Uint8Array || value instanceof ArrayBuffer) return `[${value.byteLength} bytes]`;
+    if (value instanceof Map) return redactEntries([...value.entries()].map(([k, v]) => [String(k), v]), depth, seen);
+    if (value instanceof Set) return [...value].map((v) => redactValue(v, depth + 1, seen));
+    if (Array.isArray(value)) {
+      // A header tuple such as ['cookie', 'a=b'].
+      if (value.length === 2 && typeof value[0] === 'string' && isSecretKey(value[0])) return [value[0], REDACTED];
+      return value.map((v) => redactValue(v, depth + 1, seen));
+    }
+    if (isHeadersLike(value)) return redactEntries([...value.entries()], depth, seen);
+    return redactEntries(Object.entries(value), depth, seen);
+  } finally {
+    seen.delete(value);
+  }
+}
+
+function redactEntries(entries: [string, unknown][], depth: number, seen: WeakSet<object>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of entries) {
+    if (isSecretKey(key) && !(normaliseKey(key) === 'code' && typeof v === 'string' && ERROR_CODE_SHAPE.test(v))) {
+      out[key] = REDACTED;
+    } else {
+      out[key] = redactValue(v, depth + 1, seen);
+    }
+  }
+  return out;
+}
+
+function isHeadersLike(value: object): value is { entries(): IterableIterator<[string, unknown]> } {
+  return typeof Headers !== 'undefined' && value instanceof Headers;
+}
+
+// Errors become {name, code, message} with the message scrubbed; a PatchbayError adds its details,
+// and the cause chain is kept (errors.ts: "the cause is kept for logs only").
+function redactError(error: Error, depth: number, seen: WeakSet<object>): Record<string, unknown> {
+  const out: Record<string, unknown> = { name: error.name };
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' || typeof code === 'number') out.code = typeof code === 'string' ? scrubString(code) : code;
+  out.message = scrubString(String(error.message));
+  const details = (error as { details?: unknown }).details;
+  if (details && typeof details === 'object') out.details = redactValue(details, depth + 1, seen);
+  const cause = (error as { cause?: unknown }).cause;
+  if (cause !== undefined) out.cause = redactValue(cause, depth + 1, seen);
+  return out;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const sink = options.sink ?? consoleSink(process.stderr);
+  const min = LEVELS[options.level ?? 'info'];
+  const clock = options.clock ?? systemClock;
+  return makeLogger({}, sink, min, clock);
+}
+
+const RESERVED = new Set(['at', 'level', 'event']);
+
+function makeLogger(base: Record<string, unknown>, sink: LogSink, min: number, clock: Clock): Logger {
+  const write = (level: LogLevel, event: string, fields?: Record<string, unknown>) => {
+    if (LEVELS[level] < min) return;
+    const entry: LogEntry = { at: new Date(clock.now()).toISOString(), level, event: scrubString(event) };
+    for (const source of [base, fields ?? {}]) {
+      for (const [key, value] of Object.entries(source)) {
+        if (!RESERVED.has(key)) entry[key] = value;
+      }
+    }
+    const safe = redactEntries(Object.entries(entry), 0, new WeakSet()) as LogEntry;
+    try {
+      sink.write(safe);
+    } catch {
+      // A broken sink must never break the caller.
+    }
+  };
+  return {
+    debug: (event, fields) => write('debug', event, fields),
+    info: (event, fields) => write('info', event, fields),
+    warn: (event, fields) => write('warn', event, fields),
+    error: (event, fields) => write('error', event, fields),
+    child: (fields) => makeLogger({ ...base, ...fields }, sink, min, clock),
+  };
+}
+
+/** Keeps entries in memory (tests). */
+export function memorySink(): LogSink & { entries: LogEntry[] } {
+  const entries: LogEntry[] = [];
+  return { entries, write: (entry) => void entries.push(entry) };
+}
+
+/** Writes one JSON line per entry. Redacts again so it is safe even when used without a logger. */
+export function consoleSink(stream: NodeJS.WritableStream = process.stderr): LogSink {
+  return {
+    write(entry) {
+      stream.write(`${JSON.stringify(redact(entry))}\n`);
+    },
+  };
+}
+
+/** A logger that drops everything. */
+export const nullLogger: Logger = {
+  debug: () => {},
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+  child: () => nullLogger,
+};

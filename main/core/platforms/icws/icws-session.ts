@@ -1,0 +1,479 @@
+// The ICWS adapter (seed 000, protocols/icws.md): icAuth sign-in with the host walk, selectable
+// statuses, user status read/set, user-status subscription over server-sent events or short
+// polling, connection-loss reason, sign-out.
+import { createParser } from 'eventsource-parser';
+import type { Profile, SelectableState } from '../../../../preload/contract.ts';
+import type { Clock } from '../../clock.ts';
+import { PatchbayError, toPatchbayError } from '../../errors.ts';
+import type { Logger } from '../../log.ts';
+import { HttpSession } from '../../net/http-session.ts';
+import type { HttpResponse } from '../../net/types.ts';
+import { Listeners, SIGNED_OUT_VIEW, type Credentials, type PlatformContext, type PlatformSession, type SessionView } from '../platform.ts';
+import { agentStateOf, selectableStates } from './agent-state.ts';
+import { reduce, type IcwsAction } from './reducer.ts';
+import {
+  alternateHostUrl,
+  chooseTransport,
+  CONNECTION_STATE,
+  ConnectionResponseSchema,
+  ConnectionStateSchema,
+  CSRF_HEADER,
+  ErrorBodySchema,
+  FeaturesSchema,
+  ICWS_ACCEPT,
+  ICWS_CONTENT_TYPE,
+  icAuthConnectionBody,
+  IcwsMessageSchema,
+  StatusMessagesSchema,
+  UserAccessSchema,
+  UserStatusSchema,
+  type StatusMessage,
+} from './wire.ts';
+
+/** Bound on the host walk so a 503 storm of ever-new alternate hosts cannot loop for ever. */
+const MAX_HOSTS_PER_WALK = 32;
+const STREAM_RETRY_MS = [1_000, 2_000, 5_000, 10_000];
+
+interface Connection {
+  base: string;
+  sessionId: string;
+  csrfToken: string;
+  userId: string;
+  /** [ICWS-05] kept for reconnecting (used by the reconnect algorithm). */
+  alternateHosts: string[];
+  messagingVersion: number | undefined;
+}
+
+export interface IcwsSessionOptions {
+  /** Injected for tests; by default one HttpSession (cookie jar) per profile. */
+  http?: HttpSession;
+}
+
+export class IcwsSession implements PlatformSession {
+  private readonly profile: Profile;
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private readonly http: HttpSession;
+  private readonly listeners = new Listeners<SessionView>();
+  private current: SessionView = SIGNED_OUT_VIEW;
+  private connection: Connection | undefined;
+  private statuses: StatusMessage[] = [];
+  private messaging: AbortController | undefined;
+  private signInAbort: AbortController | undefined;
+
+  constructor(context: PlatformContext, options: IcwsSessionOptions = {}) {
+    this.profile = context.profile;
+    this.clock = context.clock;
+    this.log = context.log.child({ platform: 'icws' });
+    this.http = options.http ?? new HttpSession({ profileId: context.profile.id, log: this.log, clock: this.clock });
+  }
+
+  get view(): SessionView {
+    return this.current;
+  }
+
+  onView(listener: (view: SessionView) => void): () => void {
+    return this.listeners.add(listener);
+  }
+
+  private dispatch(action: IcwsAction): void {
+    this.current = reduce(this.current, action);
+    this.listeners.emit(this.current);
+  }
+
+  async signIn(credentials?: Credentials): Promise<void> {
+    const userName = credentials?.userName ?? this.profile.userName;
+    if (!credentials || !userName) {
+      const error = new PatchbayError('icws.sign-in.credentials-required', 'Enter your user name and password to sign in.', { action: 'sign-in-again' });
+      this.dispatch({ type: 'failed', error: error.toContract() });
+      throw error;
+    }
+    this.signInAbort = new AbortController();
+    const signal = this.signInAbort.signal;
+    this.dispatch({ type: 'connecting', server: this.profile.servers[0] ?? '' });
+    try {
+      const connection = await this.connect(userName, credentials.password, signal);
+      this.connection = connection;
+      const transport = chooseTransport(connection.messagingVersion, this.profile.options.messaging);
+      this.dispatch({ type: 'connected', server: connection.base, transport, ...this.displayName });
+      await this.loadStatuses(connection);
+      // Subscribe first, then read: a change between the two arrives as a message (isDelta:false replaces).
+      await this.call('PUT', '/messaging/subscriptions/status/user-statuses', { userIds: [connection.userId] });
+      this.startMessaging(transport);
+      await this.readUserStatus();
+      this.dispatch({ type: 'active' });
+    } catch (error) {
+      const typed = signal.aborted
+        ? new PatchbayError('session.cancelled', 'Sign-in was cancelled.', { action: 'none' })
+        : toPatchbayError(error);
+      this.stopMessaging();
+      this.dispatch({ type: 'failed', error: typed.toContract() });
+      throw typed;
+    } finally {
+      this.signInAbort = undefined;
+    }
+  }
+
+  private displayNameValue: string | undefined;
+  private get displayName(): { userDisplayName?: string } {
+    return this.displayNameValue ? { userDisplayName: this.displayNameValue } : {};
+  }
+
+  /** [ICWS-06] try the profile's servers, walking 503 alternate hosts in order until a 201. */
+  private async connect(userName: string, password: string, signal: AbortSignal): Promise<Connection> {
+    const hosts = this.profile.servers.map((s) => s.replace(/\/+$/, ''));
+    let lastError: PatchbayError | undefined;
+    for (let i = 0; i < hosts.length && i < MAX_HOSTS_PER_WALK; i++) {
+      const base = hosts[i]!;
+      let res: HttpResponse;
+      try {
+        res = await this.http.request({
+          method: 'POST',
+          url: `${base}/icws/connection?include=version,features`,
+          headers: {
+            // [ICWS-01] fixed for the session: every later call sends the same value.
+            'Accept-Language': this.profile.language,
+            'Content-Type': ICWS_CONTENT_TYPE,
+            Accept: ICWS_ACCEPT,
+          },
+          body: icAuthConnectionBody(this.profile.applicationName, userName, password),
+          followRedirects: false,
+          signal,
+        });
+      } catch (error) {
+        if (signal.aborted) throw error;
+        lastError = toPatchbayError(error);
+        this.log.info('icws.connect.host-failed', { host: new URL(base).host, code: lastError.code });
+        continue;
+      }
+      if (res.status === 201) return this.processConnection(base, res, userName);
+      const body = safeErrorBody(res);
+      if (res.status === 503) {
+        // seed 000: 503 + alternateHostList → continue with the listed hosts, in order.
+        for (const host of body?.alternateHostList ?? []) {
+          const url = alternateHostUrl(base, host);
+          if (!hosts.includes(url)) hosts.push(url);
+        }
+        lastError = serverError(res, body, 'icws.connect.unavailable', 'The server is not accepting connections.', 'retry');
+        continue;
+      }
+      if (res.status === 400 || res.status === 401 || res.status === 403) {
+        // [ICWS-26] the server's own message, verbatim.
+        throw serverError(res, body, 'icws.connect.rejected', 'The server refused the sign-in.', 'sign-in-again');
+      }
+      lastError = serverError(res, body, 'icws.connect.failed', `The server answered ${res.status}.`, 'retry');
+    }
+    throw lastError ?? new PatchbayError('icws.connect.no-server', 'No server is configured for this profile.', { action: 'contact-it' });
+  }
+
+  /** [ICWS-03] a 201 carries the session id, CSRF token, Location and the session cookie. */
+  private async processConnection(base: string, res: HttpResponse, userName: string): Promise<Connection> {
+    const parsed = ConnectionResponseSchema.safeParse(jsonOrUndefined(res));
+    const sessionId = res.headers['inin-icws-session-id'] ?? (parsed.success ? parsed.data.sessionId : undefined);
+    const csrfToken = res.headers[CSRF_HEADER.toLowerCase()] ?? (parsed.success ? parsed.data.csrfToken : undefined);
+    if (!parsed.success || !sessionId || !csrfToken) {
+      throw new PatchbayError('icws.connect.bad-response', 'The server accepted the sign-in but its answer was incomplete.', {
+        action: 'contact-it',
+        details: { status: res.status },
+      });
+    }
+    const cookie = await this.http.cookieHeader(`${base}/icws/${sessionId}/connection`);
+    if (!cookie.includes(`icws_${sessionId}=`)) {
+      // [ICWS-04] without the session cookie no authenticated call could succeed.
+      throw new PatchbayError('icws.connect.no-cookie', 'The server did not set a session cookie.', { action: 'contact-it' });
+    }
+    this.displayNameValue = parsed.data.userDisplayName;
+    let messagingVersion = parsed.data.features?.find((f) => f.featureId === 'messaging')?.version;
+    if (messagingVersion === undefined) {
+      const features = await this.http.request({ url: `${base}/icws/connection/features`, headers: { 'Accept-Language': this.profile.language, Accept: ICWS_ACCEPT } });
+      const list = FeaturesSchema.safeParse(jsonOrUndefined(features));
+      messagingVersion = list.success ? list.data.featureInfoList.find((f) => f.featureId === 'messaging')?.version : undefined;
+    }
+    this.log.info('icws.connected', { host: new URL(base).host, sessionId, messagingVersion });
+    return {
+      base,
+      sessionId,
+      csrfToken,
+      userId: parsed.data.userID ?? userName,
+      alternateHosts: parsed.data.alternateHostList,
+      messagingVersion,
+    };
+  }
+
+  /** [ICWS-04] every authenticated call: session id in the URI, CSRF header, session cookie (jar). */
+  private async call(method: string, path: string, json?: unknown, signal?: AbortSignal): Promise<HttpResponse> {
+    const connection = this.requireConnection();
+    const res = await this.http.request({
+      method,
+      url: `${connection.base}/icws/${connection.sessionId}${path}`,
+      headers: {
+        'Accept-Language': this.profile.language,
+        Accept: ICWS_ACCEPT,
+        [CSRF_HEADER]: connection.csrfToken,
+        ...(json === undefined ? {} : { 'Content-Type': ICWS_CONTENT_TYPE }),
+      },
+      ...(json === undefined ? {} : { body: JSON.stringify(json) }),
+      sensitiveHeaders: [CSRF_HEADER],
+      followRedirects: false,
+      ...(signal ? { signal } : {}),
+    });
+    if (res.status === 401) {
+      void this.connectionLost();
+      throw new PatchbayError('icws.session.lost', 'The connection to the server was lost.', { action: 'sign-in-again', details: { status: 401 } });
+    }
+    return res;
+  }
+
+  private requireConnection(): Connection {
+    if (!this.connection) throw new PatchbayError('session.not-active', 'Sign in first.', { action: 'sign-in-again' });
+    return this.connection;
+  }
+
+  private async loadStatuses(connection: Connection): Promise<void> {
+    const [all, access] = await Promise.all([
+      this.call('GET', '/status/status-messages'),
+      this.call('GET', `/status/status-messages-user-access/${encodeURIComponent(connection.userId)}`),
+    ]);
+    const statuses = StatusMessagesSchema.safeParse(okJson(all, 'icws.status-messages.failed'));
+    const allowed = UserAccessSchema.safeParse(okJson(access, 'icws.status-access.failed'));
+    if (!statuses.success || !allowed.success) {
+      throw new PatchbayError('icws.status-messages.bad-response', 'The server sent a status list Patchbay could not read.', { action: 'contact-it' });
+    }
+    this.statuses = statuses.data.statusMessageList;
+    this.dispatch({ type: 'states', states: selectableStates(this.statuses, allowed.data.statusMessages) });
+  }
+
+  private async readUserStatus(): Promise<void> {
+    const connection = this.requireConnection();
+    const res = await this.call('GET', `/status/user-statuses/${encodeURIComponent(connection.userId)}`);
+    const parsed = UserStatusSchema.safeParse(okJson(res, 'icws.user-status.failed'));
+    if (!parsed.success) {
+      throw new PatchbayError('icws.user-status.bad-response', 'The server sent a user status Patchbay could not read.', { action: 'contact-it' });
+    }
+    this.dispatch({ type: 'agent', agent: agentStateOf(parsed.data, this.statuses) });
+  }
+
+  async listStates(): Promise<SelectableState[]> {
+    await this.loadStatuses(this.requireConnection());
+    return this.current.selectableStates;
+  }
+
+  async setAgentState(stateId: string): Promise<void> {
+    const connection = this.requireConnection();
+    try {
+      const res = await this.call('PUT', `/status/user-statuses/${encodeURIComponent(connection.userId)}`, { statusId: stateId });
+      if (res.status !== 202 && res.status !== 200 && res.status !== 204) {
+        throw serverError(res, safeErrorBody(res), 'icws.set-status.rejected', 'The server refused the status change.', 'none');
+      }
+      // 202 = accepted; read back so the screen is true even before the message arrives.
+      await this.readUserStatus();
+    } catch (error) {
+      const typed = toPatchbayError(error);
+      if (this.current.phase === 'active') this.dispatch({ type: 'error', error: typed.toContract() });
+      throw typed;
+    }
+  }
+
+  // ------------------------------------------------------------ messaging
+  private startMessaging(transport: 'sse' | 'polling'): void {
+    this.stopMessaging();
+    const controller = new AbortController();
+    this.messaging = controller;
+    const loop = transport === 'sse' ? this.runSse(controller.signal) : this.runPolling(controller.signal);
+    loop.catch((error: unknown) => {
+      if (!controller.signal.aborted) this.log.warn('icws.messaging.stopped', { error });
+    });
+  }
+
+  private stopMessaging(): void {
+    this.messaging?.abort();
+    this.messaging = undefined;
+  }
+
+  private messagesUrl(): string {
+    const connection = this.requireConnection();
+    return `${connection.base}/icws/${connection.sessionId}/messaging/messages`;
+  }
+
+  /** [ICWS-15] server-sent events: one ICWS message JSON per event; reconnect the stream on errors. */
+  private async runSse(signal: AbortSignal): Promise<void> {
+    let failures = 0;
+    while (!signal.aborted) {
+      try {
+        const connection = this.requireConnection();
+        const stream = await this.http.stream({
+          url: this.messagesUrl(),
+          headers: { Accept: 'text/event-stream', 'Accept-Language': this.profile.language, [CSRF_HEADER]: connection.csrfToken },
+          sensitiveHeaders: [CSRF_HEADER],
+          followRedirects: false,
+          signal,
+        });
+        if (stream.status === 401) {
+          stream.close();
+          await this.connectionLost();
+          return;
+        }
+        if (stream.status !== 200) {
+          stream.close();
+          throw new PatchbayError('icws.messaging.failed', `The event stream answered ${stream.status}.`, { action: 'retry' });
+        }
+        failures = 0;
+        const parser = createParser({ onEvent: (event) => this.onMessageData(event.data) });
+        const decoder = new TextDecoder();
+        for await (const chunk of stream.body) parser.feed(decoder.decode(chunk, { stream: true }));
+      } catch (error) {
+        if (signal.aborted) return;
+        this.log.info('icws.sse.interrupted', { code: toPatchbayError(error).code });
+      }
+      if (signal.aborted) return;
+      const delay = STREAM_RETRY_MS[Math.min(failures++, STREAM_RETRY_MS.length - 1)]!;
+      await this.clock.sleep(delay, signal).catch(() => undefined);
+    }
+  }
+
+  /** [ICWS-15] short polling: each GET resets the server's inactivity timer. */
+  private async runPolling(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        const res = await this.call('GET', '/messaging/messages', undefined, signal);
+        if (res.status === 200) this.onMessageData(res.text());
+      } catch (error) {
+        if (signal.aborted) return;
+        const typed = toPatchbayError(error);
+        if (typed.code === 'icws.session.lost') return;
+        this.log.info('icws.poll.failed', { code: typed.code });
+      }
+      await this.clock.sleep(this.profile.options.pollIntervalMs, signal).catch(() => undefined);
+    }
+  }
+
+  private onMessageData(data: string): void {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(data);
+    } catch {
+      this.log.warn('icws.message.bad-json', { length: data.length });
+      return;
+    }
+    const messages = Array.isArray(raw) ? raw : [raw];
+    if (messages.length > 0) this.dispatch({ type: 'event', at: new Date(this.clock.now()).toISOString() });
+    const userId = this.connection?.userId;
+    for (const message of messages) {
+      const parsed = IcwsMessageSchema.safeParse(message);
+      if (!parsed.success) continue; // other message types are not this slice's business
+      const m = parsed.data;
+      if (m.__type === 'urn:inin.com:status:userStatusMessage') {
+        const mine = m.userStatusList.find((u) => u.userId === userId);
+        if (mine) this.dispatch({ type: 'agent', agent: agentStateOf(mine, this.statuses) });
+      } else if (m.newConnectionState === CONNECTION_STATE.down) {
+        // [ICWS-18] the message carries the same reason and shouldReconnect as GET connection.
+        this.lost(m.reason, m.shouldReconnect);
+      }
+    }
+  }
+
+  /** [ICWS-17] on a 401 the connection resource still says why; show its localised reason. */
+  private lostHandled = false;
+  private async connectionLost(): Promise<void> {
+    if (this.lostHandled || !this.connection) return;
+    this.lostHandled = true;
+    let reason: string | undefined;
+    let shouldReconnect: boolean | undefined;
+    try {
+      const res = await this.http.request({
+        url: `${this.connection.base}/icws/${this.connection.sessionId}/connection`,
+        headers: { 'Accept-Language': this.profile.language, Accept: ICWS_ACCEPT, [CSRF_HEADER]: this.connection.csrfToken },
+        followRedirects: false,
+      });
+      const parsed = ConnectionStateSchema.safeParse(jsonOrUndefined(res));
+      if (res.status === 200 && parsed.success) {
+        reason = parsed.data.reason;
+        shouldReconnect = parsed.data.shouldReconnect;
+      }
+    } catch (error) {
+      this.log.info('icws.connection-state.unavailable', { code: toPatchbayError(error).code });
+    }
+    this.lostHandled = false;
+    this.lost(reason, shouldReconnect);
+  }
+
+  private lost(reason: string | undefined, shouldReconnect: boolean | undefined): void {
+    if (this.current.phase === 'failed' || this.current.phase === 'signed-out') return;
+    this.stopMessaging();
+    this.log.warn('icws.connection.lost', { shouldReconnect });
+    this.dispatch({
+      type: 'failed',
+      error: {
+        code: 'icws.connection.lost',
+        message: reason?.trim() ? reason : 'The connection to the server was lost.',
+        action: shouldReconnect === false ? 'contact-it' : 'sign-in-again',
+      },
+    });
+  }
+
+  async signOut(): Promise<void> {
+    this.stopMessaging();
+    const connection = this.connection;
+    this.connection = undefined;
+    if (connection) {
+      try {
+        await this.http.request({
+          method: 'DELETE',
+          url: `${connection.base}/icws/${connection.sessionId}/connection`,
+          headers: { 'Accept-Language': this.profile.language, Accept: ICWS_ACCEPT, [CSRF_HEADER]: connection.csrfToken },
+          followRedirects: false,
+        });
+      } catch (error) {
+        // Signing out locally must not depend on the server answering.
+        this.log.info('icws.sign-out.server-unreachable', { code: toPatchbayError(error).code });
+      }
+    }
+    this.http.clearCookies();
+    this.dispatch({ type: 'signed-out' });
+  }
+
+  cancel(): void {
+    this.signInAbort?.abort();
+    this.stopMessaging();
+  }
+
+  dispose(): void {
+    this.cancel();
+  }
+}
+
+export function createIcwsSession(context: PlatformContext): PlatformSession {
+  return new IcwsSession(context);
+}
+
+function jsonOrUndefined(res: HttpResponse): unknown {
+  try {
+    return res.json();
+  } catch {
+    return undefined;
+  }
+}
+
+function safeErrorBody(res: HttpResponse) {
+  const parsed = ErrorBodySchema.safeParse(jsonOrUndefined(res));
+  return parsed.success ? parsed.data : undefined;
+}
+
+function okJson(res: HttpResponse, code: string): unknown {
+  if (res.status !== 200) throw serverError(res, safeErrorBody(res), code, `The server answered ${res.status}.`, 'retry');
+  return jsonOrUndefined(res);
+}
+
+/** [ICWS-26] a server error body's message is shown verbatim; its errorId goes to the details. */
+function serverError(
+  res: HttpResponse,
+  body: ReturnType<typeof safeErrorBody>,
+  code: string,
+  fallback: string,
+  action: 'retry' | 'sign-in-again' | 'contact-it' | 'none',
+): PatchbayError {
+  return new PatchbayError(code, body?.message?.trim() ? body.message : fallback, {
+    action,
+    details: { status: res.status, errorId: body?.errorId },
+  });
+}

@@ -1,0 +1,106 @@
+// ICWS wire types and pure request builders / response processors (seed 000; protocols/icws.md).
+// Parsing is lenient where the docs say servers vary (extra fields, missing __type) and strict where
+// the client depends on a value (session id, CSRF token, numbers for enums).
+import { z } from 'zod';
+
+export const ICWS_CONTENT_TYPE = 'application/vnd.inin.icws+JSON; charset=utf-8';
+export const ICWS_ACCEPT = 'application/vnd.inin.icws+JSON, application/json';
+export const CSRF_HEADER = 'ININ-ICWS-CSRF-Token';
+export const CONNECTION_STATE = { none: 0, up: 1, down: 2 } as const;
+
+export const ErrorBodySchema = z
+  .object({ errorId: z.string().optional(), message: z.string().optional(), errorCode: z.number().optional(), alternateHostList: z.array(z.string()).optional() })
+  .loose();
+export type IcwsErrorBody = z.infer<typeof ErrorBodySchema>;
+
+export const ConnectionResponseSchema = z
+  .object({
+    csrfToken: z.string().min(1),
+    sessionId: z.string().min(1),
+    alternateHostList: z.array(z.string()).optional().default([]),
+    userID: z.string().optional(),
+    userDisplayName: z.string().optional(),
+    icServer: z.string().optional(),
+    features: z.array(z.object({ featureId: z.string(), version: z.number() }).loose()).optional(),
+  })
+  .loose();
+export type ConnectionResponse = z.infer<typeof ConnectionResponseSchema>;
+
+export const FeaturesSchema = z.object({ featureInfoList: z.array(z.object({ featureId: z.string(), version: z.number() }).loose()) }).loose();
+
+export const StatusMessageSchema = z
+  .object({
+    statusId: z.string(),
+    messageText: z.string().default(''),
+    isSelectableStatus: z.boolean().optional(),
+    isAcdStatus: z.boolean().optional(),
+    isAfterCallWorkStatus: z.boolean().optional(),
+    isDoNotDisturbStatus: z.boolean().optional(),
+    isPersistentStatus: z.boolean().optional(),
+    groupTag: z.string().optional(),
+  })
+  .loose();
+export type StatusMessage = z.infer<typeof StatusMessageSchema>;
+export const StatusMessagesSchema = z.object({ statusMessageList: z.array(StatusMessageSchema) }).loose();
+export const UserAccessSchema = z.object({ userId: z.string().optional(), statusMessages: z.array(z.string()) }).loose();
+
+export const UserStatusSchema = z
+  .object({
+    userId: z.string(),
+    statusId: z.string(),
+    notes: z.string().optional(),
+    onPhone: z.boolean().optional(),
+    loggedIn: z.boolean().optional(),
+    statusChanged: z.string().optional(),
+  })
+  .loose();
+export type UserStatus = z.infer<typeof UserStatusSchema>;
+
+export const ConnectionStateSchema = z
+  .object({ connectionState: z.number().int(), reason: z.string().optional(), shouldReconnect: z.boolean().optional() })
+  .loose();
+
+// Messages: only the types this slice acts on are parsed; others are ignored by __type.
+export const UserStatusMessageSchema = z
+  .object({ __type: z.literal('urn:inin.com:status:userStatusMessage'), isDelta: z.boolean().optional(), userStatusList: z.array(UserStatusSchema) })
+  .loose();
+export const ConnectionStateChangeMessageSchema = z
+  .object({
+    __type: z.literal('urn:inin.com:connection:connectionStateChangeMessage'),
+    previousConnectionState: z.number().int().optional(),
+    newConnectionState: z.number().int(),
+    reason: z.string().optional(),
+    shouldReconnect: z.boolean().optional(),
+  })
+  .loose();
+export const IcwsMessageSchema = z.discriminatedUnion('__type', [UserStatusMessageSchema, ConnectionStateChangeMessageSchema]);
+export type IcwsMessage = z.infer<typeof IcwsMessageSchema>;
+
+/** [ICWS-02] exactly one connection settings representation: icAuth for user name + password. */
+export function icAuthConnectionBody(applicationName: string, userID: string, password: string): string {
+  return JSON.stringify({ __type: 'urn:inin.com:connection:icAuthConnectionRequestSettings', applicationName, userID, password });
+}
+
+/** Alternate hosts are bare host names: rebuild with the same scheme and port (protocols/icws.md §1). */
+export function alternateHostUrl(current: string, host: string): string {
+  const url = new URL(current);
+  if (/^https?:\/\//i.test(host)) return new URL(host).origin;
+  url.hostname = host;
+  return url.origin;
+}
+
+/** ICWS dates are `yyyyMMddTHHmmssZ`; ISO strings are accepted too. */
+export function parseIcwsDate(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
+  if (m) return `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}.000Z`;
+  const t = Date.parse(value);
+  return Number.isNaN(t) ? undefined : new Date(t).toISOString();
+}
+
+/** Messaging transport rule: SSE when the server's messaging feature is ≥ 2 (protocols/icws.md §2). */
+export function chooseTransport(messagingVersion: number | undefined, preference: 'auto' | 'sse' | 'polling'): 'sse' | 'polling' {
+  if (preference === 'polling') return 'polling';
+  if ((messagingVersion ?? 1) >= 2) return 'sse';
+  return 'polling';
+}

@@ -1,0 +1,51 @@
+// The PlatformSession port every adapter implements, and the common agent-state model
+// (DESIGN.md "platforms/"). Adapters never import each other.
+import type { Profile, SelectableState, SessionState } from '../../../preload/contract.ts';
+import type { Clock } from '../clock.ts';
+import type { Logger } from '../log.ts';
+
+/** What an adapter publishes: the session state without the identity fields the SessionManager adds. */
+export type SessionView = Omit<SessionState, 'profileId' | 'profileName' | 'platform' | 'seq' | 'updatedAt'>;
+
+export interface Credentials {
+  userName: string;
+  password: string;
+}
+
+export interface PlatformSession {
+  /** Current view; changes only through the adapter's reducer. */
+  readonly view: SessionView;
+  /** Resolves when the session is active; rejects with a PatchbayError otherwise (view shows it). */
+  signIn(credentials?: Credentials): Promise<void>;
+  signOut(): Promise<void>;
+  /** Abandon a sign-in or reconnect in progress. */
+  cancel(): void;
+  listStates(): Promise<SelectableState[]>;
+  setAgentState(stateId: string, reasonId?: string): Promise<void>;
+  /** Called with each new view. Returns an unsubscribe function. */
+  onView(listener: (view: SessionView) => void): () => void;
+  /** Stop timers and streams without talking to the server. */
+  dispose(): void;
+}
+
+export interface PlatformContext {
+  profile: Profile;
+  clock: Clock;
+  log: Logger;
+}
+
+export type PlatformSessionFactory = (context: PlatformContext) => PlatformSession;
+
+export const SIGNED_OUT_VIEW: SessionView = Object.freeze({ phase: 'signed-out', selectableStates: [] }) as SessionView;
+
+/** Small listener set shared by adapters. */
+export class Listeners<T> {
+  private readonly set = new Set<(value: T) => void>();
+  add(listener: (value: T) => void): () => void {
+    this.set.add(listener);
+    return () => this.set.delete(listener);
+  }
+  emit(value: T): void {
+    for (const listener of [...this.set]) listener(value);
+  }
+}

@@ -1,0 +1,8 @@
+// The adapters available in this build (DESIGN.md "platforms/").
+import type { Platform } from '../../../preload/contract.ts';
+import { createIcwsSession } from './icws/icws-session.ts';
+import type { PlatformSessionFactory } from './platform.ts';
+
+export const platformFactories: Partial<Record<Platform, PlatformSessionFactory>> = {
+  icws: createIcwsSession,
+};

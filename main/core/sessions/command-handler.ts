@@ -1,0 +1,69 @@
+// One dispatcher for both shells: validates every argument with the contract's zod schemas and
+// turns every outcome into a Result — nothing throws across the bridge (DESIGN.md "The contract").
+import { Commands, validationError, type CommandName, type ContractError, type Result } from '../../../preload/contract.ts';
+import { PatchbayError, toPatchbayError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import type { SessionManager } from './session-manager.ts';
+
+export type CommandHandler = (command: string, rawArgs: unknown) => Promise<Result<unknown>>;
+
+export interface CommandHandlerOptions {
+  diagnosticsExport?: () => Promise<{ path: string }>;
+}
+
+function isCommandName(name: string): name is CommandName {
+  return Object.prototype.hasOwnProperty.call(Commands, name);
+}
+
+export function createCommandHandler(manager: SessionManager, log: Logger, options: CommandHandlerOptions = {}): CommandHandler {
+  return async (command, rawArgs) => {
+    if (typeof command !== 'string' || !isCommandName(command)) {
+      return { ok: false, error: { code: 'contract.unknown-command', message: 'Unknown command.', action: 'none' } };
+    }
+    const parsed = Commands[command].args.safeParse(rawArgs ?? {});
+    if (!parsed.success) {
+      log.warn('contract.invalid-arguments', { command });
+      return { ok: false, error: validationError(parsed.error) };
+    }
+    try {
+      const value = await run(manager, command, parsed.data, options);
+      return { ok: true, value };
+    } catch (error) {
+      const typed = toPatchbayError(error);
+      if (typed.code === 'internal.unexpected') log.error('command.failed', { command, error });
+      const contractError: ContractError = typed.toContract();
+      return { ok: false, error: contractError };
+    }
+  };
+}
+
+// The args were validated by the command's own schema just above.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function run(manager: SessionManager, command: CommandName, args: any, options: CommandHandlerOptions): Promise<unknown> {
+  switch (command) {
+    case 'profiles.list':
+      return manager.listProfiles();
+    case 'profiles.save':
+      return manager.saveProfile(args.profile);
+    case 'profiles.remove':
+      return { removed: await manager.removeProfile(args.profileId) };
+    case 'session.list':
+      return manager.listSessions();
+    case 'session.signIn':
+      return manager.signIn(args.profileId, args.credentials);
+    case 'session.signOut':
+      return manager.signOut(args.profileId);
+    case 'session.cancel':
+      return manager.cancel(args.profileId);
+    case 'agent.listStates':
+      return manager.listStates(args.profileId);
+    case 'agent.setState':
+      return manager.setAgentState(args.profileId, args.stateId, args.reasonId);
+    case 'diagnostics.export': {
+      if (!options.diagnosticsExport) {
+        throw new PatchbayError('diagnostics.unavailable', 'Diagnostics export is not available yet.', { action: 'none' });
+      }
+      return options.diagnosticsExport();
+    }
+  }
+}

@@ -1,0 +1,47 @@
+// Profile files (one JSON profile per file, as `patchbay lab --profiles-out` writes them). A lab
+// fixture may carry its fake user's password so the CLI can sign in headlessly (DESIGN.md
+// "Profiles"); real profiles never hold a password.
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { fieldErrors, ProfileSchema, type Profile } from '../../../preload/contract.ts';
+import { PatchbayError } from '../errors.ts';
+
+export const ProfileFileSchema = ProfileSchema.extend({ fixturePassword: z.string().min(1).optional() });
+
+export interface ProfileFile {
+  profile: Profile;
+  fixturePassword?: string;
+}
+
+export function parseProfileFile(text: string, source: string): ProfileFile {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new PatchbayError('profile-file.bad-json', `${source} is not valid JSON.`, { action: 'none' });
+  }
+  const parsed = ProfileFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const fields = Object.entries(fieldErrors(parsed.error)).map(([field, message]) => `${field}: ${message}`);
+    throw new PatchbayError('profile-file.invalid', `${source} is not a valid profile — ${fields.join('; ')}`, { action: 'none' });
+  }
+  const { fixturePassword, ...profile } = parsed.data;
+  return fixturePassword === undefined ? { profile } : { profile, fixturePassword };
+}
+
+export async function readProfileFile(path: string): Promise<ProfileFile> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new PatchbayError('profile-file.unreadable', `Cannot read the profile file ${path}${code ? ` (${code})` : ''}.`, { action: 'none' });
+  }
+  return parseProfileFile(text, path);
+}
+
+export async function readProfileDir(dir: string): Promise<ProfileFile[]> {
+  const names = (await readdir(dir)).filter((name) => name.endsWith('.json')).sort();
+  return Promise.all(names.map((name) => readProfileFile(join(dir, name))));
+}

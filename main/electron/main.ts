@@ -1,0 +1,106 @@
+// The Electron app entry (DESIGN.md "Shells": single-instance lock, secure window factory, renderer
+// served from app://, not file://). Everything behavioural lives in main/core; this file only wires.
+// Built by tsconfig.electron.json to dist/main/electron/main.js (package.json "main").
+import { join } from 'node:path';
+import { app, BrowserWindow, ipcMain, net, protocol } from 'electron';
+import { createCore } from '../core/app-core.ts';
+import { consoleSink, createLogger } from '../core/log.ts';
+import { FileProfileStore } from '../core/sessions/profile-store.ts';
+import { createAppProtocolHandler } from './app-protocol.ts';
+import { ICON_FILE, PRELOAD_FILE, RENDERER_DIR } from './paths.ts';
+import { bindIpc } from './ipc.ts';
+import { APP_ENTRY_URL, APP_SCHEME } from './policy.ts';
+import { createSecureWindow } from './window-factory.ts';
+
+const log = createLogger({ sink: consoleSink(process.stderr) }).child({ shell: 'electron' });
+
+// Both must happen before 'ready'. A standard + secure scheme gives the renderer a real origin
+// (storage, relative URLs, fetch) without file:// and its broad privileges.
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+// Electron checklist 4: sandbox every renderer, including any created later.
+app.enableSandbox();
+
+if (!app.requestSingleInstanceLock()) {
+  // A second launch hands over to the first (its 'second-instance' focuses the window) and leaves.
+  app.quit();
+} else {
+  start().catch((error: unknown) => {
+    log.error('app.start-failed', { error });
+    app.exit(1);
+  });
+}
+
+async function start(): Promise<void> {
+  let mainWindow: BrowserWindow | undefined;
+
+  app.on('second-instance', () => {
+    if (!mainWindow || mainWindow.isDestroyed()) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.show();
+    mainWindow.focus();
+  });
+
+  // Defaults for every webContents, including ones this file never made (checklist 12, 14).
+  app.on('web-contents-created', (_event, contents) => {
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+  });
+
+  if (process.platform === 'win32') app.setAppUserModelId('com.patchbay.desktop');
+
+  await app.whenReady();
+
+  const appRoot = app.getAppPath();
+  const rendererDir = join(appRoot, RENDERER_DIR);
+  protocol.handle(APP_SCHEME, createAppProtocolHandler(rendererDir, (fileUrl) => net.fetch(fileUrl, { bypassCustomProtocolHandlers: true })));
+
+  const profiles = new FileProfileStore(join(app.getPath('userData'), 'profiles.json'));
+  const { manager, handler } = createCore({ profiles, log });
+  const unbindIpc = bindIpc(ipcMain, handler, manager, () => BrowserWindow.getAllWindows(), log);
+
+  const openMainWindow = (): BrowserWindow => {
+    const window = createSecureWindow({
+      preloadPath: join(appRoot, PRELOAD_FILE),
+      log,
+      window: {
+        title: 'Patchbay',
+        width: 1100,
+        height: 760,
+        minWidth: 720,
+        minHeight: 480,
+        icon: join(appRoot, ICON_FILE),
+      },
+    });
+    window.on('closed', () => {
+      if (mainWindow === window) mainWindow = undefined;
+    });
+    window.loadURL(APP_ENTRY_URL).catch((error: unknown) => log.error('window.load-failed', { error }));
+    return window;
+  };
+  mainWindow = openMainWindow();
+
+  app.on('activate', () => {
+    // macOS: clicking the Dock icon with no window open opens one.
+    if (!mainWindow || mainWindow.isDestroyed()) mainWindow = openMainWindow();
+  });
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+
+  // Stop every session's timers and streams before exit; the agent stays signed in on the server
+  // side (signOut: false) so a restart can pick the shift up again.
+  let shutdownDone = false;
+  app.on('before-quit', (event) => {
+    if (shutdownDone) return;
+    event.preventDefault();
+    shutdownDone = true;
+    manager
+      .shutdown({ signOut: false })
+      .catch((error: unknown) => log.error('app.shutdown-failed', { error }))
+      .finally(() => {
+        unbindIpc();
+        app.quit();
+      });
+  });
+}

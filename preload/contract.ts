@@ -1,0 +1,223 @@
+// The typed IPC contract between the renderer and the main process (DESIGN.md "The contract").
+// Every command argument and every event is described by a zod schema; main validates with them.
+// No token, cookie or password field exists in any type here (CARD-03, GC-04) — the sign-in
+// password travels only in `session.signIn`'s `credentials`, a write-only command argument that
+// never comes back in a result or event.
+import { z } from 'zod';
+
+export const PLATFORMS = ['icws', 'finesse', 'gws', 'genesys-cloud'] as const;
+export const PlatformSchema = z.enum(PLATFORMS);
+export type Platform = z.infer<typeof PlatformSchema>;
+
+export const AuthModeSchema = z.enum(['password', 'sso']);
+export type AuthMode = z.infer<typeof AuthModeSchema>;
+
+const ProfileIdSchema = z
+  .string()
+  .min(1, 'Profile id is required')
+  .max(64, 'Profile id is at most 64 characters')
+  .regex(/^[a-z0-9][a-z0-9._-]*$/, 'Use lower-case letters, digits, dot, dash or underscore');
+
+const ServerUrlSchema = z
+  .string()
+  .trim()
+  .min(1, 'Server address is required')
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'https:' || url.protocol === 'http:') && url.username === '' && url.password === '';
+    } catch {
+      return false;
+    }
+  }, 'Enter a full http(s) address such as https://ic1.example.com:8019, without user name or password');
+
+// BCP 47-ish language tag; ICWS-01 sends it as Accept-Language for the whole session.
+const LanguageSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/, 'Use a language tag such as en-US or fr-FR');
+
+export const ProfileOptionsSchema = z
+  .object({
+    /** ICWS messaging transport: follow the server's messaging feature (auto), or force one. */
+    messaging: z.enum(['auto', 'sse', 'polling']).default('auto'),
+    /** ICWS heartbeat option (seed 000, option 3). */
+    heartbeat: z.boolean().default(false),
+    /** Short-polling interval in ms (ICWS, when SSE is not used). */
+    pollIntervalMs: z.number().int().min(250).max(60_000).default(2_000),
+  })
+  .strict();
+export type ProfileOptions = z.infer<typeof ProfileOptionsSchema>;
+
+export const ProfileSchema = z
+  .object({
+    id: ProfileIdSchema,
+    name: z.string().trim().min(1, 'Name is required').max(80, 'Name is at most 80 characters'),
+    platform: PlatformSchema,
+    servers: z.array(ServerUrlSchema).min(1, 'At least one server is required').max(16, 'At most 16 servers'),
+    authMode: AuthModeSchema,
+    userName: z.string().trim().max(256, 'User name is at most 256 characters').optional(),
+    language: LanguageSchema.default('en-US'),
+    applicationName: z.string().trim().min(1).max(120).default('Patchbay'),
+    options: ProfileOptionsSchema.default({ messaging: 'auto', heartbeat: false, pollIntervalMs: 2_000 }),
+    /** Written by the lab for its own fake users: the UI labels such profiles. */
+    lab: z.boolean().optional(),
+  })
+  .strict();
+export type Profile = z.infer<typeof ProfileSchema>;
+export type ProfileInput = z.input<typeof ProfileSchema>;
+
+export const PhaseSchema = z.enum(['signed-out', 'signing-in', 'awaiting-user', 'active', 'reconnecting', 'failed']);
+export type Phase = z.infer<typeof PhaseSchema>;
+
+export const AgentStateKindSchema = z.enum(['ready', 'not-ready', 'busy', 'logged-out', 'unknown']);
+export type AgentStateKind = z.infer<typeof AgentStateKindSchema>;
+
+export const ErrorActionSchema = z.enum(['retry', 'sign-in-again', 'contact-it', 'none']);
+export type ErrorAction = z.infer<typeof ErrorActionSchema>;
+
+export const ContractErrorSchema = z.object({
+  code: z.string().min(1),
+  message: z.string(),
+  action: ErrorActionSchema,
+});
+export type ContractError = z.infer<typeof ContractErrorSchema>;
+
+/** A state the agent can pick (ICWS status message, Finesse state + reason code, …). */
+export const SelectableStateSchema = z.object({
+  id: z.string().min(1),
+  label: z.string(),
+  kind: AgentStateKindSchema,
+  /** Reason codes that may (or must) go with this state. */
+  reasons: z.array(z.object({ id: z.string().min(1), label: z.string() })).default([]),
+  reasonRequired: z.boolean().default(false),
+});
+export type SelectableState = z.infer<typeof SelectableStateSchema>;
+
+export const AgentStateSchema = z.object({
+  kind: AgentStateKindSchema,
+  /** The platform's own id and label for the state (ICWS statusId / messageText). */
+  stateId: z.string(),
+  label: z.string(),
+  reason: z.string().optional(),
+  /** ISO-8601 time the state started, when the platform says. */
+  since: z.string().optional(),
+});
+export type AgentState = z.infer<typeof AgentStateSchema>;
+
+export const SessionStateSchema = z
+  .object({
+    profileId: z.string(),
+    profileName: z.string(),
+    platform: PlatformSchema,
+    /** Origin of the server the session is on (ICWS-07), when connected. */
+    server: z.string().optional(),
+    phase: PhaseSchema,
+    userDisplayName: z.string().optional(),
+    agent: AgentStateSchema.optional(),
+    selectableStates: z.array(SelectableStateSchema).default([]),
+    token: z.object({ expiresAt: z.string().optional(), refreshAt: z.string().optional() }).optional(),
+    connection: z
+      .object({
+        transport: z.enum(['sse', 'polling', 'xmpp', 'cometd', 'websocket', 'none']),
+        lastEventAt: z.string().optional(),
+        reconnectAttempt: z.number().int().min(0).optional(),
+        nextAttemptAt: z.string().optional(),
+        nextHost: z.string().optional(),
+      })
+      .optional(),
+    lastError: ContractErrorSchema.optional(),
+    /** Monotonic per-profile sequence number; a renderer drops snapshots older than it holds. */
+    seq: z.number().int().min(0),
+    updatedAt: z.string(),
+  })
+  .strict();
+export type SessionState = z.infer<typeof SessionStateSchema>;
+
+export const NoticeSchema = z.object({
+  level: z.enum(['info', 'warning', 'error']),
+  message: z.string(),
+  profileId: z.string().optional(),
+});
+export type Notice = z.infer<typeof NoticeSchema>;
+
+// ---------------------------------------------------------------- commands
+const ProfileRefSchema = z.object({ profileId: ProfileIdSchema }).strict();
+
+export const SignInArgsSchema = z
+  .object({
+    profileId: ProfileIdSchema,
+    /** Write-only: used once for the connection request, never stored, logged or echoed. */
+    credentials: z
+      .object({ userName: z.string().min(1, 'User name is required').max(256), password: z.string().min(1, 'Password is required').max(1024) })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export const SetStateArgsSchema = z
+  .object({ profileId: ProfileIdSchema, stateId: z.string().min(1).max(256), reasonId: z.string().min(1).max(256).optional() })
+  .strict();
+
+export const Commands = {
+  'profiles.list': { args: z.object({}).strict(), result: z.array(ProfileSchema) },
+  'profiles.save': { args: z.object({ profile: ProfileSchema }).strict(), result: ProfileSchema },
+  'profiles.remove': { args: ProfileRefSchema, result: z.object({ removed: z.boolean() }) },
+  'session.list': { args: z.object({}).strict(), result: z.array(SessionStateSchema) },
+  'session.signIn': { args: SignInArgsSchema, result: SessionStateSchema },
+  'session.signOut': { args: ProfileRefSchema, result: SessionStateSchema },
+  'session.cancel': { args: ProfileRefSchema, result: SessionStateSchema },
+  'agent.listStates': { args: ProfileRefSchema, result: z.array(SelectableStateSchema) },
+  'agent.setState': { args: SetStateArgsSchema, result: SessionStateSchema },
+  'diagnostics.export': { args: z.object({}).strict(), result: z.object({ path: z.string() }) },
+} as const;
+
+export type CommandName = keyof typeof Commands;
+export type CommandArgs<C extends CommandName> = z.input<(typeof Commands)[C]['args']>;
+export type ParsedCommandArgs<C extends CommandName> = z.output<(typeof Commands)[C]['args']>;
+export type CommandResult<C extends CommandName> = z.output<(typeof Commands)[C]['result']>;
+export const COMMAND_NAMES = Object.keys(Commands) as CommandName[];
+
+export const Events = {
+  'session.state': SessionStateSchema,
+  notice: NoticeSchema,
+} as const;
+export type EventName = keyof typeof Events;
+export type EventPayload<E extends EventName> = z.output<(typeof Events)[E]>;
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ContractError };
+
+/** The API the renderer sees, whichever the transport (Electron IPC or the browser-shell WebSocket). */
+export interface PatchbayApi {
+  invoke<C extends CommandName>(command: C, args: CommandArgs<C>): Promise<Result<CommandResult<C>>>;
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+}
+
+/** Electron IPC channel names. */
+export const IPC_INVOKE_CHANNEL = 'patchbay:invoke';
+export const IPC_EVENT_CHANNEL = 'patchbay:event';
+
+/** Browser-shell WebSocket frames. */
+export const WsClientFrameSchema = z
+  .object({ id: z.number().int().min(0), command: z.string().max(64), args: z.unknown() })
+  .strict();
+export type WsClientFrame = z.infer<typeof WsClientFrameSchema>;
+export type WsServerFrame =
+  | { kind: 'result'; id: number; result: Result<unknown> }
+  | { kind: 'event'; event: EventName; payload: unknown };
+
+/** Turn a zod error into the contract's typed error, naming each bad field. */
+export function validationError(error: z.ZodError): ContractError {
+  const fields = error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  return { code: 'contract.invalid-arguments', message: `Invalid arguments — ${fields.join('; ')}`, action: 'none' };
+}
+
+/** Per-field messages for forms (profile editor). */
+export function fieldErrors(error: z.ZodError): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.join('.') || '(root)';
+    out[key] ??= issue.message;
+  }
+  return out;
+}

@@ -1,0 +1,99 @@
+// Session state per profile, replaced wholesale by each `session.state` snapshot (DESIGN.md
+// "One sign-in", step 5). The renderer holds state only — never a token (CARD-03); the sign-in
+// password passes through `signIn` to the bridge and is kept nowhere here.
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+import type { ContractError, Result, SelectableState, SessionState } from '../../preload/contract.ts';
+import { getBridge } from '../api/bridge.ts';
+
+export type SessionAction = 'signIn' | 'signOut' | 'cancel' | 'setState';
+
+export const useSessionsStore = defineStore('sessions', () => {
+  const sessions = ref(new Map<string, SessionState>());
+  /** The command in flight per profile, so buttons can disable themselves. */
+  const busy = ref<Record<string, SessionAction | undefined>>({});
+  const listError = ref<ContractError | undefined>();
+  let unsubscribe: (() => void) | undefined;
+
+  /** Keep a snapshot unless it is older than the one held (contract: SessionState.seq). */
+  function apply(snapshot: SessionState): boolean {
+    const held = sessions.value.get(snapshot.profileId);
+    if (held && snapshot.seq < held.seq) return false;
+    sessions.value.set(snapshot.profileId, snapshot);
+    return true;
+  }
+
+  function get(profileId: string): SessionState | undefined {
+    return sessions.value.get(profileId);
+  }
+
+  /** Listen to `session.state` (once) and read the current snapshots. */
+  async function start(): Promise<void> {
+    unsubscribe ??= getBridge().on('session.state', (snapshot) => {
+      apply(snapshot);
+    });
+    await load();
+  }
+
+  function stop(): void {
+    unsubscribe?.();
+    unsubscribe = undefined;
+  }
+
+  async function load(): Promise<Result<SessionState[]>> {
+    const result = await getBridge().invoke('session.list', {});
+    if (result.ok) {
+      listError.value = undefined;
+      for (const snapshot of result.value) apply(snapshot);
+    } else {
+      listError.value = result.error;
+    }
+    return result;
+  }
+
+  async function run(
+    profileId: string,
+    action: SessionAction,
+    call: () => Promise<Result<SessionState>>,
+  ): Promise<Result<SessionState>> {
+    busy.value = { ...busy.value, [profileId]: action };
+    try {
+      const result = await call();
+      if (result.ok) apply(result.value);
+      return result;
+    } finally {
+      busy.value = { ...busy.value, [profileId]: undefined };
+    }
+  }
+
+  function signIn(profileId: string, credentials?: { userName: string; password: string }): Promise<Result<SessionState>> {
+    return run(profileId, 'signIn', () =>
+      getBridge().invoke('session.signIn', credentials ? { profileId, credentials } : { profileId }),
+    );
+  }
+
+  function signOut(profileId: string): Promise<Result<SessionState>> {
+    return run(profileId, 'signOut', () => getBridge().invoke('session.signOut', { profileId }));
+  }
+
+  function cancel(profileId: string): Promise<Result<SessionState>> {
+    return run(profileId, 'cancel', () => getBridge().invoke('session.cancel', { profileId }));
+  }
+
+  function setState(profileId: string, stateId: string, reasonId?: string): Promise<Result<SessionState>> {
+    return run(profileId, 'setState', () =>
+      getBridge().invoke('agent.setState', reasonId ? { profileId, stateId, reasonId } : { profileId, stateId }),
+    );
+  }
+
+  function listStates(profileId: string): Promise<Result<SelectableState[]>> {
+    return getBridge().invoke('agent.listStates', { profileId });
+  }
+
+  /** Forget a removed profile's session. */
+  function forget(profileId: string): void {
+    sessions.value.delete(profileId);
+  }
+
+  return { sessions, busy, listError, apply, get, start, stop, load, signIn, signOut, cancel, setState, listStates, forget };
+});

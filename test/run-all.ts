@@ -1,0 +1,74 @@
+// `npm test`: lint, typecheck, renderer build, unit + integration (Vitest), e2e (Playwright, browser
+// shell) and the Electron suite (skips without a binary). Ends with exactly one line
+// `N passed, N failed` — lint, typecheck and build count as one check each.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '..');
+const reports = join(root, 'test-results');
+rmSync(reports, { recursive: true, force: true });
+mkdirSync(reports, { recursive: true });
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+const lines: string[] = [];
+
+function run(label: string, command: string, args: string[], env: Record<string, string> = {}): boolean {
+  process.stdout.write(`\n▶ ${label}: ${command} ${args.join(' ')}\n`);
+  const started = Date.now();
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  const ok = result.status === 0;
+  lines.push(`${ok ? 'ok  ' : 'FAIL'} ${label} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  return ok;
+}
+
+function check(label: string, command: string, args: string[]): void {
+  if (run(label, command, args)) passed++;
+  else failed++;
+}
+
+const bin = (name: string) => join(root, 'node_modules', '.bin', name);
+
+check('lint', bin('eslint'), ['.', '--max-warnings', '0']);
+check('typecheck (core, preload, tests)', bin('tsc'), ['-b', 'preload', 'main', 'test']);
+check('typecheck (renderer, vue-tsc)', bin('vue-tsc'), ['-p', 'renderer/tsconfig.json', '--noEmit']);
+check('typecheck (electron build)', bin('tsc'), ['-p', 'tsconfig.electron.json', '--noEmit']);
+check('build renderer', bin('vite'), ['build', '--logLevel', 'warn']);
+
+// Vitest: unit + integration, counted from its JSON report.
+const vitestReport = join(reports, 'vitest.json');
+run('unit + integration (vitest)', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`]);
+try {
+  const report = JSON.parse(readFileSync(vitestReport, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number; success: boolean; numTotalTestSuites: number; testResults: { status: string; message?: string }[] };
+  passed += report.numPassedTests;
+  failed += report.numFailedTests;
+  skipped += report.numPendingTests + report.numTodoTests;
+  // A file that fails to load has no tests but must still fail the run.
+  failed += report.testResults.filter((file) => file.status === 'failed' && file.message).length;
+} catch {
+  failed++;
+  lines.push('FAIL vitest produced no report');
+}
+
+// Playwright suites, counted from their JSON reports.
+function playwright(label: string, config: string, reportName: string): void {
+  const report = join(reports, reportName);
+  run(label, bin('playwright'), ['test', '-c', config, '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: report });
+  try {
+    const stats = (JSON.parse(readFileSync(report, 'utf8')) as { stats: { expected: number; unexpected: number; flaky: number; skipped: number } }).stats;
+    passed += stats.expected + stats.flaky;
+    failed += stats.unexpected;
+    skipped += stats.skipped;
+  } catch {
+    failed++;
+    lines.push(`FAIL ${label} produced no report`);
+  }
+}
+playwright('e2e (browser shell, Chromium)', 'playwright.config.ts', 'e2e.json');
+playwright('electron (skips without an Electron binary)', 'playwright.electron.config.ts', 'electron.json');
+
+process.stdout.write(`\n${lines.join('\n')}\n${skipped} skipped (not counted as passing)\n`);
+process.stdout.write(`${passed} passed, ${failed} failed\n`);
+process.exit(failed === 0 ? 0 : 1);

@@ -1,0 +1,52 @@
+// Renderer build (DESIGN.md "Shells"): served by the browser shell over http://127.0.0.1:<port>/
+// and by Electron from app://, hence relative asset paths and no external resources.
+import { fileURLToPath } from 'node:url';
+import vue from '@vitejs/plugin-vue';
+import { defineConfig } from 'vite';
+import type { Plugin } from 'vite';
+
+const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
+
+/**
+ * The renderer's own CSP as a <meta>, added to the built page only (the dev server injects inline
+ * styles for HMR). The shells also send it as a header; this keeps a bare dist/renderer safe too.
+ * GC-08: only the origins Patchbay needs — itself, and its loopback bridge socket.
+ */
+export const RENDERER_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self'",
+  "font-src 'self'",
+  "connect-src 'self' ws://127.0.0.1:* ws://localhost:*",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');
+
+function cspMeta(): Plugin {
+  return {
+    name: 'patchbay-csp-meta',
+    apply: 'build',
+    transformIndexHtml: () => [
+      { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: RENDERER_CSP }, injectTo: 'head-prepend' },
+    ],
+  };
+}
+
+export default defineConfig({
+  root: here('./renderer'),
+  base: './',
+  publicDir: here('./renderer/public'),
+  plugins: [vue(), cspMeta()],
+  build: {
+    outDir: here('./dist/renderer'),
+    emptyOutDir: true,
+    // The polyfill would be the only code not needed by Chromium 140 (Electron 45) or Debian's.
+    modulePreload: { polyfill: false },
+    target: 'es2022',
+    sourcemap: false,
+    assetsInlineLimit: 0, // no data: URLs (img-src 'self')
+  },
+  server: { host: '127.0.0.1', strictPort: false },
+});
