@@ -17,9 +17,10 @@ const USAGE = `usage:
   patchbay lab [--profiles-out DIR]
   patchbay probe --profile FILE [--set-state ID] [--watch SECONDS] [--json]`;
 
+/** Logs go to stderr; the probe's stderr is one clear line unless PATCHBAY_LOG_LEVEL asks for more. */
 function logLevel(): LogLevel {
   const level = process.env.PATCHBAY_LOG_LEVEL;
-  return level === 'debug' || level === 'info' || level === 'warn' || level === 'error' ? level : 'warn';
+  return level === 'debug' || level === 'info' || level === 'warn' || level === 'error' ? level : 'error';
 }
 
 export async function probe(argv: string[]): Promise<number> {

@@ -118,7 +118,7 @@ export class HttpSession {
         throw classifyTransportError(error, url);
       } finally {
         ctl.dispose();
-        if (!source.destroyed) source.destroy();
+        discard(source);
       }
     })();
     return {
@@ -129,7 +129,7 @@ export class HttpSession {
       close: () => {
         closed = true;
         ctl.abort();
-        if (!source.destroyed) source.destroy();
+        discard(source);
         ctl.dispose();
       },
     };
@@ -244,7 +244,7 @@ export class HttpSession {
     // Refuse before reading when the server announces the size.
     const declared = Number(final.headers['content-length']);
     if (Number.isFinite(declared) && declared > maxBytes) {
-      body.destroy();
+      discard(body);
       throw this.fail(final.entry, final.started, ctl, url, tooLarge());
     }
     const chunks: Uint8Array[] = [];
@@ -254,7 +254,7 @@ export class HttpSession {
         const bytes = chunk as Uint8Array;
         total += bytes.byteLength;
         if (total > maxBytes) {
-          body.destroy();
+          discard(body);
           throw tooLarge();
         }
         chunks.push(bytes);
@@ -395,6 +395,13 @@ function splitHeaders(raw: Record<string, string | string[] | undefined>): { hea
     else headers[lower] = Array.isArray(value) ? value.join(', ') : value;
   }
   return { headers, setCookie };
+}
+
+/** Destroys a response body we no longer want; its 'error' (an AbortError) is expected. */
+function discard(body: Dispatcher.ResponseData['body']): void {
+  if (body.destroyed) return;
+  body.on('error', () => undefined);
+  body.destroy();
 }
 
 function concat(chunks: Uint8Array[], total: number): Uint8Array {

@@ -1,0 +1,91 @@
+// A newcomer's journey in the browser shell (Debian Chromium): `patchbay start` on the built-in lab,
+// pick the lab ICWS profile, sign in, Available → Away (a reason-bearing status), see a supervisor's
+// change arrive over server-sent events, sign out. Screenshots are kept under test-results/.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+
+const root = join(import.meta.dirname, '..', '..');
+const shots = join(root, 'test-results', 'screenshots');
+let app: ChildProcess | undefined;
+let launchUrl = '';
+let stderr = '';
+
+test.beforeAll(async () => {
+  expect(existsSync(join(root, 'dist', 'renderer', 'index.html')), 'renderer build missing: run `npm run build:renderer`').toBe(true);
+  const dataDir = await mkdtemp(join(tmpdir(), 'pb-e2e-data-'));
+  // An empty data directory = no real profiles: the app starts the lab and preloads its profiles.
+  app = spawn(process.execPath, [join(root, 'main', 'cli', 'patchbay.ts'), 'start', '--no-open'], {
+    cwd: root,
+    env: { ...process.env, PATCHBAY_DATA_DIR: dataDir, DISPLAY: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  app.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  launchUrl = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`app did not start: ${out} ${stderr}`)), 30_000);
+    app!.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /browser shell.*open (http:\/\/127\.0\.0\.1:\d+\/#secret=\S+)/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    app!.once('exit', (code) => reject(new Error(`app exited with ${code}: ${stderr}`)));
+  });
+});
+
+test.afterAll(async () => {
+  if (!app || app.exitCode !== null) return;
+  const exited = new Promise((r) => app!.once('exit', r));
+  app.kill('SIGTERM');
+  await exited;
+});
+
+test('an agent signs in to the lab ICWS, changes status, sees a supervisor change, signs out [ICWS-04, ICWS-15]', async ({ page }) => {
+  const consoleErrors: string[] = [];
+  page.on('console', (msg) => msg.type() === 'error' && consoleErrors.push(msg.text()));
+  await page.goto(launchUrl);
+  // The secret leaves the visible URL once read.
+  await expect(page).not.toHaveURL(/secret=/);
+  await expect(page.getByTestId('bridge-status')).toBeVisible();
+
+  await page.getByTestId('profile-item-lab-icws-agent1').click();
+  await expect(page.getByTestId('signin-username')).toHaveValue('agent1');
+  await page.getByTestId('signin-password').fill('agent1-lab-pw');
+  await page.getByTestId('signin-submit').click();
+  await expect(page.getByTestId('session-phase')).toHaveText(/signed in/i);
+  const server = (await page.getByTestId('session-server').textContent())?.match(/http:\/\/127\.0\.0\.1:\d+/)?.[0];
+  expect(server).toBeTruthy();
+
+  await page.getByTestId('status-option-Available').click();
+  await expect(page.getByTestId('agent-status')).toHaveText('Available');
+  await page.locator('[data-testid="status-option-Away from desk"]').click();
+  await expect(page.getByTestId('agent-status')).toHaveText('Away from desk');
+  await expect(page.getByTestId('agent-status-since')).toBeVisible();
+
+  // A supervisor changes the agent's status on the server; the change is pushed to the screen.
+  const res = await fetch(`${server}/lab/users/agent1/status`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ statusId: 'At Lunch' }) });
+  expect(res.ok).toBe(true);
+  await expect(page.getByTestId('agent-status')).toHaveText('At Lunch');
+  await page.screenshot({ path: join(shots, 'icws-signed-in.png'), fullPage: true });
+
+  await page.getByTestId('signout').click();
+  await expect(page.getByTestId('session-phase')).toHaveText(/signed out/i);
+  await page.screenshot({ path: join(shots, 'icws-signed-out.png'), fullPage: true });
+  expect(consoleErrors).toEqual([]);
+});
+
+test('a wrong password shows the server message and keeps the form', async ({ page }) => {
+  await page.goto(launchUrl);
+  await page.getByTestId('profile-item-lab-icws-agent1').click();
+  await page.getByTestId('signin-password').fill('not-the-password');
+  await page.getByTestId('signin-submit').click();
+  await expect(page.getByTestId('session-error')).toContainText('The authentication process failed.');
+  await expect(page.getByTestId('signin-submit')).toBeEnabled();
+  await expect(page.getByTestId('signin-password')).toHaveValue('');
+});

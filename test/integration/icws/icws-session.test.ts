@@ -1,0 +1,194 @@
+// The ICWS adapter against the lab ICWS server over real sockets (seed 000, RULES.md ICWS-xx).
+import { afterEach, describe, expect, it } from 'vitest';
+import { startIcwsServer, type IcwsLabServer } from '../../../lab/index.ts';
+import { ProfileSchema, type Profile } from '../../../preload/contract.ts';
+import { systemClock } from '../../../main/core/clock.ts';
+import { PatchbayError } from '../../../main/core/errors.ts';
+import { createLogger, memorySink } from '../../../main/core/log.ts';
+import { IcwsSession } from '../../../main/core/platforms/icws/icws-session.ts';
+import { waitFor } from '../../helpers/wait.ts';
+
+const servers: IcwsLabServer[] = [];
+const sessions: IcwsSession[] = [];
+afterEach(async () => {
+  for (const s of sessions.splice(0)) s.dispose();
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+async function lab(options: Parameters<typeof startIcwsServer>[0] = {}): Promise<IcwsLabServer> {
+  const server = await startIcwsServer({ ssePingIntervalMs: 200, ...options });
+  servers.push(server);
+  return server;
+}
+
+function profileFor(urls: string[], extra: Partial<Profile> = {}): Profile {
+  return ProfileSchema.parse({ id: 'it-icws', name: 'IT ICWS', platform: 'icws', servers: urls, authMode: 'password', userName: 'agent1', options: { pollIntervalMs: 250 }, ...extra });
+}
+
+function session(profile: Profile) {
+  const sink = memorySink();
+  const s = new IcwsSession({ profile, clock: systemClock, log: createLogger({ sink, level: 'debug' }) });
+  sessions.push(s);
+  return { s, sink };
+}
+
+const agent1 = { userName: 'agent1', password: 'agent1-lab-pw' };
+const sessionCalls = (server: IcwsLabServer) => server.requests.filter((r) => /^\/icws\/\d+\//.test(r.path));
+
+describe('ICWS sign-in with user name and password', () => {
+  it('signs in, lists the selectable statuses and reads the user status [ICWS-03]', async () => {
+    const server = await lab();
+    const { s } = session(profileFor([server.url]));
+    await s.signIn(agent1);
+    expect(s.view.phase).toBe('active');
+    expect(s.view.server).toBe(server.url);
+    expect(s.view.userDisplayName).toBe('Ada Agent');
+    expect(s.view.agent?.stateId).toBe(server.userStatus('agent1')?.statusId);
+    const ids = s.view.selectableStates.map((st) => st.id);
+    expect(ids).toContain('Available');
+    expect(ids).toContain('Away from desk');
+    expect(server.sessions()).toHaveLength(1);
+  });
+
+  it('sends the same Accept-Language on the connection and every later call [ICWS-01]', async () => {
+    const server = await lab();
+    const { s } = session(profileFor([server.url], { language: 'de-DE' }));
+    await s.signIn(agent1);
+    const icws = server.requests.filter((r) => r.path.startsWith('/icws/'));
+    expect(icws.length).toBeGreaterThan(3);
+    expect(new Set(icws.map((r) => r.acceptLanguage))).toEqual(new Set(['de-DE']));
+    expect(server.sessions()[0]?.language).toMatch(/^de/i);
+  });
+
+  it('sends the session cookie and the CSRF header on every authenticated call [ICWS-04]', async () => {
+    const server = await lab();
+    const { s } = session(profileFor([server.url]));
+    await s.signIn(agent1);
+    await s.setAgentState('Away from desk');
+    await s.listStates();
+    const calls = sessionCalls(server);
+    expect(calls.length).toBeGreaterThanOrEqual(6);
+    for (const call of calls) {
+      expect({ path: call.path, cookie: call.hadCookie && call.cookieValid, csrf: call.hadCsrfHeader && call.csrfValid }).toEqual({ path: call.path, cookie: true, csrf: true });
+    }
+  });
+
+  it("shows the server's own message when the credentials are wrong [ICWS-26]", async () => {
+    const server = await lab();
+    const { s, sink } = session(profileFor([server.url]));
+    const error = await s.signIn({ userName: 'agent1', password: 'wrong-password-xyz' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PatchbayError);
+    expect((error as PatchbayError).message).toBe('The authentication process failed.');
+    expect((error as PatchbayError).details.errorId).toBe('error.request.connection.authenticationFailure');
+    expect(s.view.phase).toBe('failed');
+    expect(s.view.lastError).toEqual({ code: 'icws.connect.rejected', message: 'The authentication process failed.', action: 'sign-in-again' });
+    expect(JSON.stringify(sink.entries)).not.toContain('wrong-password-xyz');
+  });
+
+  it('reports an unreachable server as a typed, retryable error', async () => {
+    const server = await lab();
+    const url = server.url;
+    await server.close();
+    servers.length = 0;
+    const { s } = session(profileFor([url]));
+    const error = (await s.signIn(agent1).catch((e: unknown) => e)) as PatchbayError;
+    expect(error.code).toBe('net.unreachable');
+    expect(error.action).toBe('retry');
+    expect(s.view.phase).toBe('failed');
+  });
+
+  it('walks the 503 alternate host list in order and stays on the host that accepted [ICWS-06, ICWS-07]', async () => {
+    const first = await lab();
+    const port = first.port;
+    const second = await lab({ host: '127.0.0.2', port });
+    first.setAcceptingConnections(false, ['127.0.0.3', '127.0.0.2']);
+    const { s } = session(profileFor([first.url]));
+    await s.signIn(agent1);
+    expect(s.view.server).toBe(`http://127.0.0.2:${port}`);
+    await s.setAgentState('Away from desk');
+    // Nothing after the connection went to the first server.
+    expect(first.requests.filter((r) => r.method !== 'POST' || r.path !== '/icws/connection')).toEqual([]);
+    expect(sessionCalls(second).length).toBeGreaterThan(3);
+  });
+});
+
+describe('ICWS agent status', () => {
+  it('sets a status the user may pick and shows it [ICWS-04]', async () => {
+    const server = await lab();
+    const { s } = session(profileFor([server.url]));
+    await s.signIn(agent1);
+    await s.setAgentState('Away from desk');
+    expect(server.userStatus('agent1')?.statusId).toBe('Away from desk');
+    expect(s.view.agent).toMatchObject({ stateId: 'Away from desk', kind: 'not-ready', label: 'Away from desk' });
+  });
+
+  it('keeps the session and shows the server message when a status is refused', async () => {
+    const server = await lab();
+    const { s } = session(profileFor([server.url]));
+    await s.signIn(agent1);
+    const error = (await s.setAgentState('No Such Status').catch((e: unknown) => e)) as PatchbayError;
+    expect(error.code).toBe('icws.set-status.rejected');
+    expect(error.message.length).toBeGreaterThan(0);
+    expect(s.view.phase).toBe('active');
+    expect(s.view.lastError?.code).toBe('icws.set-status.rejected');
+  });
+
+  it("receives a supervisor's change over server-sent events [ICWS-15]", async () => {
+    const server = await lab({ messagingVersion: 2 });
+    const { s } = session(profileFor([server.url]));
+    await s.signIn(agent1);
+    expect(s.view.connection?.transport).toBe('sse');
+    await waitFor(() => server.sessions()[0]?.sseOpen, 'the SSE stream to open');
+    server.setUserStatus('agent1', 'At Lunch', 'supervisor1');
+    await waitFor(() => s.view.agent?.stateId === 'At Lunch', 'the pushed status');
+    expect(s.view.connection?.lastEventAt).toBeDefined();
+    // SSE, not polling: no JSON GET of the messages resource.
+    expect(server.requests.filter((r) => r.path.endsWith('/messaging/messages') && !(r.accept ?? '').includes('text/event-stream'))).toEqual([]);
+  });
+
+  it("receives a supervisor's change by short polling when messaging is below 2 [ICWS-15]", async () => {
+    const server = await lab({ messagingVersion: 1 });
+    const { s } = session(profileFor([server.url]));
+    await s.signIn(agent1);
+    expect(s.view.connection?.transport).toBe('polling');
+    server.setUserStatus('agent1', 'In a Meeting', 'supervisor1');
+    await waitFor(() => s.view.agent?.stateId === 'In a Meeting', 'the polled status');
+    expect(server.requests.filter((r) => r.path.endsWith('/messaging/messages')).length).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('ICWS connection loss and sign-out', () => {
+  it('shows the reason of a connectionStateChangeMessage [ICWS-18]', async () => {
+    const server = await lab({ messagingVersion: 2 });
+    const { s } = session(profileFor([server.url]));
+    await s.signIn(agent1);
+    await waitFor(() => server.sessions()[0]?.sseOpen, 'the SSE stream to open');
+    const sid = server.sessions()[0]!.sessionId;
+    server.killSession(sid, { reason: 'You were logged on from another location.', shouldReconnect: false });
+    await waitFor(() => s.view.phase === 'failed', 'the session to fail');
+    expect(s.view.lastError).toMatchObject({ code: 'icws.connection.lost', message: 'You were logged on from another location.', action: 'contact-it' });
+  });
+
+  it('after a 401 reads the reason from GET connection [ICWS-17]', async () => {
+    const server = await lab({ messagingVersion: 1 });
+    const { s } = session(profileFor([server.url]));
+    await s.signIn(agent1);
+    const sid = server.sessions()[0]!.sessionId;
+    server.killSession(sid, { reason: 'The server is switching over.', shouldReconnect: true });
+    await waitFor(() => s.view.phase === 'failed', 'the session to fail');
+    expect(s.view.lastError).toMatchObject({ message: 'The server is switching over.', action: 'sign-in-again' });
+    expect(server.requests.some((r) => r.method === 'GET' && r.path === `/icws/${sid}/connection`)).toBe(true);
+  });
+
+  it('signs out with DELETE connection and ends the server session', async () => {
+    const server = await lab();
+    const { s } = session(profileFor([server.url]));
+    await s.signIn(agent1);
+    const sid = server.sessions()[0]!.sessionId;
+    await s.signOut();
+    expect(s.view.phase).toBe('signed-out');
+    const del = server.requests.find((r) => r.method === 'DELETE' && r.path === `/icws/${sid}/connection`);
+    expect(del?.status).toBe(204);
+    expect(server.sessions().filter((x) => x.connectionState === 1)).toEqual([]);
+  });
+});

@@ -1,0 +1,168 @@
+// The app entry (main/electron/main.ts) against a fake `electron` module and a stub core: proves the
+// order and arguments of our Electron calls (before-ready registration, single instance, app://,
+// IPC, window, shutdown), not Electron itself (test/electron/ does that where a binary exists).
+import { describe, expect, it, vi } from 'vitest';
+import { IPC_INVOKE_CHANNEL } from '../../../preload/contract.ts';
+import type { LogEntry } from '../../../main/core/log.ts';
+import type { SessionManager } from '../../../main/core/sessions/session-manager.ts';
+import { APP_ENTRY_URL, CSP, SECURE_WEB_PREFERENCES } from '../../../main/electron/policy.ts';
+import { createFakeElectron, fakeEvent, type FakeElectron } from './fake-electron.ts';
+
+vi.hoisted(() => {
+  // Should the mock ever not apply, the real `electron` module must not start a download.
+  process.env.ELECTRON_OVERRIDE_DIST_PATH ??= '/nonexistent-electron-dist';
+});
+
+const APP_PATH = '/opt/patchbay/resources/app.asar';
+
+interface Started {
+  fake: FakeElectron;
+  core: { profiles: unknown; manager?: SessionManager };
+  logs: LogEntry[];
+  fetched: string[];
+}
+
+async function loadMain(options: { secondInstance?: boolean } = {}): Promise<Started> {
+  vi.resetModules();
+  const fake = createFakeElectron();
+  if (options.secondInstance) fake.denyLock();
+  const fetched: string[] = [];
+  fake.module.net.fetch = async (url: string) => {
+    fetched.push(url);
+    return new Response('<!doctype html>', { headers: { 'Content-Type': 'text/html' } });
+  };
+  const core: Started['core'] = { profiles: undefined };
+  const logs: LogEntry[] = [];
+  vi.doMock('electron', () => fake.module);
+  vi.doMock('../../../main/core/log.ts', async (importOriginal) => ({
+    ...(await importOriginal<typeof import('../../../main/core/log.ts')>()),
+    consoleSink: () => ({ write: (entry: LogEntry) => void logs.push(entry) }),
+  }));
+  // The real composition pulls in every platform adapter; the shell only needs its shape.
+  vi.doMock('../../../main/core/app-core.ts', async () => {
+    const { SessionManager } = await import('../../../main/core/sessions/session-manager.ts');
+    const { MemoryProfileStore } = await import('../../../main/core/sessions/profile-store.ts');
+    const { createCommandHandler } = await import('../../../main/core/sessions/command-handler.ts');
+    return {
+      createCore: (coreOptions: { profiles: unknown; log: import('../../../main/core/log.ts').Logger }) => {
+        core.profiles = coreOptions.profiles;
+        const manager = new SessionManager({ profiles: new MemoryProfileStore(), factories: {}, log: coreOptions.log });
+        core.manager = manager;
+        return { manager, handler: createCommandHandler(manager, coreOptions.log) };
+      },
+    };
+  });
+  await import('../../../main/electron/main.ts');
+  return { fake, core, logs, fetched };
+}
+
+async function loadAndStart(): Promise<Started & { window: FakeElectron['windows'][number] }> {
+  const started = await loadMain();
+  started.fake.ready();
+  await vi.waitFor(() => expect(started.fake.windows).toHaveLength(1));
+  const window = started.fake.windows[0];
+  if (!window) throw new Error('no window');
+  return { ...started, window };
+}
+
+const names = (fake: FakeElectron) => fake.calls.map(([name]) => name);
+
+describe('main.ts before ready', () => {
+  it('registers app:// as a standard, secure, fetch-capable scheme and enables the sandbox before waiting for ready', async () => {
+    const { fake } = await loadMain();
+    const order = names(fake);
+    expect(order).toContain('protocol.registerSchemesAsPrivileged');
+    expect(order).toContain('app.enableSandbox');
+    expect(order.indexOf('protocol.registerSchemesAsPrivileged')).toBeLessThan(order.indexOf('app.whenReady'));
+    expect(order.indexOf('app.enableSandbox')).toBeLessThan(order.indexOf('app.whenReady'));
+    expect(order).toContain('app.requestSingleInstanceLock');
+    const [, schemes] = fake.calls.find(([name]) => name === 'protocol.registerSchemesAsPrivileged') ?? [];
+    expect(schemes).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+    expect(fake.windows).toHaveLength(0);
+  });
+
+  it('quits without a window or IPC when another instance holds the lock', async () => {
+    const { fake } = await loadMain({ secondInstance: true });
+    fake.ready();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(names(fake)).toContain('app.quit');
+    expect(names(fake)).not.toContain('app.whenReady');
+    expect(names(fake)).not.toContain('ipcMain.handle');
+    expect(fake.windows).toHaveLength(0);
+  });
+});
+
+describe('main.ts after ready', () => {
+  it('opens one secure window with the bundled preload and loads the app:// entry', async () => {
+    const { window, logs } = await loadAndStart();
+    expect(logs.filter((entry) => entry.level === 'error')).toEqual([]);
+    expect(window.options.webPreferences).toEqual({ ...SECURE_WEB_PREFERENCES, preload: `${APP_PATH}/dist/preload/index.cjs` });
+    expect(window.options.icon).toBe(`${APP_PATH}/resources/icon.png`);
+    expect(window.loaded).toEqual([APP_ENTRY_URL]);
+  });
+
+  it('keeps profiles in userData/profiles.json', async () => {
+    const { core } = await loadAndStart();
+    expect((core.profiles as { path?: string }).path).toBe('/home/agent/.config/Patchbay#userData/profiles.json');
+  });
+
+  it('binds the invoke channel and serves dist/renderer over app:// with the CSP', async () => {
+    const { fake, fetched } = await loadAndStart();
+    expect(fake.ipcHandlers.has(IPC_INVOKE_CHANNEL)).toBe(true);
+    const handler = fake.protocolHandlers.get('app');
+    if (!handler) throw new Error('app:// not handled');
+    const ok = await handler(new Request('app://patchbay/index.html'));
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('content-security-policy')).toBe(CSP);
+    expect(fetched).toEqual([`file://${APP_PATH}/dist/renderer/index.html`]);
+    const escape = await handler(new Request('app://patchbay/..%2f..%2fpackage.json'));
+    expect(escape.status).toBe(404);
+    expect(fetched).toHaveLength(1);
+  });
+
+  it('answers invokes from the app window and refuses other frames', async () => {
+    const { fake } = await loadAndStart();
+    const invoke = fake.ipcHandlers.get(IPC_INVOKE_CHANNEL);
+    if (!invoke) throw new Error('no invoke handler');
+    expect(await invoke({ senderFrame: { url: APP_ENTRY_URL } }, 'profiles.list', {})).toEqual({ ok: true, value: [] });
+    expect(await invoke({ senderFrame: { url: 'https://evil.example/' } }, 'profiles.list', {})).toMatchObject({
+      ok: false,
+      error: { code: 'contract.untrusted-sender' },
+    });
+  });
+
+  it('brings the existing window forward when a second instance starts', async () => {
+    const { fake, window } = await loadAndStart();
+    window.minimized = true;
+    fake.module.app.emit('second-instance', fakeEvent({}), [], '/');
+    expect(window.minimized).toBe(false);
+    expect(window.focused).toBe(true);
+  });
+
+  it('denies new windows and <webview> for every webContents created later', async () => {
+    const { fake } = await loadAndStart();
+    const { FakeWebContents } = await import('./fake-electron.ts');
+    const contents = new FakeWebContents();
+    fake.module.app.emit('web-contents-created', fakeEvent({}), contents);
+    expect(contents.windowOpenHandler?.({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
+    const attach = fakeEvent({});
+    contents.emit('will-attach-webview', attach, {}, {});
+    expect(attach.defaultPrevented).toBe(true);
+  });
+
+  it('shuts the sessions down without signing out before quitting, once', async () => {
+    const { fake, core } = await loadAndStart();
+    const shutdown = vi.spyOn(core.manager as SessionManager, 'shutdown');
+    const first = fakeEvent({});
+    fake.module.app.emit('before-quit', first);
+    expect(first.defaultPrevented).toBe(true);
+    expect(shutdown).toHaveBeenCalledWith({ signOut: false });
+    await vi.waitFor(() => expect(names(fake)).toContain('app.quit'));
+    expect(names(fake)).toContain('ipcMain.removeHandler');
+    // The quit that follows goes through.
+    const second = fakeEvent({});
+    fake.module.app.emit('before-quit', second);
+    expect(second.defaultPrevented).toBe(false);
+    expect(shutdown).toHaveBeenCalledTimes(1);
+  });
+});
