@@ -32,7 +32,8 @@ function check(label: string, command: string, args: string[]): void {
 const bin = (name: string) => join(root, 'node_modules', '.bin', name);
 
 check('lint', bin('eslint'), ['.', '--max-warnings', '0']);
-check('typecheck (core, preload, tests)', bin('tsc'), ['-b', 'preload', 'main', 'test']);
+check('typecheck (core, preload, lab, bench)', bin('tsc'), ['-b', 'preload', 'main']);
+check('typecheck (tests)', bin('tsc'), ['-p', 'test/tsconfig.json']);
 check('typecheck (renderer, vue-tsc)', bin('vue-tsc'), ['-p', 'renderer/tsconfig.json', '--noEmit']);
 check('typecheck (electron build)', bin('tsc'), ['-p', 'tsconfig.electron.json', '--noEmit']);
 check('build renderer', bin('vite'), ['build', '--logLevel', 'warn']);

@@ -1,7 +1,7 @@
 // `npm start` / `patchbay start`: Electron when its binary is present, otherwise the browser shell,
 // saying which in one line. With no real profiles configured, the embedded lab starts and its
 // profiles are preloaded, so a newcomer sees the whole product with no contact center.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
@@ -35,18 +35,27 @@ export async function start(argv: string[]): Promise<number> {
     strict: true,
   });
   const electron = values['browser-shell'] ? undefined : electronBinary();
-  if (electron) {
-    process.stdout.write('Starting Patchbay in Electron.\n');
-    const child = spawn(electron, [REPO_ROOT], { stdio: 'inherit' });
-    return new Promise((done) => child.once('exit', (code) => done(code ?? 0)));
-  }
-
-  const log = createLogger({ sink: consoleSink(process.stderr), level: (process.env.PATCHBAY_LOG_LEVEL as 'info' | undefined) ?? 'info' });
   const userStore = new FileProfileStore(join(userDataDir(), 'profiles.json'));
   const ownProfiles = await userStore.list();
   const useLab = values.lab === true || (values['no-lab'] !== true && ownProfiles.length === 0);
   let lab: RunningLab | undefined;
   if (useLab) lab = await startLabProcess();
+
+  if (electron) {
+    process.stdout.write(`Starting Patchbay in Electron${lab ? ', on the built-in lab' : ''}.\n`);
+    const build = spawnSync(process.execPath, [join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(REPO_ROOT, 'tsconfig.electron.json')], { stdio: 'inherit' });
+    const bundle = build.status === 0 ? spawnSync(process.execPath, [join(REPO_ROOT, 'main', 'electron', 'build', 'bundle-preload.ts')], { stdio: 'inherit' }) : build;
+    if (bundle.status !== 0) {
+      await lab?.stop();
+      throw new PatchbayError('start.build-failed', 'Building the Electron main process failed (see above).', { action: 'none' });
+    }
+    const child = spawn(electron, [REPO_ROOT], { stdio: 'inherit', env: { ...process.env, ...(lab ? { PATCHBAY_LAB_PROFILES_DIR: lab.profilesDir } : {}) } });
+    const code = await new Promise<number>((done) => child.once('exit', (exitCode) => done(exitCode ?? 0)));
+    await lab?.stop();
+    return code;
+  }
+
+  const log = createLogger({ sink: consoleSink(process.stderr), level: (process.env.PATCHBAY_LOG_LEVEL as 'info' | undefined) ?? 'info' });
   const profiles = new LayeredProfileStore(lab?.profiles.map((file) => file.profile) ?? [], userStore);
   const { manager, handler } = createCore({ profiles, log });
   const rendererDir = join(REPO_ROOT, 'dist', 'renderer');

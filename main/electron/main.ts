@@ -6,6 +6,8 @@ import { app, BrowserWindow, ipcMain, net, protocol } from 'electron';
 import { createCore } from '../core/app-core.ts';
 import { consoleSink, createLogger } from '../core/log.ts';
 import { FileProfileStore } from '../core/sessions/profile-store.ts';
+import { LayeredProfileStore } from '../core/sessions/layered-profile-store.ts';
+import { readProfileDir } from '../core/sessions/profile-file.ts';
 import { createAppProtocolHandler } from './app-protocol.ts';
 import { ICON_FILE, PRELOAD_FILE, RENDERER_DIR } from './paths.ts';
 import { bindIpc } from './ipc.ts';
@@ -54,7 +56,11 @@ async function start(): Promise<void> {
   const rendererDir = join(appRoot, RENDERER_DIR);
   protocol.handle(APP_SCHEME, createAppProtocolHandler(rendererDir, (fileUrl) => net.fetch(fileUrl, { bypassCustomProtocolHandlers: true })));
 
-  const profiles = new FileProfileStore(join(app.getPath('userData'), 'profiles.json'));
+  // `patchbay start` passes the embedded lab's profile files when no real profiles exist (dev only:
+  // the lab is never packaged).
+  const labDir = process.env.PATCHBAY_LAB_PROFILES_DIR;
+  const labProfiles = labDir ? (await readProfileDir(labDir)).map((file) => file.profile) : [];
+  const profiles = new LayeredProfileStore(labProfiles, new FileProfileStore(join(app.getPath('userData'), 'profiles.json')));
   const { manager, handler } = createCore({ profiles, log });
   const unbindIpc = bindIpc(ipcMain, handler, manager, () => BrowserWindow.getAllWindows(), log);
 
@@ -73,6 +79,12 @@ async function start(): Promise<void> {
     });
     window.on('closed', () => {
       if (mainWindow === window) mainWindow = undefined;
+    });
+    // A renderer that fails to load would never fire 'ready-to-show': show it so the app is not invisible.
+    window.webContents.on('did-fail-load', (_event, errorCode, errorDescription, _url, isMainFrame) => {
+      if (!isMainFrame) return;
+      log.error('window.load-failed', { errorCode, errorDescription });
+      if (!window.isDestroyed()) window.show();
     });
     window.loadURL(APP_ENTRY_URL).catch((error: unknown) => log.error('window.load-failed', { error }));
     return window;

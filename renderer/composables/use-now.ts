@@ -8,9 +8,10 @@ let users = 0;
 let timer: ReturnType<typeof setInterval> | undefined;
 
 export function useNow(): Readonly<Ref<number>> {
+  // Fresh for the first render: the shared clock may have been idle since the last unmount.
+  now.value = Date.now();
   onMounted(() => {
     users += 1;
-    now.value = Date.now();
     timer ??= setInterval(() => {
       now.value = Date.now();
     }, 1_000);

@@ -101,9 +101,19 @@ describe('main.ts after ready', () => {
     expect(window.loaded).toEqual([APP_ENTRY_URL]);
   });
 
+  it('shows the window and logs when the renderer fails to load', async () => {
+    const { window, logs } = await loadAndStart();
+    window.webContents.emit('did-fail-load', fakeEvent({}), -6, 'ERR_FILE_NOT_FOUND', APP_ENTRY_URL, true);
+    expect(window.shown).toBe(true);
+    expect(logs).toContainEqual(expect.objectContaining({ level: 'error', event: 'window.load-failed', errorCode: -6 }));
+  });
+
   it('keeps profiles in userData/profiles.json', async () => {
     const { core } = await loadAndStart();
-    expect((core.profiles as { path?: string }).path).toBe('/home/agent/.config/Patchbay#userData/profiles.json');
+    // The user's store sits under the (read-only) lab layer, which is empty without PATCHBAY_LAB_PROFILES_DIR.
+    const user = (core.profiles as unknown as { user: { path?: string } }).user;
+    expect(user.path).toBe('/home/agent/.config/Patchbay#userData/profiles.json');
+    expect(await (core.profiles as { list(): Promise<unknown[]> }).list()).toEqual([]);
   });
 
   it('binds the invoke channel and serves dist/renderer over app:// with the CSP', async () => {

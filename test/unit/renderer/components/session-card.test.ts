@@ -1,0 +1,89 @@
+// @vitest-environment happy-dom
+import { mount } from '@vue/test-utils';
+import { createPinia, setActivePinia } from 'pinia';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Profile } from '../../../../preload/contract.ts';
+import { setBridge } from '../../../../renderer/api/bridge.ts';
+import SessionCard from '../../../../renderer/components/SessionCard.vue';
+import { useSessionsStore } from '../../../../renderer/stores/sessions.ts';
+import { fakeApi, snapshot } from '../fake-api.ts';
+import type { FakeApi } from '../fake-api.ts';
+
+const profile: Profile = {
+  id: 'lab-icws',
+  name: 'Lab ICWS',
+  platform: 'icws',
+  servers: ['https://ic1.example.com:8019'],
+  authMode: 'password',
+  language: 'en-US',
+  applicationName: 'Patchbay',
+  options: { messaging: 'auto', heartbeat: false, pollIntervalMs: 2000 },
+};
+
+describe('SessionCard', () => {
+  let api: FakeApi;
+
+  beforeEach(() => {
+    setActivePinia(createPinia());
+    api = fakeApi();
+    setBridge(api);
+  });
+  afterEach(() => setBridge(undefined));
+
+  it('shows the agent status label, the server and one button per selectable state when signed in', () => {
+    useSessionsStore().apply(
+      snapshot({
+        server: 'https://ic2.example.com:8019',
+        agent: { kind: 'ready', stateId: 'Available', label: 'Available', since: new Date(Date.now() - 12 * 60_000).toISOString() },
+        selectableStates: [
+          { id: 'Available', label: 'Available', kind: 'ready', reasons: [], reasonRequired: false },
+          { id: 'Away', label: 'Away from desk', kind: 'not-ready', reasons: [], reasonRequired: false },
+        ],
+      }),
+    );
+    const wrapper = mount(SessionCard, { props: { profile } });
+    expect(wrapper.get('[data-testid="session-phase"]').text()).toBe('Signed in');
+    expect(wrapper.get('[data-testid="session-server"]').text()).toBe('https://ic2.example.com:8019');
+    expect(wrapper.get('[data-testid="agent-status"]').text()).toBe('Available');
+    expect(wrapper.get('[data-testid="agent-status-since"]').text()).toMatch(/^since .+ \(12 min\)$/);
+    expect(wrapper.get('[data-testid="status-option-Available"]').attributes('aria-pressed')).toBe('true');
+    expect(wrapper.get('[data-testid="status-option-Away"]').attributes('aria-pressed')).toBe('false');
+    expect(wrapper.find('[data-testid="signin-password"]').exists()).toBe(false);
+    wrapper.unmount();
+  });
+
+  it('tells the agent to contact IT when the last error asks for it, with no retry button', () => {
+    useSessionsStore().apply(
+      snapshot({ phase: 'failed', lastError: { code: 'icws.licence', message: 'No I3_FEATURE_ICWS_SDK licence.', action: 'contact-it' } }),
+    );
+    const wrapper = mount(SessionCard, { props: { profile } });
+    const error = wrapper.get('[data-testid="session-error"]');
+    expect(error.text()).toContain('No I3_FEATURE_ICWS_SDK licence.');
+    expect(error.text()).toContain('Contact your IT team');
+    expect(wrapper.find('[data-testid="session-error-retry"]').exists()).toBe(false);
+    expect(wrapper.find('[data-testid="signin-password"]').exists()).toBe(true);
+    wrapper.unmount();
+  });
+
+  it('offers a sign-in-again button that reveals the form when an active session needs a new sign-in [FIN-14]', async () => {
+    useSessionsStore().apply(
+      snapshot({ phase: 'active', lastError: { code: 'finesse.refresh-expired', message: 'Your sign-in expires soon.', action: 'sign-in-again' } }),
+    );
+    const wrapper = mount(SessionCard, { props: { profile }, attachTo: document.body });
+    expect(wrapper.find('[data-testid="signin-password"]').exists()).toBe(false);
+    await wrapper.get('[data-testid="session-error-signin"]').trigger('click');
+    expect(wrapper.find('[data-testid="signin-password"]').exists()).toBe(true);
+    wrapper.unmount();
+  });
+
+  it('shows a failed sign-in command as the session error', async () => {
+    api.answers['session.signIn'] = () => ({ ok: false, error: { code: 'icws.connect.rejected', message: 'The authentication process failed.', action: 'sign-in-again' } });
+    const wrapper = mount(SessionCard, { props: { profile } });
+    await wrapper.get('[data-testid="signin-username"]').setValue('agent1');
+    await wrapper.get('[data-testid="signin-password"]').setValue('wrong');
+    await wrapper.get('form').trigger('submit');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(wrapper.get('[data-testid="session-error"]').text()).toContain('The authentication process failed.');
+    wrapper.unmount();
+  });
+});
