@@ -152,8 +152,30 @@ export const SignInArgsSchema = z
       .object({ userName: z.string().min(1, 'User name is required').max(256), password: z.string().min(1, 'Password is required').max(1024) })
       .strict()
       .optional(),
+    /** Single sign-on: which identity provider (ICWS lists several), and the user to name to the
+     *  platform where it needs one before the IdP (Finesse cc_username). The password is typed on
+     *  the IdP's page only (FIN-09). */
+    sso: z
+      .object({ identityProviderId: z.string().min(1).max(256).optional(), userName: z.string().min(1).max(256).optional() })
+      .strict()
+      .optional(),
+    /** Finesse: the agent's extension for this shift (not a secret). */
+    extension: z.string().trim().min(1).max(32).regex(/^[0-9A-Za-z*#+._-]+$/, 'Use digits and dial characters only').optional(),
   })
   .strict();
+export type SignInArgs = z.output<typeof SignInArgsSchema>;
+
+/** What the sign-in form should ask for (ICWS-08/09, FIN-05/06): read from the server before sign-in. */
+export const SignInOptionsSchema = z.object({
+  /** User name + password typed in Patchbay (false when the server disallows it, ICWS-09). */
+  credentialsForm: z.boolean(),
+  identityProviders: z.array(z.object({ id: z.string().min(1), label: z.string() })),
+  userNameRequired: z.boolean(),
+  extensionRequired: z.boolean(),
+  /** A note for the agent (e.g. "This server only allows single sign-on"). */
+  note: z.string().optional(),
+});
+export type SignInOptions = z.infer<typeof SignInOptionsSchema>;
 
 export const SetStateArgsSchema = z
   .object({ profileId: ProfileIdSchema, stateId: z.string().min(1).max(256), reasonId: z.string().min(1).max(256).optional() })
@@ -164,6 +186,7 @@ export const Commands = {
   'profiles.save': { args: z.object({ profile: ProfileSchema }).strict(), result: ProfileSchema },
   'profiles.remove': { args: ProfileRefSchema, result: z.object({ removed: z.boolean() }) },
   'session.list': { args: z.object({}).strict(), result: z.array(SessionStateSchema) },
+  'session.signInOptions': { args: ProfileRefSchema, result: SignInOptionsSchema },
   'session.signIn': { args: SignInArgsSchema, result: SessionStateSchema },
   'session.signOut': { args: ProfileRefSchema, result: SessionStateSchema },
   'session.cancel': { args: ProfileRefSchema, result: SessionStateSchema },

@@ -51,7 +51,7 @@ export async function probe(argv: string[]): Promise<number> {
   };
   manager.stateEvents.add(print);
   try {
-    await manager.signIn(profile.id, password ? { userName: profile.userName ?? '', password } : undefined);
+    await manager.signIn(profile.id, password ? { credentials: { userName: profile.userName ?? '', password } } : {});
     if (values['set-state']) await manager.setAgentState(profile.id, values['set-state']);
     if (watchSeconds > 0) await new Promise((r) => setTimeout(r, watchSeconds * 1000));
     const final = manager.snapshot(profile.id);

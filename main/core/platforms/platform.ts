@@ -1,6 +1,7 @@
 // The PlatformSession port every adapter implements, and the common agent-state model
 // (DESIGN.md "platforms/"). Adapters never import each other.
-import type { Profile, SelectableState, SessionState } from '../../../preload/contract.ts';
+import type { Profile, SelectableState, SessionState, SignInOptions } from '../../../preload/contract.ts';
+import type { LoginWindow } from '../auth/login-window.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
 
@@ -12,11 +13,20 @@ export interface Credentials {
   password: string;
 }
 
+/** One sign-in request, as the contract's session.signIn carries it (minus the profile id). */
+export interface SignInInput {
+  credentials?: Credentials;
+  sso?: { identityProviderId?: string; userName?: string };
+  extension?: string;
+}
+
 export interface PlatformSession {
   /** Current view; changes only through the adapter's reducer. */
   readonly view: SessionView;
+  /** What the sign-in form must ask for; may ask the server (works before sign-in). */
+  signInOptions(): Promise<SignInOptions>;
   /** Resolves when the session is active; rejects with a PatchbayError otherwise (view shows it). */
-  signIn(credentials?: Credentials): Promise<void>;
+  signIn(input: SignInInput): Promise<void>;
   signOut(): Promise<void>;
   /** Abandon a sign-in or reconnect in progress. */
   cancel(): void;
@@ -32,6 +42,8 @@ export interface PlatformContext {
   profile: Profile;
   clock: Clock;
   log: Logger;
+  /** The shell's JavaScript-executing browser for IdP pages (absent in the headless CLI). */
+  loginWindow?: LoginWindow;
 }
 
 export type PlatformSessionFactory = (context: PlatformContext) => PlatformSession;

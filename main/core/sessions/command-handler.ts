@@ -49,8 +49,12 @@ async function run(manager: SessionManager, command: CommandName, args: any, opt
       return { removed: await manager.removeProfile(args.profileId) };
     case 'session.list':
       return manager.listSessions();
-    case 'session.signIn':
-      return manager.signIn(args.profileId, args.credentials);
+    case 'session.signInOptions':
+      return manager.signInOptions(args.profileId);
+    case 'session.signIn': {
+      const { profileId, ...input } = args;
+      return manager.signIn(profileId, input);
+    }
     case 'session.signOut':
       return manager.signOut(args.profileId);
     case 'session.cancel':

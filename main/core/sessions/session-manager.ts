@@ -1,10 +1,11 @@
 // SessionManager: profiles → live sessions, commands in, SessionState snapshots out
 // (DESIGN.md "sessions/"). It is the only thing the shells talk to.
-import type { Notice, Platform, Profile, SelectableState, SessionState } from '../../../preload/contract.ts';
+import type { Notice, Platform, Profile, SelectableState, SessionState, SignInOptions } from '../../../preload/contract.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import { PatchbayError, toPatchbayError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { Listeners, SIGNED_OUT_VIEW, type Credentials, type PlatformSession, type PlatformSessionFactory, type SessionView } from '../platforms/platform.ts';
+import type { LoginWindow } from '../auth/login-window.ts';
+import { Listeners, SIGNED_OUT_VIEW, type PlatformSession, type SignInInput, type PlatformSessionFactory, type SessionView } from '../platforms/platform.ts';
 import type { ProfileStore } from './profile-store.ts';
 
 export interface SessionManagerOptions {
@@ -12,6 +13,8 @@ export interface SessionManagerOptions {
   factories: Partial<Record<Platform, PlatformSessionFactory>>;
   log: Logger;
   clock?: Clock;
+  /** The shell's browser for IdP pages; absent in the headless CLI. */
+  loginWindow?: LoginWindow;
 }
 
 interface LiveSession {
@@ -69,7 +72,30 @@ export class SessionManager {
   }
 
   /** Signs in and resolves with the snapshot once active; rejects with a PatchbayError otherwise. */
-  async signIn(profileId: string, credentials?: Credentials): Promise<SessionState> {
+  /** What the sign-in form must ask for (asks the server where the platform needs it). */
+  async signInOptions(profileId: string): Promise<SignInOptions> {
+    const profile = await this.requireProfile(profileId);
+    const existing = this.live.get(profileId);
+    if (existing) return existing.session.signInOptions();
+    const session = this.createSession(profile);
+    try {
+      return await session.signInOptions();
+    } finally {
+      session.dispose();
+    }
+  }
+
+  private createSession(profile: Profile): PlatformSession {
+    const factory = this.options.factories[profile.platform];
+    if (!factory) {
+      throw new PatchbayError('platform.unsupported', `Signing in to ${profile.platform} is not available in this version of Patchbay.`, {
+        action: 'contact-it',
+      });
+    }
+    return factory({ profile, clock: this.clock, log: this.options.log.child({ profileId: profile.id }), ...(this.options.loginWindow ? { loginWindow: this.options.loginWindow } : {}) });
+  }
+
+  async signIn(profileId: string, input: SignInInput = {}): Promise<SessionState> {
     const profile = await this.requireProfile(profileId);
     const existing = this.live.get(profileId);
     if (existing) {
@@ -80,17 +106,11 @@ export class SessionManager {
       }
       this.drop(profileId);
     }
-    const factory = this.options.factories[profile.platform];
-    if (!factory) {
-      throw new PatchbayError('platform.unsupported', `Signing in to ${profile.platform} is not available in this version of Patchbay.`, {
-        action: 'contact-it',
-      });
-    }
-    const session = factory({ profile, clock: this.clock, log: this.options.log.child({ profileId }) });
+    const session = this.createSession(profile);
     const unsubscribe = session.onView((view) => this.publish(profile, view));
     this.live.set(profileId, { profile, session, unsubscribe });
     try {
-      await session.signIn(credentials);
+      await session.signIn(input);
     } catch (error) {
       const typed = toPatchbayError(error);
       this.options.log.warn('session.sign-in-failed', { profileId, code: typed.code });

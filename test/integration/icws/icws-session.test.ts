@@ -32,7 +32,7 @@ function session(profile: Profile) {
   return { s, sink };
 }
 
-const agent1 = { userName: 'agent1', password: 'agent1-lab-pw' };
+const agent1 = { credentials: { userName: 'agent1', password: 'agent1-lab-pw' } };
 const sessionCalls = (server: IcwsLabServer) => server.requests.filter((r) => /^\/icws\/\d+\//.test(r.path));
 
 describe('ICWS sign-in with user name and password', () => {
@@ -76,7 +76,7 @@ describe('ICWS sign-in with user name and password', () => {
   it("shows the server's own message when the credentials are wrong [ICWS-26]", async () => {
     const server = await lab();
     const { s, sink } = session(profileFor([server.url]));
-    const error = await s.signIn({ userName: 'agent1', password: 'wrong-password-xyz' }).catch((e: unknown) => e);
+    const error = await s.signIn({ credentials: { userName: 'agent1', password: 'wrong-password-xyz' } }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PatchbayError);
     expect((error as PatchbayError).message).toBe('The authentication process failed.');
     expect((error as PatchbayError).details.errorId).toBe('error.request.connection.authenticationFailure');

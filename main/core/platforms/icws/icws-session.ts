@@ -2,13 +2,13 @@
 // statuses, user status read/set, user-status subscription over server-sent events or short
 // polling, connection-loss reason, sign-out.
 import { createParser } from 'eventsource-parser';
-import type { Profile, SelectableState } from '../../../../preload/contract.ts';
+import type { Profile, SelectableState, SignInOptions } from '../../../../preload/contract.ts';
 import type { Clock } from '../../clock.ts';
 import { PatchbayError, toPatchbayError } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
 import { HttpSession } from '../../net/http-session.ts';
 import type { HttpResponse } from '../../net/types.ts';
-import { Listeners, SIGNED_OUT_VIEW, type Credentials, type PlatformContext, type PlatformSession, type SessionView } from '../platform.ts';
+import { Listeners, SIGNED_OUT_VIEW, type PlatformContext, type PlatformSession, type SessionView, type SignInInput } from '../platform.ts';
 import { agentStateOf, selectableStates } from './agent-state.ts';
 import { reduce, type IcwsAction } from './reducer.ts';
 import {
@@ -19,6 +19,7 @@ import {
   ConnectionStateSchema,
   CSRF_HEADER,
   ErrorBodySchema,
+  ServerInfoSchema,
   FeaturesSchema,
   ICWS_ACCEPT,
   ICWS_CONTENT_TYPE,
@@ -81,7 +82,37 @@ export class IcwsSession implements PlatformSession {
     this.listeners.emit(this.current);
   }
 
-  async signIn(credentials?: Credentials): Promise<void> {
+  /** [ICWS-08, ICWS-09] server-info lists identity providers only when asked with capabilities. */
+  async signInOptions(): Promise<SignInOptions> {
+    const base = this.profile.servers[0]!.replace(/\/+$/, '');
+    let allowIcAuth = true;
+    let identityProviders: { id: string; label: string }[] = [];
+    try {
+      const res = await this.http.request({
+        url: `${base}/icws/connection/server-info?singleSignOnCapabilities=saml2Post,saml2Redirect`,
+        headers: { 'Accept-Language': this.profile.language, Accept: ICWS_ACCEPT },
+        followRedirects: false,
+      });
+      const parsed = ServerInfoSchema.safeParse(jsonOrUndefined(res));
+      if (res.status === 200 && parsed.success) {
+        allowIcAuth = parsed.data.authentication?.allowIcAuth ?? true;
+        identityProviders = (parsed.data.authentication?.identityProviders ?? []).map((p) => ({ id: p.identityProviderId, label: p.displayName ?? p.identityProviderId }));
+      }
+    } catch (error) {
+      // Unreachable now: offer what the profile says; sign-in will report the real problem.
+      this.log.info('icws.server-info.unavailable', { code: toPatchbayError(error).code });
+    }
+    return {
+      credentialsForm: allowIcAuth && this.profile.authMode === 'password',
+      identityProviders: this.profile.authMode === 'sso' || !allowIcAuth ? identityProviders : [],
+      userNameRequired: allowIcAuth && this.profile.authMode === 'password',
+      extensionRequired: false,
+      ...(allowIcAuth ? {} : { note: 'This server allows single sign-on only.' }),
+    };
+  }
+
+  async signIn(input: SignInInput): Promise<void> {
+    const credentials = input.credentials;
     const userName = credentials?.userName ?? this.profile.userName;
     if (!credentials || !userName) {
       const error = new PatchbayError('icws.sign-in.credentials-required', 'Enter your user name and password to sign in.', { action: 'sign-in-again' });

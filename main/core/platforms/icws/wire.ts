@@ -28,6 +28,18 @@ export type ConnectionResponse = z.infer<typeof ConnectionResponseSchema>;
 
 export const FeaturesSchema = z.object({ featureInfoList: z.array(z.object({ featureId: z.string(), version: z.number() }).loose()) }).loose();
 
+export const ServerInfoSchema = z
+  .object({
+    authentication: z
+      .object({
+        allowIcAuth: z.boolean().optional(),
+        identityProviders: z.array(z.object({ identityProviderId: z.string(), displayName: z.string().optional() }).loose()).optional(),
+      })
+      .loose()
+      .optional(),
+  })
+  .loose();
+
 export const StatusMessageSchema = z
   .object({
     statusId: z.string(),

@@ -21,6 +21,9 @@ function scripted(outcome: 'active' | 'reject'): PlatformSession {
     get view() {
       return view;
     },
+    async signInOptions() {
+      return { credentialsForm: true, identityProviders: [], userNameRequired: true, extensionRequired: false };
+    },
     async signIn() {
       set({ phase: 'signing-in', selectableStates: [] });
       if (outcome === 'reject') {

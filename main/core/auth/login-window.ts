@@ -1,0 +1,47 @@
+// The LoginWindow port (DESIGN.md "LoginWindow: the JavaScript-executing browser"): the core asks a
+// shell for a real browser engine to walk IdP pages (redirects, cookies, auto-submitting forms,
+// JavaScript — FIN-04) and tells it when the journey is complete. Adapters: Electron BrowserWindow
+// (main/electron) and Chromium via playwright-core (main/browser-shell).
+import type { CookieJar } from 'tough-cookie';
+
+export type LoginCompletion =
+  /** Done when the window navigates to a URL starting with this prefix. */
+  | { urlPrefix: string }
+  /** Done on the first response carrying this header (ICWS `ININ-STS-Token`, ICWS-11). */
+  | { responseHeader: string }
+  /** Done on a JSON response from a URL starting with this prefix; its body is returned (Finesse token). */
+  | { jsonResponseAt: string }
+  /** Done when the window is redirected to this loopback URL (RFC 8252); the URL is returned. */
+  | { redirectTo: string };
+
+export interface LoginWindowRequest {
+  url: string;
+  profileId: string;
+  /** 'never': hidden (silent refresh); 'when-needed': hidden until the page needs the agent; 'always'. */
+  visible: 'never' | 'when-needed' | 'always';
+  timeoutMs: number;
+  until: LoginCompletion[];
+  /** The profile's cookie jar: its cookies seed the window, the window's cookies are written back. */
+  jar?: CookieJar;
+  /** Hosts the window may navigate to (the platform's and the IdP's); others are refused. */
+  allowedHosts?: string[];
+  title?: string;
+  signal?: AbortSignal;
+}
+
+export interface LoginWindowResult {
+  /** Which completion matched (an element of request.until). */
+  completion: LoginCompletion;
+  url: string;
+  status: number;
+  /** Lower-cased response header names of the completing response. */
+  headers: Record<string, string>;
+  /** The completing response body for jsonResponseAt. */
+  body?: string;
+}
+
+/** Errors: PatchbayError codes `login.cancelled` (agent closed the window), `login.timeout`,
+ *  `login.failed` (navigation error, refused host), `login.unavailable` (no browser in this shell). */
+export interface LoginWindow {
+  run(request: LoginWindowRequest): Promise<LoginWindowResult>;
+}
