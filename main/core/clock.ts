@@ -92,3 +92,23 @@ export class FakeClock implements Clock {
 async function flushMicrotasks(): Promise<void> {
   for (let i = 0; i < 20; i++) await Promise.resolve();
 }
+
+/** Real time sped up by `factor` (lab runs and integration tests of multi-minute schedules):
+ *  a 20 s reconnect interval at factor 100 takes 200 ms. Timestamps advance at the same rate. */
+export class ScaledClock implements Clock {
+  private readonly factor: number;
+  private readonly origin = Date.now();
+  constructor(factor: number) {
+    if (!(factor > 0)) throw new Error('time scale must be positive');
+    this.factor = factor;
+  }
+  now(): number {
+    return this.origin + (Date.now() - this.origin) * this.factor;
+  }
+  setTimeout(fn: () => void, ms: number): TimerHandle {
+    return systemClock.setTimeout(fn, ms / this.factor);
+  }
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return sleepWith(this, ms, signal);
+  }
+}

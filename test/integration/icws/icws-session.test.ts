@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startIcwsServer, type IcwsLabServer } from '../../../lab/index.ts';
 import { ProfileSchema, type Profile } from '../../../preload/contract.ts';
-import { systemClock } from '../../../main/core/clock.ts';
+import { ScaledClock, systemClock, type Clock } from '../../../main/core/clock.ts';
 import { PatchbayError } from '../../../main/core/errors.ts';
 import { createLogger, memorySink } from '../../../main/core/log.ts';
 import { IcwsSession } from '../../../main/core/platforms/icws/icws-session.ts';
@@ -25,9 +25,9 @@ function profileFor(urls: string[], extra: Partial<Profile> = {}): Profile {
   return ProfileSchema.parse({ id: 'it-icws', name: 'IT ICWS', platform: 'icws', servers: urls, authMode: 'password', userName: 'agent1', options: { pollIntervalMs: 250 }, ...extra });
 }
 
-function session(profile: Profile) {
+function session(profile: Profile, clock: Clock = systemClock) {
   const sink = memorySink();
-  const s = new IcwsSession({ profile, clock: systemClock, log: createLogger({ sink, level: 'debug' }) });
+  const s = new IcwsSession({ profile, clock, log: createLogger({ sink, level: 'debug' }) });
   sessions.push(s);
   return { s, sink };
 }
@@ -174,9 +174,9 @@ describe('ICWS connection loss and sign-out', () => {
     const { s } = session(profileFor([server.url]));
     await s.signIn(agent1);
     const sid = server.sessions()[0]!.sessionId;
-    server.killSession(sid, { reason: 'The server is switching over.', shouldReconnect: true });
+    server.killSession(sid, { reason: 'The server is switching over.', shouldReconnect: false });
     await waitFor(() => s.view.phase === 'failed', 'the session to fail');
-    expect(s.view.lastError).toMatchObject({ message: 'The server is switching over.', action: 'sign-in-again' });
+    expect(s.view.lastError).toMatchObject({ message: 'The server is switching over.', action: 'contact-it' });
     expect(server.requests.some((r) => r.method === 'GET' && r.path === `/icws/${sid}/connection`)).toBe(true);
   });
 
@@ -190,5 +190,58 @@ describe('ICWS connection loss and sign-out', () => {
     const del = server.requests.find((r) => r.method === 'DELETE' && r.path === `/icws/${sid}/connection`);
     expect(del?.status).toBe(204);
     expect(server.sessions().filter((x) => x.connectionState === 1)).toEqual([]);
+  });
+});
+
+describe('ICWS reconnect and heartbeat (time scaled)', () => {
+  it('reconnects to the backup after a switchover, with the status intact [ICWS-05, ICWS-19, ICWS-21]', async () => {
+    const primary = await lab({ messagingVersion: 2, alternateHostList: ['127.0.0.2'] });
+    const backup = await lab({ host: '127.0.0.2', port: primary.port, messagingVersion: 2, alternateHostList: ['127.0.0.1'] });
+    // 200x: the seed's 15–25 s interval takes 75–125 ms.
+    const { s } = session(profileFor([primary.url]), new ScaledClock(200));
+    await s.signIn(agent1);
+    await s.setAgentState('Away from desk');
+    await waitFor(() => primary.sessions()[0]?.sseOpen, 'the SSE stream to open');
+    // The switchover: the primary stops accepting and drops its sessions, allowing a reconnect.
+    primary.setAcceptingConnections(false, ['127.0.0.2']);
+    primary.killSession(primary.sessions()[0]!.sessionId, { reason: 'A switchover is in progress.', shouldReconnect: true });
+    await waitFor(() => s.view.phase === 'reconnecting', 'reconnecting');
+    expect(s.view.lastError?.message).toBe('A switchover is in progress.');
+    expect(s.view.connection?.nextAttemptAt).toBeDefined();
+    expect(s.view.connection?.nextHost).toBe(`127.0.0.2:${primary.port}`);
+    await waitFor(() => s.view.phase === 'active', 'active again', 15_000);
+    expect(s.view.server).toBe(`http://127.0.0.2:${primary.port}`);
+    // The backup shares no state with the primary in the lab: the status shown is the server's.
+    expect(s.view.agent?.stateId).toBe(backup.userStatus('agent1')?.statusId);
+    // Re-subscribed on the new session: a supervisor change on the backup arrives.
+    await waitFor(() => backup.sessions()[0]?.sseOpen, 'the SSE stream on the backup');
+    backup.setUserStatus('agent1', 'At Lunch', 'supervisor1');
+    await waitFor(() => s.view.agent?.stateId === 'At Lunch', 'the pushed status on the backup');
+  });
+
+  it('does not reconnect when the server says not to [ICWS-19]', async () => {
+    const server = await lab({ messagingVersion: 2, alternateHostList: ['127.0.0.1'] });
+    const { s } = session(profileFor([server.url]), new ScaledClock(200));
+    await s.signIn(agent1);
+    await waitFor(() => server.sessions()[0]?.sseOpen, 'the SSE stream to open');
+    server.killSession(server.sessions()[0]!.sessionId, { reason: 'Your account was logged on elsewhere.', shouldReconnect: false });
+    await waitFor(() => s.view.phase === 'failed', 'failed');
+    await new Promise((r) => setTimeout(r, 300)); // > 2 scaled reconnect intervals
+    expect(server.requests.filter((r) => r.method === 'POST' && r.path === '/icws/connection')).toHaveLength(1);
+  });
+
+  it('sends heartbeats on the heartbeat option so the session outlives the inactivity timeout [ICWS-16]', async () => {
+    const server = await lab({ messagingVersion: 2, inactivityTimeoutMs: 1_500 });
+    // 100x: the 90 s heartbeat period takes 0.9 s; the lab's 1.5 s timeout would end a silent session.
+    const { s } = session(profileFor([server.url], { options: { messaging: 'auto', heartbeat: true, pollIntervalMs: 1000 } }), new ScaledClock(100));
+    await s.signIn(agent1);
+    await waitFor(() => server.sessions()[0]?.sseOpen, 'the SSE stream to open');
+    expect(server.sessions()[0]?.heartbeatMode).toBe(true);
+    await new Promise((r) => setTimeout(r, 3_500));
+    const beats = server.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/messaging/heartbeat'));
+    expect(beats.length).toBeGreaterThanOrEqual(2);
+    expect(beats.every((b) => b.status === 204 && b.csrfValid && b.cookieValid)).toBe(true);
+    expect(s.view.phase).toBe('active');
+    expect(server.sessions()[0]?.connectionState).toBe(1);
   });
 });

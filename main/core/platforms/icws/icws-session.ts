@@ -10,6 +10,7 @@ import { HttpSession } from '../../net/http-session.ts';
 import type { HttpResponse } from '../../net/types.ts';
 import { Listeners, SIGNED_OUT_VIEW, type PlatformContext, type PlatformSession, type SessionView, type SignInInput } from '../platform.ts';
 import { agentStateOf, selectableStates } from './agent-state.ts';
+import { reconnect, type AttemptOutcome } from './reconnect.ts';
 import { reduce, type IcwsAction } from './reducer.ts';
 import {
   alternateHostUrl,
@@ -34,6 +35,8 @@ import {
 /** Bound on the host walk so a 503 storm of ever-new alternate hosts cannot loop for ever. */
 const MAX_HOSTS_PER_WALK = 32;
 const STREAM_RETRY_MS = [1_000, 2_000, 5_000, 10_000];
+/** seed 000, option 3: a heartbeat every 90 s when no other authenticated request went out. */
+export const HEARTBEAT_INTERVAL_MS = 90_000;
 
 interface Connection {
   base: string;
@@ -61,6 +64,12 @@ export class IcwsSession implements PlatformSession {
   private statuses: StatusMessage[] = [];
   private messaging: AbortController | undefined;
   private signInAbort: AbortController | undefined;
+  private reconnecting: AbortController | undefined;
+  /** Kept in memory (main process only) for the seed's automatic reconnect, which re-posts the
+   *  connection request; wiped on sign-out. Never logged, never in a view. */
+  private credentials: { userName: string; password: string } | undefined;
+  /** For the heartbeat rule: when the last authenticated request went out [ICWS-16]. */
+  private lastAuthenticatedAt = 0;
 
   constructor(context: PlatformContext, options: IcwsSessionOptions = {}) {
     this.profile = context.profile;
@@ -124,15 +133,8 @@ export class IcwsSession implements PlatformSession {
     this.dispatch({ type: 'connecting', server: this.profile.servers[0] ?? '' });
     try {
       const connection = await this.connect(userName, credentials.password, signal);
-      this.connection = connection;
-      const transport = chooseTransport(connection.messagingVersion, this.profile.options.messaging);
-      this.dispatch({ type: 'connected', server: connection.base, transport, ...this.displayName });
-      await this.loadStatuses(connection);
-      // Subscribe first, then read: a change between the two arrives as a message (isDelta:false replaces).
-      await this.call('PUT', '/messaging/subscriptions/status/user-statuses', { userIds: [connection.userId] });
-      this.startMessaging(transport);
-      await this.readUserStatus();
-      this.dispatch({ type: 'active' });
+      this.credentials = { userName, password: credentials.password };
+      await this.establish(connection);
     } catch (error) {
       const typed = signal.aborted
         ? new PatchbayError('session.cancelled', 'Sign-in was cancelled.', { action: 'none' })
@@ -150,6 +152,113 @@ export class IcwsSession implements PlatformSession {
     return this.displayNameValue ? { userDisplayName: this.displayNameValue } : {};
   }
 
+  /** After a 201 (sign-in or reconnect): statuses, subscription, messaging, user status → active. */
+  private async establish(connection: Connection): Promise<void> {
+    this.connection = connection;
+    const transport = chooseTransport(connection.messagingVersion, this.profile.options.messaging);
+    this.dispatch({ type: 'connected', server: connection.base, transport, ...this.displayName });
+    await this.loadStatuses(connection);
+    // Subscribe first, then read: a change between the two arrives as a message (isDelta:false replaces).
+    await this.call('PUT', '/messaging/subscriptions/status/user-statuses', { userIds: [connection.userId] });
+    this.startMessaging(transport);
+    await this.readUserStatus();
+    this.dispatch({ type: 'active' });
+  }
+
+  /** One POST /icws/connection to one host, classified for the reconnect algorithm (step 4). */
+  private async attemptConnection(base: string, userName: string, password: string, signal?: AbortSignal): Promise<{ outcome: AttemptOutcome; connection?: Connection }> {
+    let res: HttpResponse;
+    try {
+      res = await this.postConnection(base, userName, password, signal);
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      return { outcome: { kind: 'failed' } };
+    }
+    const body = safeErrorBody(res);
+    if (res.status === 201) {
+      try {
+        return { outcome: { kind: 'created' }, connection: await this.processConnection(base, res, userName) };
+      } catch {
+        return { outcome: { kind: 'failed', status: 201 } };
+      }
+    }
+    if (res.status === 400) {
+      return { outcome: { kind: 'rejected', status: 400, message: body?.message?.trim() || 'The server refused the connection.', ...(body?.errorId ? { errorId: body.errorId } : {}) } };
+    }
+    if (res.status === 503) return { outcome: { kind: 'unavailable', alternateHosts: (body?.alternateHostList ?? []).map((h) => alternateHostUrl(base, h)) } };
+    return { outcome: { kind: 'failed', status: res.status } };
+  }
+
+  /** [ICWS-19..23] reconnect over the alternate host list of the last POST /icws/connection. */
+  private startReconnect(previous: Connection, reason: string | undefined): void {
+    const credentials = this.credentials;
+    if (!credentials) return;
+    this.stopMessaging();
+    const controller = new AbortController();
+    this.reconnecting = controller;
+    // [ICWS-05] the kept alternate host list; a server that sent none leaves us its own address and
+    // the profile's servers (documented fallback).
+    const hosts = previous.alternateHosts.length > 0
+      ? previous.alternateHosts.map((h) => alternateHostUrl(previous.base, h))
+      : [previous.base, ...this.profile.servers.map((s) => s.replace(/\/+$/, ''))].filter((h, i, all) => all.indexOf(h) === i);
+    const lostMessage = reason?.trim() ? reason : 'The connection to the server was lost.';
+    this.dispatch({ type: 'reconnecting', error: { code: 'icws.connection.lost', message: lostMessage, action: 'none' }, attempt: 0 });
+    let established: Connection | undefined;
+    reconnect({
+      hosts,
+      clock: this.clock,
+      signal: controller.signal,
+      attempt: async (host) => {
+        const { outcome, connection } = await this.attemptConnection(host, credentials.userName, credentials.password, controller.signal);
+        established = connection;
+        return outcome;
+      },
+      onSchedule: (schedule) =>
+        this.dispatch({
+          type: 'reconnecting',
+          error: { code: 'icws.connection.lost', message: lostMessage, action: 'none' },
+          attempt: schedule.attempts,
+          nextAttemptAt: new Date(schedule.nextAttemptAt).toISOString(),
+          nextHost: new URL(schedule.nextHost).host,
+        }),
+      onAttempt: (host, outcome) => this.log.info('icws.reconnect.attempt', { host: new URL(host).host, outcome: outcome.kind }),
+    })
+      .then(async (result) => {
+        if (controller.signal.aborted || result.kind === 'cancelled') return;
+        this.reconnecting = undefined;
+        if (result.kind === 'rejected') {
+          // Step 4, 400: stop and show the server's error.
+          this.credentials = undefined;
+          this.dispatch({ type: 'failed', error: { code: 'icws.reconnect.rejected', message: result.message, action: 'sign-in-again' } });
+          return;
+        }
+        try {
+          await this.establish(established!);
+          this.log.info('icws.reconnected', { host: new URL(result.host).host, attempts: result.attempts });
+        } catch (error) {
+          const typed = toPatchbayError(error);
+          this.dispatch({ type: 'failed', error: typed.toContract() });
+        }
+      })
+      .catch((error: unknown) => this.log.error('icws.reconnect.crashed', { error }));
+  }
+
+  private postConnection(base: string, userName: string, password: string, signal?: AbortSignal): Promise<HttpResponse> {
+    return this.http.request({
+      method: 'POST',
+      url: `${base}/icws/connection?include=version,features`,
+      headers: {
+        // [ICWS-01] fixed for the session: every later call sends the same value.
+        'Accept-Language': this.profile.language,
+        'Content-Type': ICWS_CONTENT_TYPE,
+        Accept: ICWS_ACCEPT,
+      },
+      body: icAuthConnectionBody(this.profile.applicationName, userName, password),
+      followRedirects: false,
+      ...(signal ? { signal } : {}),
+    });
+  }
+
   /** [ICWS-06] try the profile's servers, walking 503 alternate hosts in order until a 201. */
   private async connect(userName: string, password: string, signal: AbortSignal): Promise<Connection> {
     const hosts = this.profile.servers.map((s) => s.replace(/\/+$/, ''));
@@ -158,19 +267,7 @@ export class IcwsSession implements PlatformSession {
       const base = hosts[i]!;
       let res: HttpResponse;
       try {
-        res = await this.http.request({
-          method: 'POST',
-          url: `${base}/icws/connection?include=version,features`,
-          headers: {
-            // [ICWS-01] fixed for the session: every later call sends the same value.
-            'Accept-Language': this.profile.language,
-            'Content-Type': ICWS_CONTENT_TYPE,
-            Accept: ICWS_ACCEPT,
-          },
-          body: icAuthConnectionBody(this.profile.applicationName, userName, password),
-          followRedirects: false,
-          signal,
-        });
+        res = await this.postConnection(base, userName, password, signal);
       } catch (error) {
         if (signal.aborted) throw error;
         lastError = toPatchbayError(error);
@@ -234,6 +331,7 @@ export class IcwsSession implements PlatformSession {
   /** [ICWS-04] every authenticated call: session id in the URI, CSRF header, session cookie (jar). */
   private async call(method: string, path: string, json?: unknown, signal?: AbortSignal): Promise<HttpResponse> {
     const connection = this.requireConnection();
+    this.lastAuthenticatedAt = this.clock.now();
     const res = await this.http.request({
       method,
       url: `${connection.base}/icws/${connection.sessionId}${path}`,
@@ -310,10 +408,13 @@ export class IcwsSession implements PlatformSession {
     this.stopMessaging();
     const controller = new AbortController();
     this.messaging = controller;
-    const loop = transport === 'sse' ? this.runSse(controller.signal) : this.runPolling(controller.signal);
-    loop.catch((error: unknown) => {
-      if (!controller.signal.aborted) this.log.warn('icws.messaging.stopped', { error });
-    });
+    const loops = [transport === 'sse' ? this.runSse(controller.signal) : this.runPolling(controller.signal)];
+    if (transport === 'sse' && this.profile.options.heartbeat) loops.push(this.runHeartbeat(controller.signal));
+    for (const loop of loops) {
+      loop.catch((error: unknown) => {
+        if (!controller.signal.aborted) this.log.warn('icws.messaging.stopped', { error });
+      });
+    }
   }
 
   private stopMessaging(): void {
@@ -323,7 +424,30 @@ export class IcwsSession implements PlatformSession {
 
   private messagesUrl(): string {
     const connection = this.requireConnection();
-    return `${connection.base}/icws/${connection.sessionId}/messaging/messages`;
+    // [ICWS-16] the heartbeat option is asked for on the messaging resource.
+    const heartbeat = this.profile.options.heartbeat ? '?heartbeat=true' : '';
+    return `${connection.base}/icws/${connection.sessionId}/messaging/messages${heartbeat}`;
+  }
+
+  /** [ICWS-16] POST …/messaging/heartbeat only when 90 s passed without another authenticated request. */
+  private async runHeartbeat(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      const idle = this.clock.now() - this.lastAuthenticatedAt;
+      if (idle < HEARTBEAT_INTERVAL_MS) {
+        await this.clock.sleep(HEARTBEAT_INTERVAL_MS - idle, signal).catch(() => undefined);
+        continue;
+      }
+      try {
+        const res = await this.call('POST', '/messaging/heartbeat', undefined, signal);
+        if (res.status !== 204 && res.status !== 200) this.log.info('icws.heartbeat.unexpected', { status: res.status });
+      } catch (error) {
+        if (signal.aborted) return;
+        const typed = toPatchbayError(error);
+        if (typed.code === 'icws.session.lost') return;
+        this.log.info('icws.heartbeat.failed', { code: typed.code });
+        await this.clock.sleep(STREAM_RETRY_MS[1]!, signal).catch(() => undefined);
+      }
+    }
   }
 
   /** [ICWS-15] server-sent events: one ICWS message JSON per event; reconnect the stream on errors. */
@@ -429,8 +553,15 @@ export class IcwsSession implements PlatformSession {
   }
 
   private lost(reason: string | undefined, shouldReconnect: boolean | undefined): void {
-    if (this.current.phase === 'failed' || this.current.phase === 'signed-out') return;
+    if (this.current.phase === 'failed' || this.current.phase === 'signed-out' || this.current.phase === 'reconnecting') return;
     this.stopMessaging();
+    const previous = this.connection;
+    // [ICWS-19] reconnect automatically only when the server says so.
+    if (shouldReconnect === true && previous && this.credentials) {
+      this.log.warn('icws.connection.lost', { shouldReconnect });
+      this.startReconnect(previous, reason);
+      return;
+    }
     this.log.warn('icws.connection.lost', { shouldReconnect });
     this.dispatch({
       type: 'failed',
@@ -443,6 +574,9 @@ export class IcwsSession implements PlatformSession {
   }
 
   async signOut(): Promise<void> {
+    this.reconnecting?.abort();
+    this.reconnecting = undefined;
+    this.credentials = undefined;
     this.stopMessaging();
     const connection = this.connection;
     this.connection = undefined;
@@ -465,11 +599,13 @@ export class IcwsSession implements PlatformSession {
 
   cancel(): void {
     this.signInAbort?.abort();
+    this.reconnecting?.abort();
     this.stopMessaging();
   }
 
   dispose(): void {
     this.cancel();
+    this.credentials = undefined;
   }
 }
 

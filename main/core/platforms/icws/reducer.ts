@@ -11,6 +11,7 @@ export type IcwsAction =
   | { type: 'active' }
   | { type: 'error'; error: ContractError }
   | { type: 'failed'; error: ContractError }
+  | { type: 'reconnecting'; error: ContractError; attempt: number; nextAttemptAt?: string; nextHost?: string }
   | { type: 'signed-out' };
 
 export function reduce(view: SessionView, action: IcwsAction): SessionView {
@@ -38,6 +39,19 @@ export function reduce(view: SessionView, action: IcwsAction): SessionView {
       return { ...view, lastError: action.error };
     case 'failed':
       return { ...view, phase: 'failed', connection: { transport: 'none' }, lastError: action.error };
+    case 'reconnecting':
+      // The agent state stays on screen (marked by the phase) until the server confirms it again.
+      return {
+        ...view,
+        phase: 'reconnecting',
+        lastError: action.error,
+        connection: {
+          transport: 'none',
+          reconnectAttempt: action.attempt,
+          ...(action.nextAttemptAt ? { nextAttemptAt: action.nextAttemptAt } : {}),
+          ...(action.nextHost ? { nextHost: action.nextHost } : {}),
+        },
+      };
     case 'signed-out':
       return { phase: 'signed-out', selectableStates: [] };
   }
