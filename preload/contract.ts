@@ -45,6 +45,9 @@ export const ProfileOptionsSchema = z
     heartbeat: z.boolean().default(false),
     /** Short-polling interval in ms (ICWS, when SSE is not used). */
     pollIntervalMs: z.number().int().min(250).max(60_000).default(2_000),
+    /** ICWS: 'direct' = the servers are IC servers / Session Managers; 'cloud' = servers[0] is the
+     *  PureConnect Cloud custom ICWS URL whose config/servers.json names the servers (ICWS-24). */
+    connectionMode: z.enum(['direct', 'cloud']).default('direct'),
   })
   .strict();
 export type ProfileOptions = z.infer<typeof ProfileOptionsSchema>;
@@ -59,7 +62,7 @@ export const ProfileSchema = z
     userName: z.string().trim().max(256, 'User name is at most 256 characters').optional(),
     language: LanguageSchema.default('en-US'),
     applicationName: z.string().trim().min(1).max(120).default('Patchbay'),
-    options: ProfileOptionsSchema.default({ messaging: 'auto', heartbeat: false, pollIntervalMs: 2_000 }),
+    options: ProfileOptionsSchema.default({ messaging: 'auto', heartbeat: false, pollIntervalMs: 2_000, connectionMode: 'direct' }),
     /** Written by the lab for its own fake users: the UI labels such profiles. */
     lab: z.boolean().optional(),
   })

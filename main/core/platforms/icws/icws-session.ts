@@ -16,6 +16,8 @@ import {
   alternateHostUrl,
   chooseTransport,
   CONNECTION_STATE,
+  cloudBase,
+  cloudServers,
   ConnectionResponseSchema,
   ConnectionStateSchema,
   CSRF_HEADER,
@@ -185,7 +187,7 @@ export class IcwsSession implements PlatformSession {
     if (res.status === 400) {
       return { outcome: { kind: 'rejected', status: 400, message: body?.message?.trim() || 'The server refused the connection.', ...(body?.errorId ? { errorId: body.errorId } : {}) } };
     }
-    if (res.status === 503) return { outcome: { kind: 'unavailable', alternateHosts: (body?.alternateHostList ?? []).map((h) => alternateHostUrl(base, h)) } };
+    if (res.status === 503) return { outcome: { kind: 'unavailable', alternateHosts: (body?.alternateHostList ?? []).map((h) => this.hostToBase(base, h)) } };
     return { outcome: { kind: 'failed', status: res.status } };
   }
 
@@ -199,7 +201,7 @@ export class IcwsSession implements PlatformSession {
     // [ICWS-05] the kept alternate host list; a server that sent none leaves us its own address and
     // the profile's servers (documented fallback).
     const hosts = previous.alternateHosts.length > 0
-      ? previous.alternateHosts.map((h) => alternateHostUrl(previous.base, h))
+      ? previous.alternateHosts.map((h) => this.hostToBase(previous.base, h))
       : [previous.base, ...this.profile.servers.map((s) => s.replace(/\/+$/, ''))].filter((h, i, all) => all.indexOf(h) === i);
     const lostMessage = reason?.trim() ? reason : 'The connection to the server was lost.';
     this.dispatch({ type: 'reconnecting', error: { code: 'icws.connection.lost', message: lostMessage, action: 'none' }, attempt: 0 });
@@ -209,6 +211,12 @@ export class IcwsSession implements PlatformSession {
       clock: this.clock,
       signal: controller.signal,
       attempt: async (host) => {
+        if (this.profile.options.connectionMode === 'cloud') {
+          // [ICWS-25] servers.json anew for every new connection: the template may have changed.
+          const previousTemplate = this.cloudTemplate;
+          await this.refreshCloud(controller.signal);
+          if (previousTemplate && this.cloudTemplate !== previousTemplate) host = rebase(host, previousTemplate, this.cloudTemplate!);
+        }
         const { outcome, connection } = await this.attemptConnection(host, credentials.userName, credentials.password, controller.signal);
         established = connection;
         return outcome;
@@ -260,8 +268,30 @@ export class IcwsSession implements PlatformSession {
   }
 
   /** [ICWS-06] try the profile's servers, walking 503 alternate hosts in order until a 201. */
+  /** [ICWS-24, ICWS-25] cloud mode: GET <custom URL>/config/servers.json anew for every new
+   *  connection; the service URL template turns host names into session bases. */
+  private cloudTemplate: string | undefined;
+  private async refreshCloud(signal?: AbortSignal): Promise<string[]> {
+    const customUrl = this.profile.servers[0]!.replace(/\/+$/, '');
+    const res = await this.http.request({ url: `${customUrl}/config/servers.json`, headers: { Accept: 'application/json' }, ...(signal ? { signal } : {}) });
+    const servers = res.status === 200 ? cloudServers(jsonOrUndefined(res)) : undefined;
+    if (!servers) {
+      throw new PatchbayError('icws.cloud.bad-servers-json', 'The PureConnect Cloud address did not give a usable server list (config/servers.json).', {
+        action: 'contact-it',
+        details: { status: res.status },
+      });
+    }
+    this.cloudTemplate = servers.template;
+    return servers.hosts.map((host) => cloudBase(servers.template, host));
+  }
+
+  /** An alternate host name → a session base: same scheme and port, or the cloud template. */
+  private hostToBase(current: string, host: string): string {
+    return this.profile.options.connectionMode === 'cloud' && this.cloudTemplate ? cloudBase(this.cloudTemplate, host) : alternateHostUrl(current, host);
+  }
+
   private async connect(userName: string, password: string, signal: AbortSignal): Promise<Connection> {
-    const hosts = this.profile.servers.map((s) => s.replace(/\/+$/, ''));
+    const hosts = this.profile.options.connectionMode === 'cloud' ? await this.refreshCloud(signal) : this.profile.servers.map((s) => s.replace(/\/+$/, ''));
     let lastError: PatchbayError | undefined;
     for (let i = 0; i < hosts.length && i < MAX_HOSTS_PER_WALK; i++) {
       const base = hosts[i]!;
@@ -279,7 +309,7 @@ export class IcwsSession implements PlatformSession {
       if (res.status === 503) {
         // seed 000: 503 + alternateHostList → continue with the listed hosts, in order.
         for (const host of body?.alternateHostList ?? []) {
-          const url = alternateHostUrl(base, host);
+          const url = this.hostToBase(base, host);
           if (!hosts.includes(url)) hosts.push(url);
         }
         lastError = serverError(res, body, 'icws.connect.unavailable', 'The server is not accepting connections.', 'retry');
@@ -611,6 +641,15 @@ export class IcwsSession implements PlatformSession {
 
 export function createIcwsSession(context: PlatformContext): PlatformSession {
   return new IcwsSession(context);
+}
+
+/** A session base built from one cloud template, rebuilt with another (same host name). */
+function rebase(base: string, from: string, to: string): string {
+  const [prefix, suffix] = from.split('{host}') as [string, string];
+  const trimmedSuffix = suffix.replace(/\/+$/, '');
+  if (!base.startsWith(prefix)) return base;
+  const host = base.slice(prefix.length, trimmedSuffix ? base.length - trimmedSuffix.length : undefined);
+  return cloudBase(to, host);
 }
 
 function jsonOrUndefined(res: HttpResponse): unknown {

@@ -116,3 +116,35 @@ export function chooseTransport(messagingVersion: number | undefined, preference
   if ((messagingVersion ?? 1) >= 2) return 'sse';
   return 'polling';
 }
+
+/** PureConnect Cloud `config/servers.json` (seed 000; protocols/icws.md §6): both spellings of the
+ *  template are accepted. */
+export const ServersJsonSchema = z
+  .object({
+    servers: z.array(z.object({ host: z.string().min(1), altHostHints: z.array(z.string()).optional(), order: z.number().optional() }).loose()).min(1),
+    serviceURLTemplate: z.string().optional(),
+    serviceUrlTemplate: z.string().optional(),
+  })
+  .loose()
+  .refine((v) => (v.serviceURLTemplate ?? v.serviceUrlTemplate ?? '').includes('{host}'), 'servers.json has no service URL template with {host}');
+
+export interface CloudServers {
+  template: string;
+  /** Host names in `order`, each followed by its altHostHints, without repeats. */
+  hosts: string[];
+}
+
+export function cloudServers(raw: unknown): CloudServers | undefined {
+  const parsed = ServersJsonSchema.safeParse(raw);
+  if (!parsed.success) return undefined;
+  const template = (parsed.data.serviceURLTemplate ?? parsed.data.serviceUrlTemplate)!;
+  const ordered = [...parsed.data.servers].sort((a, b) => (a.order ?? 0) - (b.order ?? 0));
+  const hosts: string[] = [];
+  for (const server of ordered) for (const host of [server.host, ...(server.altHostHints ?? [])]) if (!hosts.includes(host)) hosts.push(host);
+  return { template, hosts };
+}
+
+/** [ICWS-24] the session base for a host: the template with {host} substituted, no trailing slash. */
+export function cloudBase(template: string, host: string): string {
+  return template.replace('{host}', host).replace(/\/+$/, '');
+}

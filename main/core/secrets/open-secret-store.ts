@@ -1,0 +1,69 @@
+// Picks the secret store at start: the OS keychain when it works, else memory-only with ONE clear
+// warning — never a plaintext file (CARD-02). "Works" is proven by a write + read + delete of a
+// probe entry: a locked Secret Service answers reads (null) but refuses writes.
+import { randomUUID } from 'node:crypto';
+import type { Notice } from '../../../preload/contract.ts';
+import { systemClock, type Clock } from '../clock.ts';
+import type { Logger } from '../log.ts';
+import { describeKeychainProblem, KeytarSecretStore, loadKeytar, type KeytarLike } from './keytar-secret-store.ts';
+import { MemorySecretStore, SECRET_SERVICE, type SecretStore } from './secret-store.ts';
+
+export interface OpenSecretStoreOptions {
+  log: Logger;
+  /** How to get keytar (tests pass a fake or a failing loader). */
+  load?: () => Promise<KeytarLike>;
+  service?: string;
+  /** A keychain that shows an unlock prompt nobody answers must not stall start-up (default 5 s). */
+  timeoutMs?: number;
+  clock?: Clock;
+}
+
+export interface OpenedSecretStore {
+  store: SecretStore;
+  /** Set when the store degraded to memory-only: show it once to the agent. */
+  warning?: Notice;
+}
+
+const PROBE_ACCOUNT = '__patchbay-probe__';
+
+export async function openSecretStore(options: OpenSecretStoreOptions): Promise<OpenedSecretStore> {
+  const { log } = options;
+  const clock = options.clock ?? systemClock;
+  const service = options.service ?? SECRET_SERVICE;
+  try {
+    const keytar = await withTimeout((options.load ?? loadKeytar)(), options.timeoutMs ?? 5_000, clock);
+    const probe = randomUUID();
+    await withTimeout(keytar.setPassword(service, PROBE_ACCOUNT, probe), options.timeoutMs ?? 5_000, clock);
+    const back = await withTimeout(keytar.getPassword(service, PROBE_ACCOUNT), options.timeoutMs ?? 5_000, clock);
+    await keytar.deletePassword(service, PROBE_ACCOUNT).catch(() => false);
+    if (back !== probe) throw new Error('the keychain did not return what was written');
+    log.info('secrets.keychain-ready', { service });
+    return { store: new KeytarSecretStore(keytar, service) };
+  } catch (error) {
+    const reason = describeKeychainProblem(error);
+    log.warn('secrets.keychain-unavailable', { reason, error });
+    return {
+      store: new MemorySecretStore(),
+      warning: {
+        level: 'warning',
+        message: `The system keychain is not available: ${reason}. Saved sign-ins are kept in memory only, so you will have to sign in again after Patchbay restarts.`,
+      },
+    };
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, clock: Clock): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = clock.setTimeout(() => reject(new Error('keychain timed out')), ms);
+    promise.then(
+      (value) => {
+        timer.cancel();
+        resolve(value);
+      },
+      (error: unknown) => {
+        timer.cancel();
+        reject(error);
+      },
+    );
+  });
+}
