@@ -245,3 +245,30 @@ describe('ICWS reconnect and heartbeat (time scaled)', () => {
     expect(server.sessions()[0]?.connectionState).toBe(1);
   });
 });
+
+describe('ICWS sign-in options', () => {
+  it('asks server-info with its SSO capabilities and lists the identity providers [ICWS-08]', async () => {
+    const server = await lab();
+    const { s } = session(profileFor([server.url], { authMode: 'sso' }));
+    const options = await s.signInOptions();
+    const asked = server.requests.find((r) => r.path === '/icws/connection/server-info');
+    expect(asked?.query).toContain('singleSignOnCapabilities=saml2Post,saml2Redirect');
+    expect(options.identityProviders.length).toBeGreaterThan(0);
+    expect(options.credentialsForm).toBe(false);
+  });
+
+  it('does not offer the user-name/password form when the server disallows icAuth [ICWS-09]', async () => {
+    const server = await lab({ allowIcAuth: false });
+    const { s } = session(profileFor([server.url]));
+    const options = await s.signInOptions();
+    expect(options.credentialsForm).toBe(false);
+    expect(options.identityProviders.length).toBeGreaterThan(0);
+    expect(options.note).toMatch(/single sign-on only/);
+  });
+
+  it('offers the password form for a password profile on a server that allows it', async () => {
+    const server = await lab();
+    const { s } = session(profileFor([server.url]));
+    expect(await s.signInOptions()).toMatchObject({ credentialsForm: true, userNameRequired: true, identityProviders: [] });
+  });
+});

@@ -1,0 +1,173 @@
+// Where the settings file lives and how it is written: one interface, `conf` under Node and
+// electron-store under Electron (electron-store is conf with Electron defaults: same file format,
+// rigs/toolchain.md). Both write atomically (temp file + rename, conf's `atomically`). A corrupt
+// file is moved aside as `<name>.corrupt-<timestamp>.json`, reported, and defaults load.
+import { copyFileSync, existsSync, readFileSync, renameSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import Conf from 'conf';
+import type { Notice } from '../../../preload/contract.ts';
+import { systemClock, type Clock } from '../clock.ts';
+import type { Logger } from '../log.ts';
+import { defaultSettings, parseSettings, SettingsSchema, type Settings } from './schema.ts';
+
+/** The part of conf / electron-store used here. */
+export interface SettingsBackend {
+  readonly path: string;
+  /** Reading parses the file (throws SyntaxError on bad JSON); assigning writes it atomically. */
+  store: Record<string, unknown>;
+}
+
+export interface SettingsBackendOptions {
+  /** Directory of the file (the app's user data directory). */
+  cwd: string;
+  /** File name without `.json`. */
+  configName: string;
+}
+
+export type SettingsBackendFactory = (options: SettingsBackendOptions) => SettingsBackend;
+
+/** Plain Node (browser shell, CLI, tests). Electron passes an electron-store factory with the same
+ *  options (main/electron/main.ts). */
+export const confBackend: SettingsBackendFactory = ({ cwd, configName }) =>
+  new Conf<Record<string, unknown>>({ cwd, configName, projectName: 'patchbay', configFileMode: 0o600, clearInvalidConfig: false });
+
+export interface SettingsStore {
+  /** The settings file. */
+  readonly path: string;
+  /** The current settings (validated). */
+  get(): Settings;
+  /** Applies a change, validates the result and writes it; concurrent updates run one at a time. */
+  update(change: (current: Settings) => Settings): Promise<Settings>;
+}
+
+export interface OpenSettingsOptions {
+  dir: string;
+  backend?: SettingsBackendFactory;
+  configName?: string;
+  log: Logger;
+  clock?: Clock;
+}
+
+export interface OpenedSettings {
+  store: SettingsStore;
+  /** Problems met while loading (corrupt file set aside, keys dropped, migration): show them once. */
+  notices: Notice[];
+}
+
+/** The foundation's profiles file, imported once into the settings file (then renamed). */
+export const LEGACY_PROFILES_FILE = 'profiles.json';
+
+export function openSettingsStore(options: OpenSettingsOptions): OpenedSettings {
+  const { log } = options;
+  const clock = options.clock ?? systemClock;
+  const configName = options.configName ?? 'settings';
+  const backend = (options.backend ?? confBackend)({ cwd: options.dir, configName });
+  const notices: Notice[] = [];
+  const fileName = basename(backend.path);
+
+  let raw: Record<string, unknown> | undefined;
+  let legacy = false;
+  if (!existsSync(backend.path)) {
+    const legacyPath = join(options.dir, LEGACY_PROFILES_FILE);
+    if (existsSync(legacyPath)) {
+      try {
+        raw = JSON.parse(readFileSync(legacyPath, 'utf8')) as Record<string, unknown>;
+        legacy = true;
+      } catch (error) {
+        log.warn('settings.legacy-unreadable', { file: legacyPath, error });
+      }
+    }
+  } else {
+    try {
+      raw = backend.store;
+    } catch (error) {
+      // Unparseable: move it aside whole and start from defaults.
+      const aside = setAside(backend.path, clock, 'move');
+      log.error('settings.corrupt', { file: backend.path, keptAs: aside, error });
+      notices.push({
+        level: 'warning',
+        message: `Your settings file could not be read, so Patchbay started with default settings. The old file was kept as ${aside ? basename(aside) : 'a backup'} next to it.`,
+      });
+      raw = undefined;
+    }
+  }
+
+  let settings: Settings;
+  if (raw === undefined) {
+    settings = defaultSettings();
+  } else {
+    const parsed = parseSettings(raw);
+    settings = parsed.settings;
+    if (parsed.problems.length > 0) {
+      const aside = legacy ? undefined : setAside(backend.path, clock, 'copy');
+      log.warn('settings.repaired', { file: backend.path, problems: parsed.problems, keptAs: aside });
+      notices.push({
+        level: 'warning',
+        message: `Some settings in ${legacy ? LEGACY_PROFILES_FILE : fileName} were not valid and were left out: ${parsed.problems.join('; ')}.${aside ? ` The original file was kept as ${basename(aside)}.` : ''}`,
+      });
+    }
+    const needsWrite = legacy || parsed.problems.length > 0 || parsed.fromVersion !== settings.version;
+    if (needsWrite) {
+      backend.store = settings as unknown as Record<string, unknown>;
+      log.info('settings.migrated', { file: backend.path, fromVersion: parsed.fromVersion ?? 1, toVersion: settings.version });
+    }
+    if (legacy) {
+      const legacyPath = join(options.dir, LEGACY_PROFILES_FILE);
+      try {
+        renameSync(legacyPath, `${legacyPath}.migrated`);
+      } catch (error) {
+        log.warn('settings.legacy-rename-failed', { file: legacyPath, error });
+      }
+    }
+  }
+  return { store: new BackedSettingsStore(backend, settings), notices };
+}
+
+class BackedSettingsStore implements SettingsStore {
+  private readonly backend: SettingsBackend;
+  private current: Settings;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(backend: SettingsBackend, initial: Settings) {
+    this.backend = backend;
+    this.current = initial;
+  }
+
+  get path(): string {
+    return this.backend.path;
+  }
+
+  get(): Settings {
+    return structuredClone(this.current);
+  }
+
+  update(change: (current: Settings) => Settings): Promise<Settings> {
+    const run = async () => {
+      const next = SettingsSchema.parse(change(structuredClone(this.current)));
+      this.backend.store = next as unknown as Record<string, unknown>;
+      this.current = next;
+      return structuredClone(next);
+    };
+    const result = this.queue.then(run, run);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+}
+
+/** `<name>.corrupt-<timestamp>.json` beside the file (Windows-safe timestamp). */
+export function corruptBackupPath(path: string, now: number): string {
+  const stamp = new Date(now).toISOString().replace(/[:.]/g, '-');
+  const name = basename(path).replace(/\.json$/i, '');
+  return join(dirname(path), `${name}.corrupt-${stamp}.json`);
+}
+
+function setAside(path: string, clock: Clock, how: 'move' | 'copy'): string | undefined {
+  const target = corruptBackupPath(path, clock.now());
+  try {
+    if (how === 'move') renameSync(path, target);
+    else copyFileSync(path, target);
+    return target;
+  } catch {
+    return undefined;
+  }
+}
