@@ -11,14 +11,10 @@ import { defaultStatuses, defaultUsers } from './fixture.ts';
 import type { LabStatusMessage, LabUser } from './fixture.ts';
 import { firstHeader, isJsonContentType, isLoopback, parseCookies, readBody, sendEmpty, sendJson } from './http-io.ts';
 import { icwsDate, localise, sessionLanguage } from './texts.ts';
+import { createSsoEndpoints } from './sso.ts';
+import type { LabIdentityProvider, LabSingleSignOnCapability, LabSsoControl, SsoEndpoints } from './sso.ts';
 
-export type LabSingleSignOnCapability = 'saml2Post' | 'saml2Redirect';
-
-export interface LabIdentityProvider {
-  identityProviderId: string;
-  displayName: string;
-  capabilities: LabSingleSignOnCapability[];
-}
+export type { LabIdentityProvider, LabSamlIdentityProviderConfig, LabSingleSignOnCapability, LabSsoControl, LabSsoFailure } from './sso.ts';
 
 export interface IcwsServerOptions {
   host?: string;
@@ -41,7 +37,10 @@ export interface IcwsServerOptions {
   maxBodyBytes?: number;
   /** server-info authentication.allowIcAuth [ICWS-09]. */
   allowIcAuth?: boolean;
+  /** Listed by server-info [ICWS-08]; each may point at a SAML IdP (`saml`) for the SSO endpoints. */
   identityProviders?: LabIdentityProvider[];
+  /** /single-sign-on/return sends the ININ-STS-Token header (default true) [ICWS-11]. */
+  ssoStsTokenHeader?: boolean;
 }
 
 export interface LabRequestRecord {
@@ -106,8 +105,10 @@ export interface IcwsLabServer {
   sessions(): LabSessionSummary[];
   /** Ends a live session as the server would [ICWS-17, ICWS-18]; false when there is no such live session. */
   killSession(sessionId: string, options: { reason: string; shouldReconnect: boolean }): boolean;
-  /** A single-use singleSignOnToken for `userId` (the SAML flow itself is a later issue) [ICWS-14]. */
+  /** A single-use singleSignOnToken for `userId`, as a completed SAML sign-in yields [ICWS-14]. */
   issueSsoToken(userId: string): string;
+  /** The SAML service-provider side: entity id, ACS URL, IdP configuration and SSO fault controls. */
+  readonly sso: LabSsoControl;
   /** Fault control: while false, POST /icws/connection answers 503 + alternateHostList [ICWS-06]. */
   setAcceptingConnections(accepting: boolean, alternateHostList?: string[]): void;
 }
@@ -223,9 +224,10 @@ export async function startIcwsServer(options: IcwsServerOptions = {}): Promise<
   const endedSessionRetentionMs = options.endedSessionRetentionMs ?? 10 * 60_000;
   const maxBodyBytes = options.maxBodyBytes ?? 64 * 1024;
   const allowIcAuth = options.allowIcAuth ?? true;
-  const identityProviders: LabIdentityProvider[] = options.identityProviders ?? [
-    { identityProviderId: 'lab-saml-idp', displayName: 'Lab SAML IdP', capabilities: ['saml2Post', 'saml2Redirect'] },
-  ];
+  const identityProviders: LabIdentityProvider[] = (
+    options.identityProviders ?? [{ identityProviderId: 'lab-saml-idp', displayName: 'Lab SAML IdP', capabilities: ['saml2Post', 'saml2Redirect'] }]
+  ).map((p) => ({ ...p, capabilities: [...p.capabilities] }));
+  let sso: SsoEndpoints | undefined;
   const statuses = options.statuses ?? defaultStatuses();
   const statusById = new Map(statuses.map((s) => [s.statusId, s]));
   const users = new Map((options.users ?? defaultUsers()).map((u) => [u.userId, u]));
@@ -929,6 +931,11 @@ export async function startIcwsServer(options: IcwsServerOptions = {}): Promise<
         if (method !== 'POST') return fail(ctx, icwsErrors.methodNotAllowed(['POST']));
         return postConnection(ctx);
       }
+      if (sub.split('/')[0] === 'single-sign-on' && sso) {
+        // [ICWS-10..13] the SAML service-provider endpoints (lab/icws/sso.ts).
+        if (record) res.on('finish', () => (record.status = res.statusCode));
+        return sso.handle(req, res, url, segments.slice(3));
+      }
       if (method !== 'GET') return fail(ctx, icwsErrors.methodNotAllowed(['GET']));
       if (sub === 'version') return reply(ctx, 200, VERSION_INFO);
       if (sub === 'features') return reply(ctx, 200, { featureInfoList: featureList() });
@@ -975,6 +982,15 @@ export async function startIcwsServer(options: IcwsServerOptions = {}): Promise<
   });
   const port = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
+  sso = createSsoEndpoints({
+    baseUrl: `http://${urlHost}:${port}`,
+    identityProviders,
+    issueToken: (userId) => issueSsoToken(userId),
+    knownUser: (userId) => users.has(userId),
+    maxBodyBytes: Math.max(maxBodyBytes, 256 * 1024),
+    ...(options.ssoStsTokenHeader === undefined ? {} : { stsTokenHeader: options.ssoStsTokenHeader }),
+  });
+  const ssoControl = sso;
 
   return {
     url: `http://${urlHost}:${port}`,
@@ -994,7 +1010,9 @@ export async function startIcwsServer(options: IcwsServerOptions = {}): Promise<
     killSession,
     issueSsoToken,
     setAcceptingConnections,
+    sso: ssoControl,
     close: async () => {
+      ssoControl.close();
       for (const session of [...sessions.values()]) forgetSession(session);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

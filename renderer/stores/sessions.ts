@@ -3,7 +3,7 @@
 // password passes through `signIn` to the bridge and is kept nowhere here.
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { ContractError, Result, SelectableState, SessionState } from '../../preload/contract.ts';
+import type { CommandArgs, ContractError, Result, SelectableState, SessionState, SignInOptions } from '../../preload/contract.ts';
 import { getBridge } from '../api/bridge.ts';
 
 export type SessionAction = 'signIn' | 'signOut' | 'cancel' | 'setState';
@@ -66,10 +66,13 @@ export const useSessionsStore = defineStore('sessions', () => {
     }
   }
 
-  function signIn(profileId: string, credentials?: { userName: string; password: string }): Promise<Result<SessionState>> {
-    return run(profileId, 'signIn', () =>
-      getBridge().invoke('session.signIn', credentials ? { profileId, credentials } : { profileId }),
-    );
+  /** `input` carries the write-only credentials (password profiles), the SSO choice, the extension. */
+  function signIn(profileId: string, input: Omit<CommandArgs<'session.signIn'>, 'profileId'> = {}): Promise<Result<SessionState>> {
+    return run(profileId, 'signIn', () => getBridge().invoke('session.signIn', { profileId, ...input }));
+  }
+
+  function signInOptions(profileId: string): Promise<Result<SignInOptions>> {
+    return getBridge().invoke('session.signInOptions', { profileId });
   }
 
   function signOut(profileId: string): Promise<Result<SessionState>> {
@@ -95,5 +98,5 @@ export const useSessionsStore = defineStore('sessions', () => {
     sessions.value.delete(profileId);
   }
 
-  return { sessions, busy, listError, apply, get, start, stop, load, signIn, signOut, cancel, setState, listStates, forget };
+  return { sessions, busy, listError, apply, get, start, stop, load, signIn, signInOptions, signOut, cancel, setState, listStates, forget };
 });

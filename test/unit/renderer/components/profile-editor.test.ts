@@ -82,7 +82,7 @@ describe('ProfileEditor', () => {
       authMode: 'password',
       language: 'en-US',
       applicationName: 'Patchbay',
-      options: { messaging: 'auto', heartbeat: false, pollIntervalMs: 2000 },
+      options: { messaging: 'auto', heartbeat: false, pollIntervalMs: 2000, connectionMode: 'direct' as const },
     });
     expect(wrapper.get('[data-testid="field-id"]').attributes('readonly')).toBeDefined();
     await wrapper.get('form').trigger('submit');

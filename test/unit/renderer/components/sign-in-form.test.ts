@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { mount } from '@vue/test-utils';
+import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import type { Pinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -18,7 +18,7 @@ const base: Profile = {
   userName: 'agent1',
   language: 'en-US',
   applicationName: 'Patchbay',
-  options: { messaging: 'auto', heartbeat: false, pollIntervalMs: 2000 },
+  options: { messaging: 'auto', heartbeat: false, pollIntervalMs: 2000, connectionMode: 'direct' as const },
 };
 
 describe('SignInForm', () => {
@@ -33,6 +33,7 @@ describe('SignInForm', () => {
     setBridge(api);
   });
   afterEach(() => setBridge(undefined));
+  const signIns = () => api.calls.filter((c) => c.command === 'session.signIn');
 
   it('sends the credentials once and clears the password from the form and every store [CARD-03]', async () => {
     const wrapper = mount(SignInForm, { props: { profile: base } });
@@ -42,7 +43,7 @@ describe('SignInForm', () => {
     expect((wrapper.get('[data-testid="signin-username"]').element as HTMLInputElement).value).toBe('agent1');
     await password.setValue('hunter2-secret');
     await wrapper.get('form').trigger('submit');
-    expect(api.calls).toEqual([
+    expect(signIns()).toEqual([
       { command: 'session.signIn', args: { profileId: 'lab-icws', credentials: { userName: 'agent1', password: 'hunter2-secret' } } },
     ]);
     expect((password.element as HTMLInputElement).value).toBe('');
@@ -52,7 +53,7 @@ describe('SignInForm', () => {
   it('refuses to send when the password is empty', async () => {
     const wrapper = mount(SignInForm, { props: { profile: base } });
     await wrapper.get('form').trigger('submit');
-    expect(api.calls).toHaveLength(0);
+    expect(signIns()).toHaveLength(0);
     expect(wrapper.text()).toContain('Enter your password');
   });
 
@@ -61,6 +62,32 @@ describe('SignInForm', () => {
     expect(wrapper.find('[data-testid="signin-password"]').exists()).toBe(false);
     expect(wrapper.get('[data-testid="signin-submit"]').text()).toBe('Sign in with your identity provider');
     await wrapper.get('form').trigger('submit');
-    expect(api.calls).toEqual([{ command: 'session.signIn', args: { profileId: 'lab-icws' } }]);
+    expect(signIns()).toEqual([{ command: 'session.signIn', args: { profileId: 'lab-icws', sso: {} } }]);
+  });
+
+  it("follows the server's options: no password form when icAuth is not allowed, one button per identity provider [ICWS-09]", async () => {
+    api.answers['session.signInOptions'] = () => ({
+      ok: true,
+      value: { credentialsForm: false, identityProviders: [{ id: 'idp-1', label: 'Lab IdP' }], userNameRequired: false, extensionRequired: false, note: 'This server allows single sign-on only.' },
+    });
+    const wrapper = mount(SignInForm, { props: { profile: base } });
+    await flushPromises();
+    expect(wrapper.find('[data-testid="signin-password"]').exists()).toBe(false);
+    expect(wrapper.get('[data-testid="signin-note"]').text()).toContain('single sign-on only');
+    await wrapper.get('[data-testid="signin-idp-idp-1"]').trigger('click');
+    expect(signIns()).toEqual([{ command: 'session.signIn', args: { profileId: 'lab-icws', sso: { identityProviderId: 'idp-1' } } }]);
+  });
+
+  it('asks for the user id and extension, but no password, for a Finesse SSO user [FIN-09]', async () => {
+    api.answers['session.signInOptions'] = () => ({ ok: true, value: { credentialsForm: false, identityProviders: [], userNameRequired: true, extensionRequired: true } });
+    const wrapper = mount(SignInForm, { props: { profile: { ...base, platform: 'finesse', authMode: 'sso' } } });
+    await flushPromises();
+    expect(wrapper.find('[data-testid="signin-password"]').exists()).toBe(false);
+    await wrapper.get('form').trigger('submit');
+    expect(signIns()).toHaveLength(0);
+    expect(wrapper.text()).toContain('Enter the extension');
+    await wrapper.get('[data-testid="signin-extension"]').setValue('1001');
+    await wrapper.get('form').trigger('submit');
+    expect(signIns()).toEqual([{ command: 'session.signIn', args: { profileId: 'lab-icws', sso: { userName: 'agent1' }, extension: '1001' } }]);
   });
 });
