@@ -2,7 +2,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { systemClock } from '../../../main/core/clock.ts';
+import { ScaledClock, systemClock } from '../../../main/core/clock.ts';
 import type { PatchbayError } from '../../../main/core/errors.ts';
 import { createLogger, memorySink } from '../../../main/core/log.ts';
 import { IcwsSession } from '../../../main/core/platforms/icws/icws-session.ts';
@@ -36,7 +36,43 @@ const json = (res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(typeof body === 'string' ? body : JSON.stringify(body));
 };
 
+function sseServerHandlers(onStream: (res: ServerResponse, count: number) => void, status: () => string) {
+  let streams = 0;
+  return (req: IncomingMessage, res: ServerResponse, u: URL) => {
+    const sid = '77';
+    if (u.pathname === '/icws/connection') return json(res, 201, { csrfToken: 'c', sessionId: sid, userID: 'agent1', features: [{ featureId: 'messaging', version: 2 }] }, { 'ININ-ICWS-CSRF-Token': 'c', 'ININ-ICWS-Session-ID': sid, 'Set-Cookie': `icws_${sid}=v; Path=/icws/${sid}; HttpOnly` });
+    if (u.pathname.endsWith('/status/status-messages')) return json(res, 200, { statusMessageList: [{ statusId: 'Available', messageText: 'Available', isAcdStatus: true, isSelectableStatus: true }, { statusId: 'Away', messageText: 'Away', isSelectableStatus: true }] });
+    if (u.pathname.includes('/status-messages-user-access/')) return json(res, 200, { userId: 'agent1', statusMessages: ['Available', 'Away'] });
+    if (u.pathname.includes('/user-statuses/agent1')) return json(res, 200, { userId: 'agent1', statusId: status() });
+    if (u.pathname.endsWith('/subscriptions/status/user-statuses')) return json(res, 200, {});
+    if (u.pathname.endsWith('/messaging/messages')) {
+      res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+      res.write(': hello\n\n');
+      onStream(res, ++streams);
+      return;
+    }
+    json(res, 404, { message: 'no' });
+    void req;
+  };
+}
+
 describe('ICWS client against a misbehaving server', () => {
+  it('reopens an event stream that went silent, and re-reads the status it may have missed [ICWS-15]', async () => {
+    let status = 'Available';
+    let streams = 0;
+    const url = await hostile(sseServerHandlers((_res, n) => (streams = n), () => status));
+    const profile = ProfileSchema.parse({ id: 'stall', name: 'Stall', platform: 'icws', servers: [url], authMode: 'password', userName: 'agent1' });
+    // 400x: the 120 s stall limit is 0.3 s; the server never sends another byte.
+    const s = new IcwsSession({ profile, clock: new ScaledClock(400), log: createLogger({ sink: memorySink() }) });
+    sessions.push(s);
+    await s.signIn(creds);
+    await waitFor(() => streams === 1, 'the first stream');
+    status = 'Away'; // changed while the stream was dead: no event will tell
+    await waitFor(() => streams >= 2, 'the stream reopened', 10_000);
+    await waitFor(() => s.view.agent?.stateId === 'Away', 'the status re-read');
+    expect(s.view.phase).toBe('active');
+  });
+
   it('rejects a 201 without CSRF token or session id as a bad response', async () => {
     const url = await hostile((_req, res) => json(res, 201, { userID: 'agent1' }));
     const error = (await session(url).signIn(creds).catch((e: unknown) => e)) as PatchbayError;

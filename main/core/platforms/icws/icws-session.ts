@@ -3,7 +3,7 @@
 // polling, connection-loss reason, sign-out.
 import { createParser } from 'eventsource-parser';
 import type { Profile, SelectableState, SignInOptions } from '../../../../preload/contract.ts';
-import type { Clock } from '../../clock.ts';
+import type { Clock, TimerHandle } from '../../clock.ts';
 import { PatchbayError, toPatchbayError } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
 import { HttpSession } from '../../net/http-session.ts';
@@ -37,6 +37,8 @@ import {
 /** Bound on the host walk so a 503 storm of ever-new alternate hosts cannot loop for ever. */
 const MAX_HOSTS_PER_WALK = 32;
 const STREAM_RETRY_MS = [1_000, 2_000, 5_000, 10_000];
+/** No byte (event or ping comment) on the event stream for this long → reopen it. */
+export const SSE_STALL_MS = 120_000;
 /** seed 000, option 3: a heartbeat every 90 s when no other authenticated request went out. */
 export const HEARTBEAT_INTERVAL_MS = 90_000;
 
@@ -483,7 +485,9 @@ export class IcwsSession implements PlatformSession {
   /** [ICWS-15] server-sent events: one ICWS message JSON per event; reconnect the stream on errors. */
   private async runSse(signal: AbortSignal): Promise<void> {
     let failures = 0;
+    let reopened = false;
     while (!signal.aborted) {
+      let watchdog: TimerHandle | undefined;
       try {
         const connection = this.requireConnection();
         const stream = await this.http.stream({
@@ -503,12 +507,30 @@ export class IcwsSession implements PlatformSession {
           throw new PatchbayError('icws.messaging.failed', `The event stream answered ${stream.status}.`, { action: 'retry' });
         }
         failures = 0;
+        // Events may have been missed while the stream was down: read the status again.
+        if (reopened) void this.readUserStatus().catch((error: unknown) => this.log.info('icws.status.reread-failed', { code: toPatchbayError(error).code }));
+        reopened = true;
+        // A silent stream (no event, no ping) for SSE_STALL_MS is presumed dead (a NAT or proxy
+        // dropped it without a FIN): reopen it rather than show a frozen status.
+        const arm = () => {
+          watchdog?.cancel();
+          watchdog = this.clock.setTimeout(() => {
+            this.log.info('icws.sse.stalled', { afterMs: SSE_STALL_MS });
+            stream.close();
+          }, SSE_STALL_MS);
+        };
+        arm();
         const parser = createParser({ onEvent: (event) => this.onMessageData(event.data) });
         const decoder = new TextDecoder();
-        for await (const chunk of stream.body) parser.feed(decoder.decode(chunk, { stream: true }));
+        for await (const chunk of stream.body) {
+          arm();
+          parser.feed(decoder.decode(chunk, { stream: true }));
+        }
       } catch (error) {
         if (signal.aborted) return;
         this.log.info('icws.sse.interrupted', { code: toPatchbayError(error).code });
+      } finally {
+        watchdog?.cancel();
       }
       if (signal.aborted) return;
       const delay = STREAM_RETRY_MS[Math.min(failures++, STREAM_RETRY_MS.length - 1)]!;
