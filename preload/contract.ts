@@ -37,6 +37,25 @@ const LanguageSchema = z
   .trim()
   .regex(/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/, 'Use a language tag such as en-US or fr-FR');
 
+/** Cisco Finesse options (all optional; the adapter fills in the documented defaults). */
+export const FinesseProfileOptionsSchema = z
+  .object({
+    /** XMPP over WebSocket port: 8445 by default, 7443 on 12.0/12.5. */
+    xmppPort: z.number().int().min(1).max(65_535).optional(),
+    xmppPath: z.string().regex(/^\/[A-Za-z0-9._~/-]*$/, 'A path such as /ws').optional(),
+    /** FIN-15: older releases take cc_username as a cookie. */
+    ssoUserIn: z.enum(['query', 'cookie']).optional(),
+    refreshForm: z.enum(['both', 'post', 'get']).optional(),
+    mobileAgent: z.object({ mode: z.enum(['CALL_BY_CALL', 'NAILED_CONNECTION']), dialNumber: z.string().trim().min(1).max(32) }).strict().optional(),
+    waitForFinessePresence: z.boolean().optional(),
+    /** Hosts the sign-in window may visit besides the Finesse nodes (IdS, IdP). */
+    ssoAllowedHosts: z.array(z.string().min(1).max(253)).max(16).optional(),
+    stateConfirmTimeoutMs: z.number().int().min(500).max(60_000).optional(),
+    pingIntervalMs: z.number().int().min(1_000).max(60_000).optional(),
+    outOfServiceFailoverMs: z.number().int().min(0).max(600_000).optional(),
+  })
+  .strict();
+
 export const ProfileOptionsSchema = z
   .object({
     /** ICWS messaging transport: follow the server's messaging feature (auto), or force one. */
@@ -48,6 +67,7 @@ export const ProfileOptionsSchema = z
     /** ICWS: 'direct' = the servers are IC servers / Session Managers; 'cloud' = servers[0] is the
      *  PureConnect Cloud custom ICWS URL whose config/servers.json names the servers (ICWS-24). */
     connectionMode: z.enum(['direct', 'cloud']).default('direct'),
+    finesse: FinesseProfileOptionsSchema.optional(),
   })
   .strict();
 export type ProfileOptions = z.infer<typeof ProfileOptionsSchema>;
@@ -189,7 +209,8 @@ export const Commands = {
   'profiles.save': { args: z.object({ profile: ProfileSchema }).strict(), result: ProfileSchema },
   'profiles.remove': { args: ProfileRefSchema, result: z.object({ removed: z.boolean() }) },
   'session.list': { args: z.object({}).strict(), result: z.array(SessionStateSchema) },
-  'session.signInOptions': { args: ProfileRefSchema, result: SignInOptionsSchema },
+  // userName: HYBRID Finesse decides per user (FIN-06), so the form asks again once it is typed.
+  'session.signInOptions': { args: z.object({ profileId: ProfileIdSchema, userName: z.string().min(1).max(256).optional() }).strict(), result: SignInOptionsSchema },
   'session.signIn': { args: SignInArgsSchema, result: SessionStateSchema },
   'session.signOut': { args: ProfileRefSchema, result: SessionStateSchema },
   'session.cancel': { args: ProfileRefSchema, result: SessionStateSchema },

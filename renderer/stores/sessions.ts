@@ -71,8 +71,8 @@ export const useSessionsStore = defineStore('sessions', () => {
     return run(profileId, 'signIn', () => getBridge().invoke('session.signIn', { profileId, ...input }));
   }
 
-  function signInOptions(profileId: string): Promise<Result<SignInOptions>> {
-    return getBridge().invoke('session.signInOptions', { profileId });
+  function signInOptions(profileId: string, userName?: string): Promise<Result<SignInOptions>> {
+    return getBridge().invoke('session.signInOptions', userName ? { profileId, userName } : { profileId });
   }
 
   function signOut(profileId: string): Promise<Result<SessionState>> {

@@ -4,6 +4,10 @@ import type { Profile, SelectableState, SessionState, SignInOptions } from '../.
 import type { LoginWindow } from '../auth/login-window.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
+import type { Dispatcher } from 'undici';
+import type { HttpSession } from '../net/http-session.ts';
+import type { HttpSessionOptions } from '../net/types.ts';
+import type { ProfileSecrets } from '../secrets/secret-store.ts';
 
 /** What an adapter publishes: the session state without the identity fields the SessionManager adds. */
 export type SessionView = Omit<SessionState, 'profileId' | 'profileName' | 'platform' | 'seq' | 'updatedAt'>;
@@ -24,7 +28,7 @@ export interface PlatformSession {
   /** Current view; changes only through the adapter's reducer. */
   readonly view: SessionView;
   /** What the sign-in form must ask for; may ask the server (works before sign-in). */
-  signInOptions(): Promise<SignInOptions>;
+  signInOptions(hint?: { userName?: string }): Promise<SignInOptions>;
   /** Resolves when the session is active; rejects with a PatchbayError otherwise (view shows it). */
   signIn(input: SignInInput): Promise<void>;
   signOut(): Promise<void>;
@@ -36,6 +40,15 @@ export interface PlatformSession {
   onView(listener: (view: SessionView) => void): () => void;
   /** Stop timers and streams without talking to the server. */
   dispose(): void;
+  /**
+   * Silent resume at launch (CARD-02): sign in with no prompt using what this adapter saved in
+   * `context.secrets` (a refresh token). Resolves true once active; false when the saved secret
+   * was rejected or has expired (the SessionManager then deletes it and tells the agent why, from
+   * `view.lastError` when set). Rejects with a PatchbayError for anything else: action
+   * 'sign-in-again' deletes the secret too, any other action keeps it for the next start.
+   * Optional: platforms without refresh tokens (ICWS) leave it out.
+   */
+  resume?(): Promise<boolean>;
 }
 
 export interface PlatformContext {
@@ -44,6 +57,15 @@ export interface PlatformContext {
   log: Logger;
   /** The shell's JavaScript-executing browser for IdP pages (absent in the headless CLI). */
   loginWindow?: LoginWindow;
+  /** This profile's keychain entries (refresh token; password only where policy and profile allow
+   *  "remember password"). Absent when the app runs without a SecretStore (CLI probe). */
+  secrets?: ProfileSecrets;
+  /** The undici Dispatcher with the OS + IT trust store and the proxy (net/proxy.ts). Pass it to
+   *  any HttpSession the adapter makes: `new HttpSession({ ..., dispatcher: context.dispatcher })`. */
+  dispatcher?: Dispatcher;
+  /** Makes this profile's HttpSession with the dispatcher, log and clock filled in, and keeps its
+   *  request trace for "Export diagnostics". Prefer it to `new HttpSession(...)`. */
+  createHttpSession?: (options?: Omit<HttpSessionOptions, 'profileId'> & { log?: Logger; clock?: Clock }) => HttpSession;
 }
 
 export type PlatformSessionFactory = (context: PlatformContext) => PlatformSession;

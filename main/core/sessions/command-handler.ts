@@ -50,7 +50,7 @@ async function run(manager: SessionManager, command: CommandName, args: any, opt
     case 'session.list':
       return manager.listSessions();
     case 'session.signInOptions':
-      return manager.signInOptions(args.profileId);
+      return manager.signInOptions(args.profileId, args.userName ? { userName: args.userName } : {});
     case 'session.signIn': {
       const { profileId, ...input } = args;
       return manager.signIn(profileId, input);

@@ -7,6 +7,10 @@ import type { Logger } from '../log.ts';
 import type { LoginWindow } from '../auth/login-window.ts';
 import { Listeners, SIGNED_OUT_VIEW, type PlatformSession, type SignInInput, type PlatformSessionFactory, type SessionView } from '../platforms/platform.ts';
 import type { ProfileStore } from './profile-store.ts';
+import type { Dispatcher } from 'undici';
+import { HttpSession } from '../net/http-session.ts';
+import { deleteProfileSecrets, profileSecrets, SECRET_KINDS, type SecretKind, type SecretStore } from '../secrets/secret-store.ts';
+import type { ProfileTraces, SessionTransition } from '../diagnostics/export.ts';
 
 export interface SessionManagerOptions {
   profiles: ProfileStore;
@@ -15,7 +19,25 @@ export interface SessionManagerOptions {
   clock?: Clock;
   /** The shell's browser for IdP pages; absent in the headless CLI. */
   loginWindow?: LoginWindow;
+  /** The keychain (or memory) store for refresh tokens and remembered passwords (secrets/). */
+  secrets?: SecretStore;
+  /** Which kinds a profile may keep (IT policy + profile); default: refresh tokens only. */
+  allowSecret?: (profile: Profile, kind: SecretKind) => boolean;
+  /** TLS trust + proxy for every adapter request (net/proxy.ts). */
+  dispatcher?: Dispatcher;
+  /** How many session-state transitions to keep for diagnostics (default 200). */
+  transitionHistory?: number;
 }
+
+/** What resumeAll() did for one profile that had a saved refresh token. */
+export interface ResumeOutcome {
+  profileId: string;
+  outcome: 'resumed' | 'expired' | 'failed' | 'unsupported' | 'not-allowed';
+  /** Error code when it did not resume. */
+  code?: string;
+}
+
+const TRACE_HISTORY = 8;
 
 interface LiveSession {
   profile: Profile;
@@ -31,6 +53,10 @@ export class SessionManager {
   private readonly seqs = new Map<string, number>();
   readonly stateEvents = new Listeners<SessionState>();
   readonly notices = new Listeners<Notice>();
+  private readonly sticky: Notice[] = [];
+  private readonly transitions: SessionTransition[] = [];
+  private readonly httpSessions = new Map<string, Set<HttpSession>>();
+  private readonly pastTraces: ProfileTraces[] = [];
 
   constructor(options: SessionManagerOptions) {
     this.options = options;
@@ -58,7 +84,106 @@ export class SessionManager {
       this.drop(profileId);
     }
     this.snapshots.delete(profileId);
-    return this.options.profiles.remove(profileId);
+    const removed = await this.options.profiles.remove(profileId);
+    // "Forget this profile" (CARD-02): its keychain entries go with it.
+    if (removed) await this.forgetSecrets(profileId);
+    return removed;
+  }
+
+  /** Deletes a profile's saved sign-in (refresh token, remembered password). True when one existed. */
+  async forgetSecrets(profileId: string): Promise<boolean> {
+    if (!this.options.secrets) return false;
+    try {
+      return await deleteProfileSecrets(this.options.secrets, profileId);
+    } catch (error) {
+      this.options.log.warn('secrets.delete-failed', { profileId, error });
+      return false;
+    }
+  }
+
+  /** Sends a notice to the renderer; a sticky one (start-up warnings: keychain, policy, settings)
+   *  is also kept so a window that connects later can show it (stickyNotices). */
+  notify(notice: Notice, options: { sticky?: boolean } = {}): void {
+    if (options.sticky) this.sticky.push(notice);
+    this.notices.emit(notice);
+  }
+
+  /** Start-up warnings for a renderer that connects after they were sent. */
+  stickyNotices(): Notice[] {
+    return [...this.sticky];
+  }
+
+  /**
+   * Silent resume at launch (CARD-02): every profile with a saved refresh token signs in without a
+   * prompt through its adapter's resume(). A rejected or expired token is deleted and the agent is
+   * told why; a network failure keeps it for the next start. Profiles run in parallel.
+   */
+  async resumeAll(): Promise<ResumeOutcome[]> {
+    const secrets = this.options.secrets;
+    if (!secrets) return [];
+    const profiles = await this.options.profiles.list();
+    const outcomes = await Promise.all(profiles.map((profile) => this.resumeOne(profile, secrets)));
+    return outcomes.filter((o): o is ResumeOutcome => o !== undefined);
+  }
+
+  private async resumeOne(profile: Profile, secrets: SecretStore): Promise<ResumeOutcome | undefined> {
+    const profileId = profile.id;
+    let token: string | undefined;
+    try {
+      token = await secrets.get(profileId, 'refresh-token');
+    } catch (error) {
+      this.options.log.warn('session.resume-unreadable', { profileId, error });
+      return undefined;
+    }
+    if (!token) return undefined;
+    if (!this.allows(profile, 'refresh-token')) {
+      await secrets.delete(profileId, 'refresh-token').catch(() => false);
+      return { profileId, outcome: 'not-allowed' };
+    }
+    if (this.live.has(profileId)) return undefined;
+    const session = this.createSession(profile);
+    if (!session.resume) {
+      session.dispose();
+      return { profileId, outcome: 'unsupported' };
+    }
+    const unsubscribe = session.onView((view) => this.publish(profile, view));
+    this.live.set(profileId, { profile, session, unsubscribe });
+    this.options.log.info('session.resume', { profileId });
+    let failure: PatchbayError;
+    try {
+      if (await session.resume()) return { profileId, outcome: 'resumed' };
+      const shown = session.view.lastError;
+      failure = new PatchbayError(shown?.code ?? 'session.resume-expired', shown?.message ?? 'The saved sign-in has expired.', { action: 'sign-in-again' });
+    } catch (error) {
+      failure = toPatchbayError(error);
+    }
+    this.drop(profileId);
+    const discard = failure.action === 'sign-in-again';
+    if (discard) await secrets.delete(profileId, 'refresh-token').catch(() => false);
+    this.options.log.warn('session.resume-failed', { profileId, code: failure.code, discarded: discard });
+    this.publish(profile, { ...SIGNED_OUT_VIEW, lastError: { code: failure.code, message: failure.message, action: discard ? 'sign-in-again' : failure.action } });
+    this.notify({
+      level: discard ? 'info' : 'warning',
+      profileId,
+      message: discard
+        ? `${profile.name}: your saved sign-in could not be used (${trimPeriod(failure.message)}), so it was removed. Please sign in again.`
+        : `${profile.name}: could not sign you in automatically (${trimPeriod(failure.message)}). Your saved sign-in is kept; sign in to continue.`,
+    });
+    return { profileId, outcome: discard ? 'expired' : 'failed', code: failure.code };
+  }
+
+  /** The last session-state transitions, oldest first (Export diagnostics). */
+  recentTransitions(): SessionTransition[] {
+    return this.transitions.map((t) => ({ ...t }));
+  }
+
+  /** Request traces of live sessions and of the last few ended ones (Export diagnostics). */
+  recentTraces(): ProfileTraces[] {
+    const live: ProfileTraces[] = [];
+    for (const [profileId, set] of this.httpSessions) {
+      for (const http of set) live.push({ profileId, entries: http.trace });
+    }
+    return [...this.pastTraces, ...live];
   }
 
   /** One snapshot per known profile (signed-out ones included). */
@@ -73,13 +198,13 @@ export class SessionManager {
 
   /** Signs in and resolves with the snapshot once active; rejects with a PatchbayError otherwise. */
   /** What the sign-in form must ask for (asks the server where the platform needs it). */
-  async signInOptions(profileId: string): Promise<SignInOptions> {
+  async signInOptions(profileId: string, hint: { userName?: string } = {}): Promise<SignInOptions> {
     const profile = await this.requireProfile(profileId);
     const existing = this.live.get(profileId);
-    if (existing) return existing.session.signInOptions();
+    if (existing) return existing.session.signInOptions(hint);
     const session = this.createSession(profile);
     try {
-      return await session.signInOptions();
+      return await session.signInOptions(hint);
     } finally {
       session.dispose();
     }
@@ -92,7 +217,29 @@ export class SessionManager {
         action: 'contact-it',
       });
     }
-    return factory({ profile, clock: this.clock, log: this.options.log.child({ profileId: profile.id }), ...(this.options.loginWindow ? { loginWindow: this.options.loginWindow } : {}) });
+    const log = this.options.log.child({ profileId: profile.id });
+    const dispatcher = this.options.dispatcher;
+    const secrets = this.options.secrets;
+    return factory({
+      profile,
+      clock: this.clock,
+      log,
+      ...(this.options.loginWindow ? { loginWindow: this.options.loginWindow } : {}),
+      ...(secrets ? { secrets: profileSecrets(secrets, profile.id, { allow: SECRET_KINDS.filter((kind) => this.allows(profile, kind)) }) } : {}),
+      ...(dispatcher ? { dispatcher } : {}),
+      createHttpSession: (options = {}) => {
+        const http = new HttpSession({ log, clock: this.clock, ...(dispatcher ? { dispatcher } : {}), ...options, profileId: profile.id });
+        let set = this.httpSessions.get(profile.id);
+        if (!set) this.httpSessions.set(profile.id, (set = new Set()));
+        set.add(http);
+        return http;
+      },
+    });
+  }
+
+  private allows(profile: Profile, kind: SecretKind): boolean {
+    if (this.options.allowSecret) return this.options.allowSecret(profile, kind);
+    return kind === 'refresh-token';
   }
 
   async signIn(profileId: string, input: SignInInput = {}): Promise<SessionState> {
@@ -100,7 +247,12 @@ export class SessionManager {
     const existing = this.live.get(profileId);
     if (existing) {
       const phase = existing.session.view.phase;
-      if (phase === 'active') return this.snapshots.get(profileId) ?? this.publish(profile, existing.session.view);
+      if (phase === 'active') {
+        // FIN-14: an active session that needs a fresh sign-in (refresh token expiring) renews in
+        // place, keeping the agent's state.
+        if (existing.session.view.lastError?.action === 'sign-in-again') await existing.session.signIn(input);
+        return this.snapshots.get(profileId) ?? this.publish(profile, existing.session.view);
+      }
       if (phase === 'signing-in' || phase === 'awaiting-user' || phase === 'reconnecting') {
         throw new PatchbayError('session.busy', 'A sign-in for this profile is already in progress.', { action: 'none' });
       }
@@ -122,12 +274,17 @@ export class SessionManager {
   async signOut(profileId: string): Promise<SessionState> {
     const profile = await this.requireProfile(profileId);
     const active = this.live.get(profileId);
-    if (active) {
-      try {
-        await active.session.signOut();
-      } finally {
-        this.drop(profileId);
+    try {
+      if (active) {
+        try {
+          await active.session.signOut();
+        } finally {
+          this.drop(profileId);
+        }
       }
+    } finally {
+      // CARD-02: signing out forgets the saved sign-in, even when the server could not be told.
+      await this.forgetSecrets(profileId);
     }
     return this.publish(profile, SIGNED_OUT_VIEW);
   }
@@ -166,6 +323,12 @@ export class SessionManager {
     active.unsubscribe();
     active.session.dispose();
     this.live.delete(profileId);
+    // Keep the ended session's trace for diagnostics (a few sessions back).
+    for (const http of this.httpSessions.get(profileId) ?? []) {
+      this.pastTraces.push({ profileId, entries: http.trace });
+      if (this.pastTraces.length > TRACE_HISTORY) this.pastTraces.shift();
+    }
+    this.httpSessions.delete(profileId);
   }
 
   private viewOf(profileId: string): SessionView {
@@ -197,8 +360,37 @@ export class SessionManager {
       seq,
       updatedAt: new Date(this.clock.now()).toISOString(),
     };
+    const previous = this.snapshots.get(profile.id);
     this.snapshots.set(profile.id, state);
+    this.recordTransition(previous, state);
     if (emit) this.stateEvents.emit(state);
     return state;
   }
+
+  // A transition = a change of phase, agent state, error or reconnect attempt (not every snapshot).
+  private recordTransition(previous: SessionState | undefined, state: SessionState): void {
+    const key = (s: SessionState | undefined) =>
+      s ? `${s.phase}|${s.agent?.stateId ?? ''}|${s.lastError?.code ?? ''}|${s.connection?.reconnectAttempt ?? ''}|${s.server ?? ''}` : '';
+    if (previous && key(previous) === key(state)) return;
+    if (!previous && state.phase === 'signed-out' && !state.lastError) return;
+    const transition: SessionTransition = {
+      at: state.updatedAt,
+      profileId: state.profileId,
+      platform: state.platform,
+      phase: state.phase,
+      ...(state.server ? { server: state.server } : {}),
+      ...(state.agent ? { agentState: state.agent.stateId } : {}),
+      ...(state.lastError ? { errorCode: state.lastError.code } : {}),
+      ...(state.connection?.reconnectAttempt !== undefined ? { reconnectAttempt: state.connection.reconnectAttempt } : {}),
+    };
+    this.transitions.push(transition);
+    const cap = this.options.transitionHistory ?? 200;
+    while (this.transitions.length > cap) this.transitions.shift();
+    // Also in the log files, so `patchbay diagnostics` can show them when the app is not running.
+    this.options.log.info('session.transition', { ...transition });
+  }
+}
+
+function trimPeriod(message: string): string {
+  return message.replace(/[.\s]+$/, '');
 }

@@ -43,6 +43,6 @@ describe('the contract', () => {
   it('fills profile defaults (language, options) for a minimal profile', () => {
     const profile = ProfileSchema.parse({ id: 'site-a', name: 'Site A', platform: 'icws', servers: ['https://ic1.example.com:8019'], authMode: 'password' });
     expect(profile.language).toBe('en-US');
-    expect(profile.options).toEqual({ messaging: 'auto', heartbeat: false, pollIntervalMs: 2000 });
+    expect(profile.options).toEqual({ messaging: 'auto', heartbeat: false, pollIntervalMs: 2000, connectionMode: 'direct' });
   });
 });
