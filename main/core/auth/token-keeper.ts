@@ -25,6 +25,9 @@ export interface TokenGrant {
   refreshExpiresAtServerMs?: number;
   /** The server's `Date` header (ms) on the response that carried the grant. */
   serverDateMs?: number;
+  /** Local time the token was obtained, when known better than "when the strategy started"
+   *  (a window the agent kept open for minutes: the token dates from its last response). */
+  obtainedAt?: number;
 }
 
 /** 'refresh': extend the access token with the refresh token. 'renew': get a fresh pair. */
@@ -83,6 +86,8 @@ export interface TokenKeeperOptions {
   onTimes?(times: TokenTimes): void;
   onRefreshed?(info: { strategy: string; mode: RefreshMode; interactive: boolean }): void;
   onSignInNeeded?(info: SignInNeeded): void;
+  /** A new refresh token arrived (sign-in or renewal): the adapter keeps it in the keychain (CARD-02). */
+  onRefreshToken?(refreshToken: string, expiresAt: number | undefined): void;
   /** No valid access token any more (the session is kept; requests fail until a new sign-in). */
   onExpired?(error: PatchbayError): void;
 }
@@ -121,6 +126,7 @@ export class TokenKeeper {
   private readonly warningLeadMs: number;
   private held: Held | undefined;
   private skewMs = 0;
+  private skewMeasured = false;
   private generation = 0;
   private refreshGeneration = 0;
   private timers: TimerHandle[] = [];
@@ -184,10 +190,15 @@ export class TokenKeeper {
     };
   }
 
+  /** The margin for this token: the configured one, at most a tenth of its lifetime. */
+  private margin(held: Held): number {
+    return Math.min(this.expiryMarginMs, Math.max(0, (held.expiresAt - held.issuedAt) / 10));
+  }
+
   /** The current token when it is valid for at least the margin; undefined otherwise. */
   peek(): string | undefined {
     const held = this.held;
-    return held && this.clock.now() < held.expiresAt - this.expiryMarginMs ? held.accessToken : undefined;
+    return held && this.clock.now() < held.expiresAt - this.margin(held) ? held.accessToken : undefined;
   }
 
   /** A valid access token for a request: waits for a refresh in flight (or starts one when the
@@ -224,11 +235,16 @@ export class TokenKeeper {
   }
 
   // ------------------------------------------------------------------ internals
-  private install(grant: TokenGrant, startedAt: number): void {
+  private install(grant: TokenGrant, started: number): void {
     const receivedAt = this.clock.now();
+    const startedAt = grant.obtainedAt !== undefined ? Math.min(grant.obtainedAt, receivedAt) : started;
     // Server Date has one-second resolution; the skew is used for absolute server times only.
-    if (grant.serverDateMs !== undefined && Number.isFinite(grant.serverDateMs)) this.skewMs = grant.serverDateMs - receivedAt;
-    const toLocal = (serverMs: number) => serverMs - this.skewMs - 1_000;
+    if (grant.serverDateMs !== undefined && Number.isFinite(grant.serverDateMs)) {
+      this.skewMs = grant.serverDateMs - receivedAt;
+      this.skewMeasured = true;
+    }
+    // A Date header is whole seconds: the server may be up to 1 s further ahead than measured.
+    const toLocal = (serverMs: number) => serverMs - this.skewMs - (this.skewMeasured ? 1_000 : 0);
     let expiresAt = startedAt + grant.expiresInSec * 1000;
     if (grant.expiresAtServerMs !== undefined) expiresAt = Math.min(expiresAt, toLocal(grant.expiresAtServerMs));
     const previous = this.held;
@@ -256,6 +272,7 @@ export class TokenKeeper {
       refreshGeneration: this.refreshGeneration,
     };
     this.schedule();
+    if (grant.refreshToken !== undefined) this.options.onRefreshToken?.(grant.refreshToken, refreshExpiresAt);
   }
 
   private refreshTokenUsable(at: number): boolean {
@@ -317,7 +334,7 @@ export class TokenKeeper {
       await this.renewFlight; // the planned renewal (hidden, then the agent) is already on it
       return;
     }
-    const deadline = held.expiresAt - this.expiryMarginMs;
+    const deadline = held.expiresAt - this.margin(held);
     if (await this.tryStrategies(mode, deadline)) return;
     if (mode === 'refresh' && (await this.tryStrategies('renew', deadline))) return;
     if (this.stopped) return;
@@ -361,6 +378,8 @@ export class TokenKeeper {
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       const held = this.held;
       if (!held || this.stopped) return false;
+      // A refresh presents the current access token: never once it has expired [CCXDG].
+      if (mode === 'refresh' && this.clock.now() >= held.expiresAt - this.margin(held)) return false;
       const generation = held.generation;
       const startedAt = this.clock.now();
       try {
@@ -412,7 +431,8 @@ export class TokenKeeper {
           attempt: 1,
         });
         if (this.stopped) return false;
-        this.install(grant, startedAt);
+        // The agent may have kept the window open for minutes: the token dates from its completion.
+        this.install({ obtainedAt: this.clock.now() - 1_000, ...grant }, startedAt);
         this.count(strategy, 'renew');
         this.stats.interactive += 1;
         this.options.onRefreshed?.({ strategy: strategy.name, mode: 'renew', interactive: true });

@@ -33,7 +33,6 @@ const optBool = optText.transform((v) => (v === undefined ? undefined : v.toLowe
 function list<T extends z.ZodType>(item: T) {
   return z.preprocess((v) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]), z.array(item));
 }
-const node = z.record(z.string(), z.unknown());
 
 function requireRoot(tree: XmlNode, root: string, what: string): unknown {
   const value = tree[root.toLowerCase()];

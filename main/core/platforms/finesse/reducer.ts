@@ -1,0 +1,87 @@
+// The one place a Finesse session's view (and its phase) changes (DESIGN.md conventions).
+import type { AgentState, ContractError, SelectableState } from '../../../../preload/contract.ts';
+import type { SessionView } from '../platform.ts';
+
+export type FinesseAction =
+  | { type: 'connecting'; server: string }
+  /** The IdP page is shown to the agent (initial SSO sign-in). */
+  | { type: 'awaiting-user' }
+  | { type: 'signing-in' }
+  | { type: 'connected'; server: string; userDisplayName?: string }
+  | { type: 'states'; states: SelectableState[] }
+  | { type: 'agent'; agent: AgentState }
+  | { type: 'event'; at: string }
+  | { type: 'token'; expiresAt?: string; refreshAt?: string }
+  | { type: 'active' }
+  | { type: 'reconnecting'; attempt: number; nextAttemptAt: string; nextHost?: string }
+  /** Back on a notification channel (same or other node): the agent state is kept. */
+  | { type: 'reconnected'; server: string }
+  /** Shown without changing the phase (a sign-in warning, a refused state change). */
+  | { type: 'error'; error: ContractError }
+  /** Remove lastError when its code starts with this prefix (a warning that no longer applies). */
+  | { type: 'clear-error'; codePrefix: string }
+  | { type: 'failed'; error: ContractError }
+  | { type: 'signed-out' };
+
+export function reduce(view: SessionView, action: FinesseAction): SessionView {
+  switch (action.type) {
+    case 'connecting':
+      return { phase: 'signing-in', server: action.server, selectableStates: [], connection: { transport: 'none' } };
+    case 'awaiting-user':
+      return view.phase === 'signing-in' ? { ...view, phase: 'awaiting-user' } : view;
+    case 'signing-in':
+      return view.phase === 'awaiting-user' ? { ...view, phase: 'signing-in' } : view;
+    case 'connected':
+      return {
+        ...view,
+        server: action.server,
+        ...(action.userDisplayName ? { userDisplayName: action.userDisplayName } : {}),
+        connection: { transport: 'xmpp', ...(view.connection?.lastEventAt ? { lastEventAt: view.connection.lastEventAt } : {}) },
+      };
+    case 'states':
+      return { ...view, selectableStates: action.states };
+    case 'agent':
+      return { ...view, agent: action.agent };
+    case 'event':
+      return { ...view, connection: { ...(view.connection ?? { transport: 'xmpp' }), lastEventAt: action.at } };
+    case 'token': {
+      const token = {
+        ...(action.expiresAt ? { expiresAt: action.expiresAt } : {}),
+        ...(action.refreshAt ? { refreshAt: action.refreshAt } : {}),
+      };
+      return { ...view, token };
+    }
+    case 'active':
+      return { ...view, phase: 'active', lastError: undefined };
+    case 'reconnecting':
+      if (view.phase !== 'active' && view.phase !== 'reconnecting') return view;
+      return {
+        ...view,
+        phase: 'reconnecting',
+        connection: {
+          transport: 'xmpp',
+          ...(view.connection?.lastEventAt ? { lastEventAt: view.connection.lastEventAt } : {}),
+          reconnectAttempt: action.attempt,
+          nextAttemptAt: action.nextAttemptAt,
+          ...(action.nextHost ? { nextHost: action.nextHost } : {}),
+        },
+      };
+    case 'reconnected':
+      if (view.phase !== 'reconnecting' && view.phase !== 'active') return view;
+      return {
+        ...view,
+        phase: 'active',
+        server: action.server,
+        connection: { transport: 'xmpp', ...(view.connection?.lastEventAt ? { lastEventAt: view.connection.lastEventAt } : {}) },
+        lastError: view.lastError?.code.startsWith('finesse.xmpp') ? undefined : view.lastError,
+      };
+    case 'error':
+      return { ...view, lastError: action.error };
+    case 'clear-error':
+      return view.lastError?.code.startsWith(action.codePrefix) ? { ...view, lastError: undefined } : view;
+    case 'failed':
+      return { ...view, phase: 'failed', connection: { transport: 'none' }, lastError: action.error };
+    case 'signed-out':
+      return { phase: 'signed-out', selectableStates: [] };
+  }
+}

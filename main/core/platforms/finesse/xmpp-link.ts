@@ -1,0 +1,140 @@
+// One XMPP connection over WebSocket with @xmpp/client (protocols/finesse.md §5). The library's own
+// reconnect is switched off: NotificationChannel reconnects on the injected Clock, with a fresh
+// password (SSO token) and possibly another node each time.
+import { client, xml } from '@xmpp/client';
+import type { Element } from '@xmpp/xml';
+import { PatchbayError } from '../../errors.ts';
+
+export type { Element };
+export { xml };
+
+export interface XmppEndpoint {
+  /** ws(s)://host:port/ws */
+  service: string;
+  /** The XMPP domain (SystemInfo xmppDomain). */
+  domain: string;
+  /** Local part of the JID (the agent id, lower-cased). */
+  username: string;
+  /** The password, or the SSO access token (SASL PLAIN, §5 INFERRED). */
+  password: string;
+  /** Any resource but `desktop`, which Finesse reserves for its own desktop (§5). */
+  resource: string;
+}
+
+/** What NotificationChannel needs from a connection (tests provide fakes). */
+export interface XmppLink {
+  /** Resolves with the bound JID once online; rejects with a PatchbayError. */
+  start(): Promise<string>;
+  send(stanza: Element): Promise<void>;
+  /** IQ get/set; resolves with the reply (result or error) stanza; never times out by itself. */
+  request(stanza: Element): Promise<Element>;
+  onStanza(listener: (stanza: Element) => void): void;
+  /** Called once when the connection ends for any reason other than stop(). */
+  onDown(listener: (error: PatchbayError) => void): void;
+  stop(): Promise<void>;
+}
+
+export type XmppLinkFactory = (endpoint: XmppEndpoint) => XmppLink;
+
+const SASL_NS = 'urn:ietf:params:xml:ns:xmpp-sasl';
+
+/** The real link: @xmpp/client over the WebSocket of Node 24 (globalThis.WebSocket). */
+export const createXmppLink: XmppLinkFactory = (endpoint) => {
+  if (endpoint.resource.toLowerCase() === 'desktop') {
+    throw new PatchbayError('finesse.xmpp.bad-resource', 'The XMPP resource "desktop" is reserved by Finesse.', { action: 'contact-it' });
+  }
+  const xmpp = client({
+    service: endpoint.service,
+    domain: endpoint.domain,
+    resource: endpoint.resource,
+    // SASL PLAIN when offered (the SSO token is a bearer secret, not a SCRAM password), else the
+    // server's first supported mechanism; never ANONYMOUS.
+    credentials: async (authenticate: (c: { username: string; password: string }, mechanism: string) => Promise<void>, mechanisms: string[]) => {
+      const mechanism = mechanisms.includes('PLAIN') ? 'PLAIN' : mechanisms.find((m) => m !== 'ANONYMOUS');
+      if (!mechanism) throw new PatchbayError('finesse.xmpp.no-mechanism', 'The notification server offers no usable sign-in method.', { action: 'contact-it' });
+      await authenticate({ username: endpoint.username, password: endpoint.password }, mechanism);
+    },
+  } as Parameters<typeof client>[0]);
+  xmpp.reconnect.stop();
+  let stopping = false;
+  let downFired = false;
+  let online = false;
+  const downListeners: ((error: PatchbayError) => void)[] = [];
+  const fireDown = (error: PatchbayError) => {
+    if (stopping || downFired || !online) return;
+    downFired = true;
+    for (const l of downListeners) l(error);
+  };
+  const host = safeHost(endpoint.service);
+  xmpp.on('error', (error: unknown) => {
+    fireDown(transportError(error, host));
+  });
+  xmpp.on('disconnect', () => {
+    fireDown(new PatchbayError('finesse.xmpp.disconnected', `The notification connection to ${host} closed.`, { action: 'retry', details: { host } }));
+  });
+  xmpp.on('offline', () => {
+    fireDown(new PatchbayError('finesse.xmpp.disconnected', `The notification connection to ${host} closed.`, { action: 'retry', details: { host } }));
+  });
+  return {
+    async start() {
+      try {
+        const jid = await xmpp.start();
+        online = true;
+        return jid.toString();
+      } catch (error) {
+        stopping = true;
+        await xmpp.stop().catch(() => undefined);
+        throw startError(error, host);
+      }
+    },
+    async send(stanza) {
+      await xmpp.send(stanza);
+    },
+    request(stanza) {
+      // Our own timeout (on the Clock) governs; the library's is set out of the way.
+      return xmpp.iqCaller.request(stanza, 24 * 3600_000).catch((error: unknown) => {
+        const element = (error as { element?: Element }).element;
+        if ((error as { name?: string }).name === 'StanzaError') return element ?? xml('iq', { type: 'error' });
+        throw error;
+      });
+    },
+    onStanza(listener) {
+      xmpp.on('stanza', listener);
+    },
+    onDown(listener) {
+      downListeners.push(listener);
+    },
+    async stop() {
+      stopping = true;
+      try {
+        await xmpp.stop();
+      } catch {
+        // Closing a connection that is already gone.
+      }
+    },
+  };
+};
+
+function safeHost(service: string): string {
+  try {
+    return new URL(service).host;
+  } catch {
+    return 'the notification server';
+  }
+}
+
+function transportError(error: unknown, host: string): PatchbayError {
+  return new PatchbayError('finesse.xmpp.failed', `The notification connection to ${host} failed.`, { action: 'retry', cause: error, details: { host } });
+}
+
+function startError(error: unknown, host: string): PatchbayError {
+  const e = error as { name?: string; condition?: string; element?: Element };
+  if (e?.name === 'SASLError' || e?.element?.getNS?.() === SASL_NS) {
+    // The server refused the password or token: not worth hammering.
+    return new PatchbayError('finesse.xmpp.auth-failed', `The notification server at ${host} refused the sign-in (${e.condition ?? 'not-authorized'}).`, {
+      action: 'sign-in-again',
+      details: { host, condition: e.condition },
+    });
+  }
+  return new PatchbayError('finesse.xmpp.unreachable', `Cannot open the notification connection to ${host}.`, { action: 'retry', cause: error, details: { host } });
+}

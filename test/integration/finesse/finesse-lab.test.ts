@@ -1,0 +1,138 @@
+// The Finesse adapter against the lab's Finesse pair + IdS over real sockets (lab/README.md):
+// NON_SSO and SSO sign-in, Bearer on REST, the 202-then-notification rule, async CTI errors,
+// silent refresh on short token lifetimes, XMPP reconnect after a drop and A/B failover.
+// The SSO browser journey itself is an e2e test; here the LoginWindow is a stand-in that returns
+// the lab IdS's token JSON (the lab's own backdoor), so everything after the IdP page is real.
+import { afterEach, describe, expect, it } from 'vitest';
+import { startFinesseLab, type FinesseLab, type FinesseLabOptions } from '../../../lab/index.ts';
+import type { LoginWindow, LoginWindowRequest, LoginWindowResult } from '../../../main/core/auth/login-window.ts';
+import { systemClock } from '../../../main/core/clock.ts';
+import { createLogger, memorySink } from '../../../main/core/log.ts';
+import { FinesseSession } from '../../../main/core/platforms/finesse/finesse-session.ts';
+import { ProfileSchema } from '../../../preload/contract.ts';
+import { waitFor } from '../../helpers/wait.ts';
+
+const labs: FinesseLab[] = [];
+const sessions: FinesseSession[] = [];
+
+afterEach(async () => {
+  for (const s of sessions.splice(0)) s.dispose();
+  for (const lab of labs.splice(0)) await lab.close();
+});
+
+async function lab(options: FinesseLabOptions = {}): Promise<FinesseLab> {
+  const l = await startFinesseLab({ forcedLogoutMs: 5_000, ctiDelayMs: 20, ...options });
+  labs.push(l);
+  return l;
+}
+
+/** Stands in for the agent on the IdP page: returns what the IdS's token URL would answer. */
+class LabTokenWindow implements LoginWindow {
+  readonly runs: LoginWindowRequest[] = [];
+  private readonly finesse: FinesseLab;
+  private readonly userId: string;
+  constructor(finesse: FinesseLab, userId: string) {
+    this.finesse = finesse;
+    this.userId = userId;
+  }
+  async run(request: LoginWindowRequest): Promise<LoginWindowResult> {
+    this.runs.push(request);
+    const t = this.finesse.issueTokens(this.userId);
+    const body = JSON.stringify({ token: t.accessToken, refresh_token: t.refreshToken, expires_in: t.expiresIn, user_id: t.userId, realm: t.realm, user_principal: t.userPrincipal });
+    return { completion: request.until[0]!, url: request.url, status: 200, headers: { 'content-type': 'application/json' }, body };
+  }
+}
+
+function session(finesse: FinesseLab, userName: string, authMode: 'password' | 'sso', loginWindow?: LoginWindow) {
+  const profile = ProfileSchema.parse({ id: 'lab-fin', name: 'Lab Finesse', platform: 'finesse', servers: finesse.servers, authMode, userName });
+  const s = new FinesseSession({ profile, clock: systemClock, log: createLogger({ sink: memorySink() }), ...(loginWindow ? { loginWindow } : {}) }, { finesse: { pingIntervalMs: 2_000, stateConfirmTimeoutMs: 5_000 } });
+  sessions.push(s);
+  return s;
+}
+
+const user = (finesse: FinesseLab, loginName: string) => finesse.users.find((u) => u.loginName === loginName)!;
+
+describe('Finesse adapter against the lab', () => {
+  it('signs a NON_SSO agent in with Basic auth, loginId lookup and LOGIN with the extension [FIN-05, FIN-10]', async () => {
+    const finesse = await lab({ deploymentType: 'UCCE', systemAuthMode: 'HYBRID' });
+    const jdoe = user(finesse, 'jdoe');
+    const s = session(finesse, 'jdoe', 'password');
+    expect(await s.signInOptions({ userName: 'jdoe' })).toMatchObject({ credentialsForm: true });
+    await s.signIn({ credentials: { userName: 'jdoe', password: jdoe.password }, extension: jdoe.extensions[0]! });
+    expect(s.view).toMatchObject({ phase: 'active', agent: { kind: 'not-ready' }, connection: { transport: 'xmpp' } });
+    expect(finesse.userState(jdoe.loginId)).toMatchObject({ state: 'NOT_READY' });
+    const paths = finesse.requests.map((r) => (r as unknown as { path: string }).path);
+    expect(paths[0]).toMatch(/SystemInfo/);
+    expect(paths.filter((p) => /\/finesse\/api\/User\//.test(p)).slice(1).every((p) => p.includes(`/User/${jdoe.loginId}`))).toBe(true);
+  });
+
+  it('changes state only when the notification confirms it, with reasons [FIN-11]', async () => {
+    const finesse = await lab({ deploymentType: 'UCCX', systemAuthMode: 'NON_SSO' });
+    const agent4 = user(finesse, 'agent4');
+    const s = session(finesse, 'agent4', 'password');
+    await s.signIn({ credentials: { userName: 'agent4', password: agent4.password }, extension: agent4.extensions[0]! });
+    await s.setAgentState('READY');
+    expect(s.view.agent?.kind).toBe('ready');
+    expect(finesse.userState(agent4.loginId).state).toBe('READY');
+    const notReady = s.view.selectableStates.find((x) => x.id === 'NOT_READY')!;
+    if (notReady.reasonRequired) await expect(s.setAgentState('NOT_READY')).rejects.toMatchObject({ code: 'finesse.state.reason-required' });
+    const reason = notReady.reasons[0];
+    await s.setAgentState('NOT_READY', reason?.id);
+    expect(s.view.agent).toMatchObject({ kind: 'not-ready', ...(reason ? { reason: reason.label } : {}) });
+    // A supervisor's change arrives over XMPP.
+    finesse.setUserState(agent4.loginId, 'READY');
+    await waitFor(() => s.view.agent?.kind === 'ready', 'the pushed state');
+  });
+
+  it('fails the sign-in with the asynchronous CTI error for an extension the agent may not use', async () => {
+    const finesse = await lab({ deploymentType: 'UCCX', systemAuthMode: 'NON_SSO' });
+    const agent4 = user(finesse, 'agent4');
+    const s = session(finesse, 'agent4', 'password');
+    await expect(s.signIn({ credentials: { userName: 'agent4', password: agent4.password }, extension: '99999' })).rejects.toMatchObject({ code: 'finesse.state.rejected' });
+    expect(s.view.phase).toBe('failed');
+  });
+
+  it('signs an SSO agent in, Bearer on REST, token as XMPP password, and refreshes silently before expiry [FIN-08, FIN-11, FIN-12, FIN-13]', async () => {
+    const finesse = await lab({ deploymentType: 'UCCE', systemAuthMode: 'SSO', accessTokenLifetimeSeconds: 6, refreshTokenLifetimeSeconds: 3600 });
+    const sam = user(finesse, 'sjefferson');
+    const window = new LabTokenWindow(finesse, sam.loginId);
+    const s = session(finesse, 'sjefferson', 'sso', window);
+    expect(await s.signInOptions()).toMatchObject({ credentialsForm: false });
+    await s.signIn({ sso: { userName: 'sjefferson' }, extension: sam.extensions[0]! });
+    expect(s.view.phase).toBe('active');
+    expect(new URL(window.runs[0]!.url).searchParams.get('cc_username')).toBe('sjefferson');
+    // 6 s tokens, refreshed at 75 %: after 10 s the agent can still change state.
+    await new Promise((r) => setTimeout(r, 10_000));
+    await s.setAgentState('READY');
+    expect(finesse.userState(sam.loginId).state).toBe('READY');
+    expect(s.diagnostics.tokenStats?.refreshes).toBeGreaterThanOrEqual(2);
+    expect(window.runs).toHaveLength(1);
+  }, 20_000);
+
+  it('restores the notification channel after a drop, well inside the 60 s forced-logout window', async () => {
+    const finesse = await lab({ deploymentType: 'UCCX', systemAuthMode: 'NON_SSO' });
+    const agent4 = user(finesse, 'agent4');
+    const s = session(finesse, 'agent4', 'password');
+    await s.signIn({ credentials: { userName: 'agent4', password: agent4.password }, extension: agent4.extensions[0]! });
+    await s.setAgentState('READY');
+    const t0 = performance.now();
+    expect(finesse.dropXmpp()).toBeGreaterThan(0);
+    await waitFor(() => s.diagnostics.reconnectTimes.length === 1 && s.view.phase === 'active', 'the reconnect');
+    console.log(`[figure] Finesse lab XMPP reconnect after a drop: ${(performance.now() - t0).toFixed(0)} ms wall`);
+    expect(finesse.forcedLogoutPending(agent4.loginId)).toBe(false);
+    expect(finesse.userState(agent4.loginId).state).toBe('READY');
+  });
+
+  it('fails over to the secondary (REST and XMPP together) when the primary goes down, state kept', async () => {
+    const finesse = await lab({ deploymentType: 'UCCX', systemAuthMode: 'NON_SSO' });
+    const agent4 = user(finesse, 'agent4');
+    const s = session(finesse, 'agent4', 'password');
+    await s.signIn({ credentials: { userName: 'agent4', password: agent4.password }, extension: agent4.extensions[0]! });
+    await s.setAgentState('READY');
+    await finesse.setNodeUp('primary', false);
+    await waitFor(() => s.view.phase === 'active' && s.view.server === finesse.secondary.url.replace(/\/$/, ''), 'the failover', 15_000);
+    expect(s.view.agent?.kind).toBe('ready');
+    await s.setAgentState('NOT_READY', s.view.selectableStates.find((x) => x.id === 'NOT_READY')!.reasons[0]?.id);
+    expect(finesse.userState(agent4.loginId).state).toBe('NOT_READY');
+  }, 20_000);
+});
