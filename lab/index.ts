@@ -6,23 +6,32 @@ import { parseArgs } from 'node:util';
 import { startIcwsServer } from './icws/server.ts';
 import type { IcwsLabServer } from './icws/server.ts';
 import { defaultUsers } from './icws/fixture.ts';
+import { startDefaultFinesseLabs } from './finesse/default-labs.ts';
+import { startLabIdp } from './saml/idp.ts';
+import type { LabIdp } from './saml/idp.ts';
+import type { DefaultFinesseLabs } from './finesse/default-labs.ts';
 
 export type { IcwsLabServer, IcwsServerOptions, LabRequestRecord, LabSessionSummary, LabUserStatus } from './icws/server.ts';
 export { startIcwsServer } from './icws/server.ts';
+export type { FinesseLab, FinesseLabNode, FinesseLabOptions } from './finesse/lab.ts';
+export { startFinesseLab } from './finesse/lab.ts';
+export type { DefaultFinesseLabs, FinesseLabProfile } from './finesse/default-labs.ts';
 
 /** A client profile plus the fixture password of the lab's fake user (DESIGN.md "Profiles"). */
 export interface LabProfileFile {
   id: string;
   name: string;
-  platform: 'icws';
+  platform: 'icws' | 'finesse';
   servers: string[];
-  authMode: 'password';
+  authMode: 'password' | 'sso';
   userName: string;
   language: string;
   applicationName: string;
-  options: { messaging: 'auto' | 'sse' | 'polling'; heartbeat: boolean; pollIntervalMs: number };
+  /** ICWS profiles only. */
+  options?: { messaging: 'auto' | 'sse' | 'polling'; heartbeat: boolean; pollIntervalMs: number };
   lab: true;
-  fixturePassword: string;
+  /** Password profiles only (SSO users type their IdP password on the IdP's page). */
+  fixturePassword?: string;
 }
 
 export interface LabOptions {
@@ -37,6 +46,10 @@ export interface Lab {
   icws: IcwsLabServer;
   /** ICWS with messaging feature version 1 (short polling only). */
   icwsPolling: IcwsLabServer;
+  /** The SAML IdP behind both ICWS servers' identity provider `lab-saml-idp` (ICWS users, lab/saml). */
+  icwsIdp: LabIdp;
+  /** Finesse UCCE (HYBRID) and UCCX (SSO) pairs with their IdS and the lab IdP (lab/README.md "Finesse"). */
+  finesse: DefaultFinesseLabs;
   profiles: LabProfileFile[];
   close(): Promise<void>;
 }
@@ -61,6 +74,32 @@ function icwsProfile(id: string, label: string, server: IcwsLabServer, userId: s
   };
 }
 
+/** The ICWS single sign-on profile: no password here, the agent types it on the lab IdP's page. */
+function icwsSsoProfile(id: string, server: IcwsLabServer): LabProfileFile {
+  return {
+    id,
+    name: 'Lab ICWS — single sign-on (lab IdP)',
+    platform: 'icws',
+    servers: [server.url],
+    authMode: 'sso',
+    userName: 'agent1',
+    language: 'en-US',
+    applicationName: 'Patchbay',
+    options: { messaging: 'auto', heartbeat: false, pollIntervalMs: 1000 },
+    lab: true,
+  };
+}
+
+/** Points both ICWS servers' `lab-saml-idp` at the lab IdP and registers them as its SPs [ICWS-10]. */
+async function startIcwsIdp(host: string, servers: IcwsLabServer[]): Promise<LabIdp> {
+  const idp = await startLabIdp({ host });
+  for (const server of servers) {
+    server.sso.configureIdentityProvider('lab-saml-idp', { entryPoint: idp.ssoUrl, idpCert: idp.certificate, idpEntityId: idp.entityId });
+    idp.addServiceProvider({ entityId: server.sso.entityId, acsUrl: server.sso.acsUrl });
+  }
+  return idp;
+}
+
 export async function startLab(options: LabOptions = {}): Promise<Lab> {
   const host = options.host ?? '127.0.0.1';
   const port = options.icwsPort ?? 0;
@@ -73,17 +112,35 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     await icws.close();
     throw error;
   }
-  const profiles = [
+  let icwsIdp: LabIdp;
+  try {
+    icwsIdp = await startIcwsIdp(host, [icws, icwsPolling]);
+  } catch (error) {
+    await Promise.all([icws.close(), icwsPolling.close()]);
+    throw error;
+  }
+  let finesse: DefaultFinesseLabs;
+  try {
+    finesse = await startDefaultFinesseLabs({ host });
+  } catch (error) {
+    await Promise.all([icws.close(), icwsPolling.close(), icwsIdp.close()]);
+    throw error;
+  }
+  const profiles: LabProfileFile[] = [
     icwsProfile('lab-icws-agent1', 'SSE', icws, 'agent1'),
     icwsProfile('lab-icws-supervisor1', 'SSE', icws, 'supervisor1'),
     icwsProfile('lab-icws-agent2-polling', 'polling', icwsPolling, 'agent2'),
+    icwsSsoProfile('lab-icws-agent1-sso', icws),
+    ...finesse.profiles,
   ];
   return {
     icws,
     icwsPolling,
+    icwsIdp,
+    finesse,
     profiles,
     close: async () => {
-      await Promise.all([icws.close(), icwsPolling.close()]);
+      await Promise.all([icws.close(), icwsPolling.close(), icwsIdp.close(), finesse.close()]);
     },
   };
 }
@@ -114,6 +171,9 @@ async function main(): Promise<void> {
   const lab = await startLab({ icwsPort: port, ...(values.host === undefined ? {} : { host: values.host }) });
   console.log(`ICWS (server-sent events): ${lab.icws.url}`);
   console.log(`ICWS (short polling):      ${lab.icwsPolling.url}`);
+  console.log(`Lab SAML IdP (ICWS):       ${lab.icwsIdp.url}`);
+  for (const f of [lab.finesse.ucce, lab.finesse.uccx]) console.log(`Finesse ${f.deploymentType} ${f.systemAuthMode}: ${f.servers.join(' ')}  IdS ${f.ids.url}`);
+  console.log(`Lab SAML IdP (Finesse):    ${lab.finesse.idp.url}`);
   for (const profile of lab.profiles) console.log(`profile ${profile.id}  ${profile.name}  ${profile.servers.join(' ')}`);
   if (values['profiles-out'] !== undefined) {
     for (const path of await writeProfileFiles(values['profiles-out'], lab.profiles)) console.log(`wrote ${path}`);

@@ -593,8 +593,8 @@ describe('startLab', () => {
       await writeProfileFiles(dir, lab.profiles);
       const written = JSON.parse(await readFile(join(dir, 'lab-icws-agent1.json'), 'utf8')) as unknown;
       expect(written).toEqual(agent1);
-      // Each profile signs in against its own server.
-      for (const p of lab.profiles) {
+      // Each ICWS password profile signs in against its own server.
+      for (const p of lab.profiles.filter((x) => x.platform === 'icws' && x.authMode === 'password')) {
         const res = await call(p.servers[0]!, 'POST', '/icws/connection', {
           headers: { 'accept-language': p.language },
           body: { __type: IC_AUTH, applicationName: p.applicationName, userID: p.userName, password: p.fixturePassword },
@@ -618,7 +618,9 @@ describe('startLab', () => {
       await eventually(() => (out.includes('lab running') ? true : undefined), 15_000);
       expect(out).toContain('lab-icws-agent1');
       expect(out).not.toContain('agent1-lab-pw');
-      expect((await readdir(dir)).sort()).toEqual(['lab-icws-agent1.json', 'lab-icws-agent2-polling.json', 'lab-icws-supervisor1.json']);
+      const files = (await readdir(dir)).sort();
+      for (const id of ['lab-icws-agent1', 'lab-icws-agent2-polling', 'lab-icws-supervisor1']) expect(files).toContain(`${id}.json`);
+      expect(files.every((f) => /^lab-[a-z0-9._-]+\.json$/.test(f))).toBe(true);
       child.kill('SIGINT');
       expect(await exited).toBe(0);
     } finally {
