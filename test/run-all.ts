@@ -69,6 +69,8 @@ function playwright(label: string, config: string, reportName: string): void {
 }
 playwright('e2e (browser shell, Chromium)', 'playwright.config.ts', 'e2e.json');
 playwright('electron (skips without an Electron binary)', 'playwright.electron.config.ts', 'electron.json');
+// Last (issue 5, CARD-02): no password, token, cookie value, CSRF token or SAML assertion in what the run left behind.
+check('secret scan (data dirs, logs, test artifacts)', process.execPath, [join(root, 'test', 'scan-secrets.ts')]);
 
 process.stdout.write(`\n${lines.join('\n')}\n${skipped} skipped (not counted as passing)\n`);
 process.stdout.write(`${passed} passed, ${failed} failed\n`);

@@ -227,7 +227,8 @@ export async function startIcwsServer(options: IcwsServerOptions = {}): Promise<
   const identityProviders: LabIdentityProvider[] = (
     options.identityProviders ?? [{ identityProviderId: 'lab-saml-idp', displayName: 'Lab SAML IdP', capabilities: ['saml2Post', 'saml2Redirect'] }]
   ).map((p) => ({ ...p, capabilities: [...p.capabilities] }));
-  let sso: SsoEndpoints | undefined;
+  /** Set once the port is known (the SP's URLs contain it). */
+  const ssoRef: { endpoints?: SsoEndpoints } = {};
   const statuses = options.statuses ?? defaultStatuses();
   const statusById = new Map(statuses.map((s) => [s.statusId, s]));
   const users = new Map((options.users ?? defaultUsers()).map((u) => [u.userId, u]));
@@ -931,6 +932,7 @@ export async function startIcwsServer(options: IcwsServerOptions = {}): Promise<
         if (method !== 'POST') return fail(ctx, icwsErrors.methodNotAllowed(['POST']));
         return postConnection(ctx);
       }
+      const sso = ssoRef.endpoints;
       if (sub.split('/')[0] === 'single-sign-on' && sso) {
         // [ICWS-10..13] the SAML service-provider endpoints (lab/icws/sso.ts).
         if (record) res.on('finish', () => (record.status = res.statusCode));
@@ -982,7 +984,7 @@ export async function startIcwsServer(options: IcwsServerOptions = {}): Promise<
   });
   const port = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
-  sso = createSsoEndpoints({
+  const ssoControl = createSsoEndpoints({
     baseUrl: `http://${urlHost}:${port}`,
     identityProviders,
     issueToken: (userId) => issueSsoToken(userId),
@@ -990,7 +992,7 @@ export async function startIcwsServer(options: IcwsServerOptions = {}): Promise<
     maxBodyBytes: Math.max(maxBodyBytes, 256 * 1024),
     ...(options.ssoStsTokenHeader === undefined ? {} : { stsTokenHeader: options.ssoStsTokenHeader }),
   });
-  const ssoControl = sso;
+  ssoRef.endpoints = ssoControl;
 
   return {
     url: `http://${urlHost}:${port}`,

@@ -179,7 +179,7 @@ export function createSsoEndpoints(options: SsoEndpointsOptions): SsoEndpoints {
 
   const findIdp = (id: string) => options.identityProviders.find((p) => p.identityProviderId === id);
 
-  function samlFor(idp: LabIdentityProvider, generateUniqueId?: () => string): InstanceType<typeof SAML> {
+  function samlFor(idp: LabIdentityProvider, generateUniqueId?: () => string, postBinding = false): InstanceType<typeof SAML> {
     const saml = idp.saml!;
     const config: SamlConfig = {
       entryPoint: saml.entryPoint,
@@ -196,6 +196,8 @@ export function createSsoEndpoints(options: SsoEndpointsOptions): SsoEndpoints {
       acceptedClockSkewMs: 2_000,
       ...(saml.idpEntityId ? { idpIssuer: saml.idpEntityId } : {}),
       ...(generateUniqueId ? { generateUniqueId } : {}),
+      // SAML bindings §3.5.4: an HTTP-POST message is base64 only, not deflated.
+      ...(postBinding ? { authnRequestBinding: 'HTTP-POST', skipRequestCompression: true } : {}),
     };
     return new SAML(config);
   }
@@ -233,7 +235,7 @@ export function createSsoEndpoints(options: SsoEndpointsOptions): SsoEndpoints {
     if (!idp.saml || unavailable.has(idpId)) return sendError(res, errors.unavailable());
 
     const requestId = `_${randomUUID()}`;
-    const saml = samlFor(idp, () => requestId);
+    const saml = samlFor(idp, () => requestId, binding === 'saml2Post');
     const relayState = relayStateOf(idpId, option);
     pending.set(requestId, { idpId, relayState, createdAt: Date.now() });
     if (binding === 'saml2Redirect') {

@@ -98,13 +98,31 @@ interface IdpSession {
 
 let validatorReady: Promise<void> | undefined;
 
-/** samlify refuses to parse without a schema validator; xmllint (wasm) is slow on its first call,
- *  so it is set and warmed once per process (simplesamlphp rig notes). */
+/** node-xmllint re-instantiates its emscripten module on every call; each instance adds a process
+ *  'uncaughtException' listener that rethrows (removed again here) and prints an empty line to
+ *  stdout (swallowed: the run is synchronous, so nothing else can write meanwhile). */
+async function validateXml(xml: string): Promise<unknown> {
+  const before = new Set(process.listeners('uncaughtException'));
+  const write = process.stdout.write;
+  let result: Promise<unknown>;
+  try {
+    process.stdout.write = (() => true) as typeof process.stdout.write;
+    result = validator.validate(xml);
+  } finally {
+    process.stdout.write = write;
+    for (const listener of process.listeners('uncaughtException')) if (!before.has(listener)) process.off('uncaughtException', listener);
+  }
+  return result;
+}
+
+/** samlify refuses to parse without a schema validator; xmllint is slow on its first call, so it is
+ *  set and warmed once per process (simplesamlphp rig notes). */
 export function warmSamlValidator(): Promise<void> {
   validatorReady ??= (async () => {
-    samlify.setSchemaValidator(validator);
-    const probe = '<samlp:LogoutResponse xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_w" Version="2.0" IssueInstant="2020-01-01T00:00:00Z"><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status></samlp:LogoutResponse>';
-    await validator.validate(probe).catch(() => undefined);
+    samlify.setSchemaValidator({ validate: validateXml });
+    const probe =
+      '<samlp:LogoutResponse xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_w" Version="2.0" IssueInstant="2020-01-01T00:00:00Z"><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status></samlp:LogoutResponse>';
+    await validateXml(probe).catch(() => undefined);
   })();
   return validatorReady;
 }
@@ -188,6 +206,7 @@ export async function startLabIdp(options: LabIdpOptions = {}): Promise<LabIdp> 
       { Binding: BINDING_REDIRECT, Location: ssoUrl },
       { Binding: BINDING_POST, Location: ssoUrl },
     ],
+    singleLogoutService: [{ Binding: BINDING_REDIRECT, Location: `${url}/saml/logout` }],
     loginResponseTemplate: {
       context: RESPONSE_TEMPLATE,
       attributes: [
@@ -378,6 +397,15 @@ export async function startLabIdp(options: LabIdpOptions = {}): Promise<LabIdp> 
     }
     if (path === '/saml/sso') return sso(req, res, url);
     if (path === '/saml/login') return login(req, res);
+    if (path === '/saml/logout') {
+      // Ends the IdP session (a plain sign-out page; SAML Single Logout messages are not emulated).
+      req.resume();
+      const id = parseCookies(firstHeader(req.headers.cookie)).get('lab_idp_session');
+      if (id !== undefined) idpSessions.delete(id);
+      return sendHtml(res, 200, page('Lab identity provider — signed out', '<h1>Signed out</h1><p>You are signed out of the lab identity provider.</p>'), {
+        headers: { 'Set-Cookie': 'lab_idp_session=; Path=/saml; Max-Age=0; HttpOnly; SameSite=Lax' },
+      });
+    }
     req.resume();
     errorPage(res, 404, 'Not found', 'There is no such page on the identity provider.');
   }

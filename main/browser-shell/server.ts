@@ -117,6 +117,8 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
 
   wss.on('connection', (ws: WebSocket) => {
     clients.add(ws);
+    // Start-up warnings (keychain, policy, settings) were raised before any window existed.
+    for (const notice of manager.stickyNotices()) send(ws, { kind: 'event', event: 'notice', payload: notice });
     ws.on('close', () => clients.delete(ws));
     ws.on('error', (error) => log.info('browser-shell.socket-error', { error }));
     ws.on('message', (data, isBinary) => {

@@ -3,6 +3,7 @@
 //   patchbay lab [--profiles-out DIR]                        the emulated contact center, until interrupted
 //   patchbay probe --profile FILE [--set-state ID] [--watch SECONDS] [--json]
 //                                                            IT's synthetic sign-in check
+//   patchbay diagnostics --out FILE [--data-dir DIR]         the "Export diagnostics" zip, from disk
 import { parseArgs } from 'node:util';
 import type { SessionState } from '../../preload/contract.ts';
 import { createCore } from '../core/app-core.ts';
@@ -10,12 +11,13 @@ import { PatchbayError, toPatchbayError } from '../core/errors.ts';
 import { createLogger, consoleSink, type LogLevel } from '../core/log.ts';
 import { readProfileFile } from '../core/sessions/profile-file.ts';
 import { MemoryProfileStore } from '../core/sessions/profile-store.ts';
-import { spawnLab } from './launch-lab.ts';
+import { REPO_ROOT, spawnLab } from './launch-lab.ts';
 
 const USAGE = `usage:
   patchbay start [--lab | --no-lab] [--port N] [--no-open]
   patchbay lab [--profiles-out DIR]
-  patchbay probe --profile FILE [--set-state ID] [--watch SECONDS] [--json]`;
+  patchbay probe --profile FILE [--set-state ID] [--watch SECONDS] [--json]
+  patchbay diagnostics --out FILE [--data-dir DIR]`;
 
 /** Logs go to stderr; the probe's stderr is one clear line unless PATCHBAY_LOG_LEVEL asks for more. */
 function logLevel(): LogLevel {
@@ -26,7 +28,7 @@ function logLevel(): LogLevel {
 export async function probe(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { profile: { type: 'string' }, 'set-state': { type: 'string' }, watch: { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: { profile: { type: 'string' }, 'set-state': { type: 'string' }, reason: { type: 'string' }, extension: { type: 'string' }, watch: { type: 'string' }, json: { type: 'boolean', default: false } },
     strict: true,
   });
   if (!values.profile) throw new PatchbayError('cli.usage', '--profile FILE is required.', { action: 'none' });
@@ -51,8 +53,11 @@ export async function probe(argv: string[]): Promise<number> {
   };
   manager.stateEvents.add(print);
   try {
-    await manager.signIn(profile.id, password ? { credentials: { userName: profile.userName ?? '', password } } : {});
-    if (values['set-state']) await manager.setAgentState(profile.id, values['set-state']);
+    await manager.signIn(profile.id, {
+      ...(password ? { credentials: { userName: profile.userName ?? '', password } } : {}),
+      ...(values.extension ? { extension: values.extension } : {}),
+    });
+    if (values['set-state']) await manager.setAgentState(profile.id, values['set-state'], values.reason);
     if (watchSeconds > 0) await new Promise((r) => setTimeout(r, watchSeconds * 1000));
     const final = manager.snapshot(profile.id);
     if (final?.phase !== 'active') {
@@ -82,6 +87,10 @@ export async function main(argv: string[]): Promise<number> {
         return await probe(rest);
       case 'lab':
         return await lab(rest);
+      case 'diagnostics': {
+        const { diagnostics } = await import('./diagnostics.ts');
+        return await diagnostics(rest, REPO_ROOT);
+      }
       case 'start': {
         const { start } = await import('./start.ts');
         return await start(rest);

@@ -2,17 +2,17 @@
 // saying which in one line. With no real profiles configured, the embedded lab starts and its
 // profiles are preloaded, so a newcomer sees the whole product with no contact center.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startBrowserShell } from '../browser-shell/server.ts';
-import { createCore } from '../core/app-core.ts';
+import { bootCore } from '../core/app-core.ts';
 import { PatchbayError } from '../core/errors.ts';
-import { consoleSink, createLogger } from '../core/log.ts';
-import { LayeredProfileStore } from '../core/sessions/layered-profile-store.ts';
-import { FileProfileStore } from '../core/sessions/profile-store.ts';
+import { consoleSink } from '../core/log.ts';
+import { loadPolicy } from '../core/settings/policy.ts';
+import { countStoredProfiles } from '../core/settings/settings-store.ts';
 import { REPO_ROOT, startLabProcess, type RunningLab } from './launch-lab.ts';
 
 /** Same directory Electron's app.getPath('userData') gives for productName "Patchbay". */
@@ -35,9 +35,9 @@ export async function start(argv: string[]): Promise<number> {
     strict: true,
   });
   const electron = values['browser-shell'] ? undefined : electronBinary();
-  const userStore = new FileProfileStore(join(userDataDir(), 'profiles.json'));
-  const ownProfiles = await userStore.list();
-  const useLab = values.lab === true || (values['no-lab'] !== true && ownProfiles.length === 0);
+  // Real profiles = the agent's own (settings) or IT's (policy); without any, the lab starts.
+  const realProfiles = countStoredProfiles(userDataDir()) + loadPolicy().policy.profiles.length;
+  const useLab = values.lab === true || (values['no-lab'] !== true && realProfiles === 0);
   let lab: RunningLab | undefined;
   if (useLab) lab = await startLabProcess();
 
@@ -55,18 +55,27 @@ export async function start(argv: string[]): Promise<number> {
     return code;
   }
 
-  const log = createLogger({ sink: consoleSink(process.stderr), level: (process.env.PATCHBAY_LOG_LEVEL as 'info' | undefined) ?? 'info' });
-  const profiles = new LayeredProfileStore(lab?.profiles.map((file) => file.profile) ?? [], userStore);
-  const { manager, handler } = createCore({ profiles, log });
   const rendererDir = join(REPO_ROOT, 'dist', 'renderer');
   if (!existsSync(join(rendererDir, 'index.html'))) {
+    await lab?.stop();
     throw new PatchbayError('start.renderer-missing', 'The renderer is not built: run `npm run build:renderer` (npm start does it for you).', { action: 'none' });
   }
+  // Settings, IT policy, log files, TLS + proxy, keychain: main/core/app-core.ts bootCore.
+  const booted = await bootCore({
+    dataDir: userDataDir(),
+    shell: 'browser-shell',
+    appVersion: appVersion(),
+    fixedProfiles: lab?.profiles.map((file) => file.profile) ?? [],
+    console: consoleSink(process.stderr),
+  });
+  const { manager, handler, log } = booted;
   const port = values.port === undefined ? 0 : Number(values.port);
   const shell = await startBrowserShell({ manager, handler, log, rendererDir, port });
   process.stdout.write(
     `Patchbay is running in the browser shell (no Electron binary here)${lab ? ', on the built-in lab' : ''}: open ${shell.launchUrl}\n`,
   );
+  // CARD-02: profiles with a saved refresh token sign in again with no prompt.
+  void manager.resumeAll().catch((error: unknown) => log.error('session.resume-all-failed', { error }));
 
   let browser: ReturnType<typeof spawn> | undefined;
   const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
@@ -79,7 +88,8 @@ export async function start(argv: string[]): Promise<number> {
 
   return new Promise((done) => {
     const stop = async () => {
-      await manager.shutdown({ signOut: true });
+      // Stay signed in on the server (like the Electron shell) so the next start can resume.
+      await booted.close();
       await shell.close();
       browser?.kill('SIGTERM');
       await lab?.stop();
@@ -88,4 +98,12 @@ export async function start(argv: string[]): Promise<number> {
     process.once('SIGINT', () => void stop());
     process.once('SIGTERM', () => void stop());
   });
+}
+
+function appVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version?: string }).version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
 }

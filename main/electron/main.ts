@@ -1,12 +1,12 @@
 // The Electron app entry (DESIGN.md "Shells": single-instance lock, secure window factory, renderer
 // served from app://, not file://). Everything behavioural lives in main/core; this file only wires.
 // Built by tsconfig.electron.json to dist/main/electron/main.js (package.json "main").
+import { IPC_EVENT_CHANNEL } from '../../preload/contract.ts';
 import { join } from 'node:path';
 import { app, BrowserWindow, ipcMain, net, protocol } from 'electron';
-import { createCore } from '../core/app-core.ts';
+import ElectronStore from 'electron-store';
+import { bootCore } from '../core/app-core.ts';
 import { consoleSink, createLogger } from '../core/log.ts';
-import { FileProfileStore } from '../core/sessions/profile-store.ts';
-import { LayeredProfileStore } from '../core/sessions/layered-profile-store.ts';
 import { readProfileDir } from '../core/sessions/profile-file.ts';
 import { createAppProtocolHandler } from './app-protocol.ts';
 import { ICON_FILE, PRELOAD_FILE, RENDERER_DIR } from './paths.ts';
@@ -60,9 +60,17 @@ async function start(): Promise<void> {
   // the lab is never packaged).
   const labDir = process.env.PATCHBAY_LAB_PROFILES_DIR;
   const labProfiles = labDir ? (await readProfileDir(labDir)).map((file) => file.profile) : [];
-  const profiles = new LayeredProfileStore(labProfiles, new FileProfileStore(join(app.getPath('userData'), 'profiles.json')));
-  const { manager, handler } = createCore({ profiles, log });
-  const unbindIpc = bindIpc(ipcMain, handler, manager, () => BrowserWindow.getAllWindows(), log);
+  // Settings (electron-store: conf's file format), IT policy, log files, TLS + proxy, keychain.
+  const booted = await bootCore({
+    dataDir: app.getPath('userData'),
+    shell: 'electron',
+    appVersion: app.getVersion(),
+    settingsBackend: ({ cwd, configName }) => new ElectronStore<Record<string, unknown>>({ cwd, name: configName, configFileMode: 0o600, clearInvalidConfig: false }),
+    fixedProfiles: labProfiles,
+    console: consoleSink(process.stderr),
+  });
+  const { manager, handler } = booted;
+  const unbindIpc = bindIpc(ipcMain, handler, manager, () => BrowserWindow.getAllWindows(), booted.log);
 
   const openMainWindow = (): BrowserWindow => {
     const window = createSecureWindow({
@@ -86,10 +94,16 @@ async function start(): Promise<void> {
       log.error('window.load-failed', { errorCode, errorDescription });
       if (!window.isDestroyed()) window.show();
     });
+    // Start-up warnings (keychain, policy, settings) were raised before this window existed.
+    window.webContents.on('did-finish-load', () => {
+      for (const notice of booted.manager.stickyNotices()) window.webContents.send(IPC_EVENT_CHANNEL, { event: 'notice', payload: notice });
+    });
     window.loadURL(APP_ENTRY_URL).catch((error: unknown) => log.error('window.load-failed', { error }));
     return window;
   };
   mainWindow = openMainWindow();
+  // CARD-02: profiles with a saved refresh token sign in again with no prompt.
+  void manager.resumeAll().catch((error: unknown) => booted.log.error('session.resume-all-failed', { error }));
 
   app.on('activate', () => {
     // macOS: clicking the Dock icon with no window open opens one.
@@ -107,8 +121,8 @@ async function start(): Promise<void> {
     if (shutdownDone) return;
     event.preventDefault();
     shutdownDone = true;
-    manager
-      .shutdown({ signOut: false })
+    booted
+      .close()
       .catch((error: unknown) => log.error('app.shutdown-failed', { error }))
       .finally(() => {
         unbindIpc();

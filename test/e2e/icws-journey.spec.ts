@@ -89,3 +89,31 @@ test('a wrong password shows the server message and keeps the form', async ({ pa
   await expect(page.getByTestId('signin-submit')).toBeEnabled();
   await expect(page.getByTestId('signin-password')).toHaveValue('');
 });
+
+test('a Finesse agent signs in with extension, goes Not Ready (Lunch) then Ready, sees a supervisor change [FIN-11]', async ({ page }) => {
+  await page.goto(launchUrl);
+  await page.getByTestId('profile-item-lab-finesse-ucce-password').click();
+  await expect(page.getByTestId('signin-username')).toHaveValue('jdoe');
+  await page.getByTestId('signin-password').fill('jdoe-lab-pw');
+  const extension = page.getByTestId('signin-extension');
+  if (await extension.isVisible()) await extension.fill('1001002');
+  await page.getByTestId('signin-submit').click();
+  await expect(page.getByTestId('session-phase')).toHaveText(/signed in/i, { timeout: 15_000 });
+  const server = (await page.getByTestId('session-server').textContent())?.match(/http:\/\/127\.0\.0\.1:\d+/)?.[0];
+
+  await page.getByTestId('status-option-NOT_READY').click();
+  await page.getByTestId('reason-select').selectOption({ label: 'Lunch' });
+  await page.getByTestId('status-apply').click();
+  await expect(page.getByTestId('agent-status')).toContainText('Not Ready');
+  await expect(page.getByText('Lunch').first()).toBeVisible();
+  await page.getByTestId('status-option-READY').click();
+  await expect(page.getByTestId('agent-status')).toHaveText(/Ready/);
+
+  // A supervisor makes the agent Not Ready from the server side; the XMPP notification updates the screen.
+  const res = await fetch(`${server}/lab/finesse/users/98412/state`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ state: 'NOT_READY', reasonCodeId: '2' }) });
+  expect(res.ok).toBe(true);
+  await expect(page.getByTestId('agent-status')).toContainText('Not Ready');
+  await page.screenshot({ path: join(shots, 'finesse-signed-in.png'), fullPage: true });
+  await page.getByTestId('signout').click();
+  await expect(page.getByTestId('session-phase')).toHaveText(/signed out/i, { timeout: 15_000 });
+});

@@ -65,7 +65,8 @@ export function describeKeychainProblem(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   if (/autolaunch D-Bus|DBUS_SESSION_BUS_ADDRESS|Could not connect|dbus/i.test(message)) return 'no Secret Service is running (no D-Bus session)';
   if (/org\.freedesktop\.secrets|was not provided by any \.service|ServiceUnknown/i.test(message)) return 'no Secret Service is installed';
-  if (/locked|prompt|dismissed|collection\/login|does not exist at path/i.test(message)) return 'the keychain is locked';
+  if (/locked|prompt|dismissed/i.test(message)) return 'the keychain is locked';
+  if (/collection\/login|does not exist at path|No such (object|collection)/i.test(message)) return 'no keychain has been set up for this user';
   if (/Cannot find module|ERR_MODULE_NOT_FOUND|ERR_DLOPEN_FAILED|invalid ELF|\.node/i.test(message)) return 'the keychain module could not be loaded';
   if (/timed out/i.test(message)) return 'the keychain did not answer in time';
   return 'the keychain refused the request';

@@ -1,8 +1,10 @@
 // What applies: the user's settings with the IT policy on top. A key the policy sets is locked —
 // the UI shows it read-only and the core ignores the user's value for it.
+import { PatchbayError } from '../errors.ts';
 import type { LogLevel } from '../log.ts';
 import type { Policy, PolicyProxy } from './policy.ts';
-import type { Settings } from './schema.ts';
+import { describe, SettingsSchema, type Settings } from './schema.ts';
+import type { SettingsStore } from './settings-store.ts';
 
 export interface EffectiveNetwork {
   caBundle?: string;
@@ -40,4 +42,44 @@ export function effectiveSettings(settings: Settings, policy: Policy): Effective
     updates: { enabled, ...(policy.updates.feedUrl ? { feedUrl: policy.updates.feedUrl } : {}) },
     locked,
   };
+}
+
+/** The settings an agent may change in the app (profiles have their own commands). */
+export interface UserSettingsPatch {
+  logLevel?: LogLevel;
+  network?: { proxy?: string | null; noProxy?: string | null; caBundle?: string | null };
+  updates?: { enabled?: boolean };
+}
+
+/** Applies an agent's change, refusing keys the IT policy sets (PatchbayError settings.locked); the
+ *  network part applies at the next start. Validation errors name the field (settings.invalid). */
+export async function updateUserSettings(store: SettingsStore, patch: UserSettingsPatch, policy: Policy): Promise<Settings> {
+  const locked = new Set(effectiveSettings(store.get(), policy).locked);
+  const touched = [
+    ...(patch.logLevel !== undefined ? ['logLevel'] : []),
+    ...Object.keys(patch.network ?? {}).map((k) => `network.${k}`),
+    ...Object.keys(patch.updates ?? {}).map((k) => `updates.${k}`),
+  ];
+  const refused = touched.filter((key) => locked.has(key));
+  if (refused.length > 0) {
+    throw new PatchbayError('settings.locked', `${refused.join(', ')} ${refused.length === 1 ? 'is' : 'are'} set by your IT department and cannot be changed.`, { action: 'none' });
+  }
+  const next = (current: Settings): Settings => {
+    const network: Record<string, unknown> = { ...current.network };
+    for (const [key, value] of Object.entries(patch.network ?? {})) {
+      if (value === null || value === '') delete network[key];
+      else network[key] = value;
+    }
+    return {
+      ...current,
+      ...(patch.logLevel !== undefined ? { logLevel: patch.logLevel } : {}),
+      network: network as Settings['network'],
+      updates: { ...current.updates, ...patch.updates },
+    };
+  };
+  const candidate = SettingsSchema.safeParse(next(store.get()));
+  if (!candidate.success) {
+    throw new PatchbayError('settings.invalid', `Invalid settings — ${describe(candidate.error)}`, { action: 'none' });
+  }
+  return store.update(next);
 }

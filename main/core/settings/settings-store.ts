@@ -61,36 +61,37 @@ export function openSettingsStore(options: OpenSettingsOptions): OpenedSettings 
   const { log } = options;
   const clock = options.clock ?? systemClock;
   const configName = options.configName ?? 'settings';
-  const backend = (options.backend ?? confBackend)({ cwd: options.dir, configName });
   const notices: Notice[] = [];
-  const fileName = basename(backend.path);
-
-  let raw: Record<string, unknown> | undefined;
+  // conf parses the file in its constructor (and throws on bad JSON): check it first.
+  const path = join(options.dir, `${configName}.json`);
+  let raw: unknown;
   let legacy = false;
-  if (!existsSync(backend.path)) {
-    const legacyPath = join(options.dir, LEGACY_PROFILES_FILE);
-    if (existsSync(legacyPath)) {
-      try {
-        raw = JSON.parse(readFileSync(legacyPath, 'utf8')) as Record<string, unknown>;
-        legacy = true;
-      } catch (error) {
-        log.warn('settings.legacy-unreadable', { file: legacyPath, error });
-      }
-    }
-  } else {
+  if (existsSync(path)) {
     try {
-      raw = backend.store;
+      raw = JSON.parse(readFileSync(path, 'utf8'));
     } catch (error) {
-      // Unparseable: move it aside whole and start from defaults.
-      const aside = setAside(backend.path, clock, 'move');
-      log.error('settings.corrupt', { file: backend.path, keptAs: aside, error });
+      // Unreadable: move it aside whole and start from defaults.
+      const aside = setAside(path, clock, 'move');
+      log.error('settings.corrupt', { file: path, keptAs: aside, error });
       notices.push({
         level: 'warning',
         message: `Your settings file could not be read, so Patchbay started with default settings. The old file was kept as ${aside ? basename(aside) : 'a backup'} next to it.`,
       });
       raw = undefined;
     }
+  } else {
+    const legacyPath = join(options.dir, LEGACY_PROFILES_FILE);
+    if (existsSync(legacyPath)) {
+      try {
+        raw = JSON.parse(readFileSync(legacyPath, 'utf8'));
+        legacy = true;
+      } catch (error) {
+        log.warn('settings.legacy-unreadable', { file: legacyPath, error });
+      }
+    }
   }
+  const backend = (options.backend ?? confBackend)({ cwd: options.dir, configName });
+  const fileName = basename(backend.path);
 
   let settings: Settings;
   if (raw === undefined) {
@@ -170,4 +171,19 @@ function setAside(path: string, clock: Clock, how: 'move' | 'copy'): string | un
   } catch {
     return undefined;
   }
+}
+
+/** How many valid profiles the settings file (or the foundation's profiles.json) holds, without
+ *  writing anything — `patchbay start` decides with it whether to start the embedded lab. */
+export function countStoredProfiles(dir: string, configName = 'settings'): number {
+  for (const file of [`${configName}.json`, LEGACY_PROFILES_FILE]) {
+    const path = join(dir, file);
+    if (!existsSync(path)) continue;
+    try {
+      return parseSettings(JSON.parse(readFileSync(path, 'utf8'))).settings.profiles.length;
+    } catch {
+      return 0;
+    }
+  }
+  return 0;
 }

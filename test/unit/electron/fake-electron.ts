@@ -108,6 +108,7 @@ export function createFakeElectron() {
       return ready;
     },
     getAppPath: () => '/opt/patchbay/resources/app.asar',
+    getVersion: () => '0.1.0',
     getPath: (name: string) => `/home/agent/.config/Patchbay#${name}`,
     quit: () => record('app.quit'),
     exit: (code: number) => record('app.exit', code),

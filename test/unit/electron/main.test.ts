@@ -5,6 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { IPC_INVOKE_CHANNEL } from '../../../preload/contract.ts';
 import type { LogEntry } from '../../../main/core/log.ts';
 import type { SessionManager } from '../../../main/core/sessions/session-manager.ts';
+import type { BootOptions } from '../../../main/core/app-core.ts';
 import { APP_ENTRY_URL, CSP, SECURE_WEB_PREFERENCES } from '../../../main/electron/policy.ts';
 import { createFakeElectron, fakeEvent, type FakeElectron } from './fake-electron.ts';
 
@@ -17,7 +18,7 @@ const APP_PATH = '/opt/patchbay/resources/app.asar';
 
 interface Started {
   fake: FakeElectron;
-  core: { profiles: unknown; manager?: SessionManager };
+  core: { boot?: BootOptions; manager?: SessionManager };
   logs: LogEntry[];
   fetched: string[];
 }
@@ -26,29 +27,41 @@ async function loadMain(options: { secondInstance?: boolean } = {}): Promise<Sta
   vi.resetModules();
   const fake = createFakeElectron();
   if (options.secondInstance) fake.denyLock();
+  (fake.module.app as unknown as { getVersion: () => string }).getVersion = () => '0.1.0';
   const fetched: string[] = [];
   fake.module.net.fetch = async (url: string) => {
     fetched.push(url);
     return new Response('<!doctype html>', { headers: { 'Content-Type': 'text/html' } });
   };
-  const core: Started['core'] = { profiles: undefined };
+  const core: Started['core'] = {};
   const logs: LogEntry[] = [];
   vi.doMock('electron', () => fake.module);
   vi.doMock('../../../main/core/log.ts', async (importOriginal) => ({
     ...(await importOriginal<typeof import('../../../main/core/log.ts')>()),
     consoleSink: () => ({ write: (entry: LogEntry) => void logs.push(entry) }),
   }));
-  // The real composition pulls in every platform adapter; the shell only needs its shape.
+  // The real start-up (bootCore: policy, settings, keychain, platform adapters) is core's business
+  // and tested there; the shell only needs its shape. electron-store is recorded, not run.
+  vi.doMock('electron-store', () => ({
+    default: class FakeElectronStore {
+      readonly options: unknown;
+      constructor(options: unknown) {
+        this.options = options;
+      }
+    },
+  }));
   vi.doMock('../../../main/core/app-core.ts', async () => {
     const { SessionManager } = await import('../../../main/core/sessions/session-manager.ts');
     const { MemoryProfileStore } = await import('../../../main/core/sessions/profile-store.ts');
     const { createCommandHandler } = await import('../../../main/core/sessions/command-handler.ts');
+    const { createLogger } = await import('../../../main/core/log.ts');
     return {
-      createCore: (coreOptions: { profiles: unknown; log: import('../../../main/core/log.ts').Logger }) => {
-        core.profiles = coreOptions.profiles;
-        const manager = new SessionManager({ profiles: new MemoryProfileStore(), factories: {}, log: coreOptions.log });
+      bootCore: async (bootOptions: BootOptions) => {
+        core.boot = bootOptions;
+        const log = createLogger({ ...(bootOptions.console ? { sink: bootOptions.console } : {}) });
+        const manager = new SessionManager({ profiles: new MemoryProfileStore(bootOptions.fixedProfiles ?? []), factories: {}, log });
         core.manager = manager;
-        return { manager, handler: createCommandHandler(manager, coreOptions.log) };
+        return { manager, handler: createCommandHandler(manager, log), log, close: () => manager.shutdown({ signOut: false }) };
       },
     };
   });
@@ -108,12 +121,12 @@ describe('main.ts after ready', () => {
     expect(logs).toContainEqual(expect.objectContaining({ level: 'error', event: 'window.load-failed', errorCode: -6 }));
   });
 
-  it('keeps profiles in userData/profiles.json', async () => {
+  it('boots the core on userData, with settings (profiles included) in electron-store', async () => {
     const { core } = await loadAndStart();
-    // The user's store sits under the (read-only) lab layer, which is empty without PATCHBAY_LAB_PROFILES_DIR.
-    const user = (core.profiles as unknown as { user: { path?: string } }).user;
-    expect(user.path).toBe('/home/agent/.config/Patchbay#userData/profiles.json');
-    expect(await (core.profiles as { list(): Promise<unknown[]> }).list()).toEqual([]);
+    expect(core.boot).toMatchObject({ dataDir: '/home/agent/.config/Patchbay#userData', shell: 'electron', fixedProfiles: [] });
+    const backend = core.boot?.settingsBackend?.({ cwd: '/data', configName: 'settings' }) as unknown as { options: unknown };
+    // electron-store = conf with Electron defaults: the same settings.json conf writes under Node.
+    expect(backend.options).toEqual({ cwd: '/data', name: 'settings', configFileMode: 0o600, clearInvalidConfig: false });
   });
 
   it('binds the invoke channel and serves dist/renderer over app:// with the CSP', async () => {

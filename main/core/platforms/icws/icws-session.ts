@@ -79,7 +79,8 @@ export class IcwsSession implements PlatformSession {
     this.profile = context.profile;
     this.clock = context.clock;
     this.log = context.log.child({ platform: 'icws' });
-    this.http = options.http ?? new HttpSession({ profileId: context.profile.id, log: this.log, clock: this.clock });
+    // The core's factory carries the IT network settings (CA bundle, proxy) and keeps traces for diagnostics.
+    this.http = options.http ?? context.createHttpSession?.({ log: this.log, clock: this.clock }) ?? new HttpSession({ profileId: context.profile.id, log: this.log, clock: this.clock });
   }
 
   get view(): SessionView {

@@ -1,0 +1,381 @@
+// The LoginWindow port (main/core/auth/login-window.ts) on an Electron BrowserWindow (DESIGN.md
+// "LoginWindow"): sandboxed, context-isolated, no preload, no Node, in a per-profile persistent
+// session partition (`persist:profile-<id>`), so the IdP's session survives restarts. Response
+// headers are read with session.webRequest.onHeadersReceived, response bodies with the
+// webContents debugger (CDP Network.getResponseBody); main-frame requests (redirect hops included)
+// are checked against the allowed hosts and the redirectTo target in onBeforeRequest before they
+// leave. Cookies flow both ways between the partition and the profile's jar.
+//
+// Only type imports from electron: main.ts passes the real `BrowserWindow` and `session`, tests pass
+// fakes (importing electron from plain Node fails).
+import type { BrowserWindow as ElectronBrowserWindow, BrowserWindowConstructorOptions, Cookie as ElectronCookie, CookiesSetDetails, Session } from 'electron';
+import {
+  browserCookiesToJar,
+  jarToBrowserCookies,
+  loginCancelled,
+  loginNavigationFailed,
+  loginPageError,
+  loginRefusedHost,
+  loginTimeout,
+  loginUnavailable,
+  matchRedirectTo,
+  matchResponse,
+  navigationAllowed,
+  pageTitle,
+  wantsBody,
+  type BrowserCookie,
+  type ObservedResponse,
+} from '../core/auth/login-window-support.ts';
+import type { LoginCompletion, LoginWindow, LoginWindowRequest, LoginWindowResult } from '../core/auth/login-window.ts';
+import { PatchbayError, toPatchbayError } from '../core/errors.ts';
+import { nullLogger, type Logger } from '../core/log.ts';
+import { denyAllPermissions } from './harden.ts';
+
+/** 'when-needed': a page that stays put this long after loading is waiting for the agent. */
+const REVEAL_AFTER_MS = 800;
+/** Chromium's net::ERR_ABORTED: a navigation replaced by the next one, not a failure. */
+const ERR_ABORTED = -3;
+
+export interface ElectronLoginWindowDeps {
+  BrowserWindow: new (options: BrowserWindowConstructorOptions) => ElectronBrowserWindow;
+  session: { fromPartition(partition: string): Session };
+}
+
+export interface ElectronLoginWindowOptions {
+  log?: Logger;
+  /** The core's proxy (main/core/net/proxy.ts loginWindowProxy); undefined: the system's settings. */
+  proxy?: { proxyRules: string; proxyBypassRules: string };
+  /** The app's main window, so the sign-in window stays on top of it. */
+  parent?: () => ElectronBrowserWindow | undefined;
+}
+
+/** One persistent partition per profile: its IdP cookies are that profile's only. */
+export function partitionFor(profileId: string): string {
+  return `persist:profile-${profileId.replace(/[^A-Za-z0-9._-]/g, '_')}`;
+}
+
+/** The webPreferences of every sign-in window (Electron security checklist 2–4, 6, 12). */
+export const LOGIN_WEB_PREFERENCES = {
+  sandbox: true,
+  contextIsolation: true,
+  nodeIntegration: false,
+  nodeIntegrationInWorker: false,
+  nodeIntegrationInSubFrames: false,
+  webSecurity: true,
+  allowRunningInsecureContent: false,
+  webviewTag: false,
+  javascript: true,
+  spellcheck: false,
+} as const;
+
+export function electronCookieToBrowser(c: ElectronCookie): BrowserCookie | undefined {
+  if (!c.domain) return undefined;
+  const host = c.domain.replace(/^\./, '');
+  const cookie: BrowserCookie = {
+    name: c.name,
+    value: c.value,
+    // Electron says hostOnly; the neutral form marks domain cookies with a leading dot.
+    domain: c.hostOnly === false || (c.hostOnly === undefined && c.domain.startsWith('.')) ? `.${host}` : host,
+    path: c.path ?? '/',
+    expires: c.session || c.expirationDate === undefined ? -1 : Math.floor(c.expirationDate),
+    httpOnly: c.httpOnly === true,
+    secure: c.secure === true,
+  };
+  if (c.sameSite === 'strict') cookie.sameSite = 'Strict';
+  else if (c.sameSite === 'lax') cookie.sameSite = 'Lax';
+  else if (c.sameSite === 'no_restriction') cookie.sameSite = 'None';
+  return cookie;
+}
+
+export function browserCookieToElectron(c: BrowserCookie): CookiesSetDetails {
+  const domainCookie = c.domain.startsWith('.');
+  const host = c.domain.replace(/^\./, '');
+  const details: CookiesSetDetails = {
+    url: `${c.secure ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}${c.path || '/'}`,
+    name: c.name,
+    value: c.value,
+    path: c.path || '/',
+    secure: c.secure,
+    httpOnly: c.httpOnly,
+    sameSite: c.sameSite === 'Strict' ? 'strict' : c.sameSite === 'Lax' ? 'lax' : c.sameSite === 'None' ? 'no_restriction' : 'unspecified',
+  };
+  // Without `domain` Electron makes a host-only cookie (RFC 6265 §5.3 step 6).
+  if (domainCookie) details.domain = host;
+  if (c.expires > 0) details.expirationDate = c.expires;
+  return details;
+}
+
+/** webRequest headers → lower-cased names, repeated values joined (set-cookie with "\n"). */
+export function flattenHeaders(headers: Record<string, string[]> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, values] of Object.entries(headers ?? {})) {
+    const lower = name.toLowerCase();
+    const joined = values.join(lower === 'set-cookie' ? '\n' : ', ');
+    out[lower] = out[lower] === undefined ? joined : `${out[lower]}, ${joined}`;
+  }
+  return out;
+}
+
+export function createElectronLoginWindow(deps: ElectronLoginWindowDeps, options: ElectronLoginWindowOptions): LoginWindow {
+  const log = (options.log ?? nullLogger).child({ component: 'login-window', engine: 'electron' });
+  /** webRequest allows one listener per event per session: runs of one profile take turns. */
+  const queues = new Map<string, Promise<unknown>>();
+
+  async function runOnce(request: LoginWindowRequest): Promise<LoginWindowResult> {
+    if (request.signal?.aborted) throw loginCancelled();
+    let ses: Session;
+    let win: ElectronBrowserWindow;
+    try {
+      ses = deps.session.fromPartition(partitionFor(request.profileId));
+      denyAllPermissions(ses, log);
+      const parent = options.parent?.();
+      win = new deps.BrowserWindow({
+        show: false,
+        width: 520,
+        height: 720,
+        title: request.title ?? 'Sign in',
+        autoHideMenuBar: true,
+        ...(parent && !parent.isDestroyed() ? { parent } : {}),
+        webPreferences: { ...LOGIN_WEB_PREFERENCES, partition: partitionFor(request.profileId) },
+      });
+    } catch (error) {
+      throw loginUnavailable('the sign-in window could not be created', error);
+    }
+    const journey = new ElectronJourney(win, ses, request, log);
+    let seeded: BrowserCookie[] = [];
+    try {
+      if (options.proxy) await ses.setProxy(options.proxy).catch((error: unknown) => log.warn('login-window.proxy-not-set', { code: toPatchbayError(error).code }));
+      seeded = request.jar ? await jarToBrowserCookies(request.jar) : [];
+      for (const cookie of seeded) await ses.cookies.set(browserCookieToElectron(cookie)).catch(() => undefined);
+      return await journey.run();
+    } finally {
+      journey.detach();
+      if (request.jar) {
+        try {
+          const after = (await ses.cookies.get({})).map(electronCookieToBrowser).filter((c): c is BrowserCookie => c !== undefined);
+          await browserCookiesToJar(request.jar, after, seeded);
+        } catch (error) {
+          log.info('login-window.cookies-not-synced', { code: toPatchbayError(error).code });
+        }
+      }
+      if (!win.isDestroyed()) win.destroy();
+    }
+  }
+
+  return {
+    run(request) {
+      const key = partitionFor(request.profileId);
+      const previous = queues.get(key) ?? Promise.resolve();
+      const next = previous.catch(() => undefined).then(() => runOnce(request));
+      queues.set(
+        key,
+        next.catch(() => undefined),
+      );
+      return next;
+    },
+  };
+}
+
+/** One run in one window: completion, refusal, error, timeout or close decides it. */
+export class ElectronJourney {
+  private readonly win: ElectronBrowserWindow;
+  private readonly ses: Session;
+  private readonly request: LoginWindowRequest;
+  private readonly log: Logger;
+  private settled = false;
+  private resolveRun!: (result: LoginWindowResult) => void;
+  private rejectRun!: (error: PatchbayError) => void;
+  private lastUrl: string;
+  private revealTimer: NodeJS.Timeout | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private debuggerAttached = false;
+  /** CDP request ids by URL, to fetch a completing response's body. */
+  private readonly cdpRequestIds = new Map<string, string>();
+  /** Responses that completed the run (or failed it) and wait for their body. */
+  private readonly awaitingBody = new Map<string, (body: string | undefined) => void>();
+  private readonly onAbort = () => this.fail(loginCancelled());
+
+  constructor(win: ElectronBrowserWindow, ses: Session, request: LoginWindowRequest, log: Logger) {
+    this.win = win;
+    this.ses = ses;
+    this.request = request;
+    this.log = log;
+    this.lastUrl = request.url;
+  }
+
+  run(): Promise<LoginWindowResult> {
+    const done = new Promise<LoginWindowResult>((resolve, reject) => {
+      this.resolveRun = resolve;
+      this.rejectRun = reject;
+    });
+    this.timer = setTimeout(() => this.fail(loginTimeout(this.request.timeoutMs, this.lastUrl)), this.request.timeoutMs);
+    this.request.signal?.addEventListener('abort', this.onAbort, { once: true });
+    if (this.request.signal?.aborted) this.onAbort();
+    this.attach();
+    if (!this.settled) {
+      this.log.info('login-window.open', { profileId: this.request.profileId, host: hostOf(this.request.url), visible: this.request.visible });
+      this.win.loadURL(this.request.url).catch(() => undefined); // failures arrive as did-fail-load
+    }
+    return done;
+  }
+
+  private claim(): boolean {
+    if (this.settled) return false;
+    this.settled = true;
+    return true;
+  }
+
+  private finish(result: LoginWindowResult, claimed = false): void {
+    if (!claimed && !this.claim()) return;
+    this.log.info('login-window.completed', { profileId: this.request.profileId, host: hostOf(result.url), status: result.status });
+    this.resolveRun(result);
+  }
+
+  fail(error: PatchbayError, claimed = false): void {
+    if (!claimed && !this.claim()) return;
+    this.log.info('login-window.failed', { profileId: this.request.profileId, code: error.code, host: hostOf(this.lastUrl) });
+    this.rejectRun(error);
+  }
+
+  private attach(): void {
+    const { win, ses, request } = this;
+    const contents = win.webContents;
+    const mine = (id: number | undefined) => id === contents.id;
+
+    // Main-frame requests, redirect hops included, before they leave.
+    ses.webRequest.onBeforeRequest({ urls: ['*://*/*'] }, (details, callback) => {
+      if (!mine(details.webContentsId) || details.resourceType !== 'mainFrame') return callback({});
+      const redirect = matchRedirectTo(request.until, details.url);
+      if (redirect) {
+        callback({ cancel: true }); // RFC 8252 §7.3: the redirect is the result; it never loads
+        this.finish({ completion: redirect, url: details.url, status: 0, headers: {} });
+        return;
+      }
+      if (!navigationAllowed(details.url, request.allowedHosts)) {
+        callback({ cancel: true });
+        this.fail(loginRefusedHost(details.url));
+        return;
+      }
+      callback({});
+    });
+
+    ses.webRequest.onHeadersReceived({ urls: ['*://*/*'] }, (details, callback) => {
+      callback({});
+      if (!mine(details.webContentsId) || this.settled) return;
+      const observed: ObservedResponse = {
+        url: details.url,
+        status: details.statusCode,
+        headers: flattenHeaders(details.responseHeaders),
+        isDocument: details.resourceType === 'mainFrame',
+      };
+      this.onResponse(observed);
+    });
+
+    contents.on('did-fail-load', (_event, errorCode, errorDescription, validatedURL, isMainFrame) => {
+      if (!isMainFrame || errorCode === ERR_ABORTED) return;
+      this.fail(loginNavigationFailed(validatedURL, errorDescription));
+    });
+    contents.on('did-navigate', (_event, url) => {
+      this.lastUrl = url;
+      this.scheduleReveal();
+    });
+    contents.on('did-finish-load', () => this.scheduleReveal());
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    win.on('closed', () => this.fail(loginCancelled()));
+    if (request.visible === 'always') win.once('ready-to-show', () => win.show());
+
+    try {
+      contents.debugger.attach('1.3');
+      this.debuggerAttached = true;
+      contents.debugger.on('message', (_event, method, params: { requestId?: string; response?: { url?: string } }) => {
+        if (method === 'Network.responseReceived' && params.requestId && params.response?.url) this.cdpRequestIds.set(params.response.url, params.requestId);
+        if (method === 'Network.loadingFinished' && params.requestId) this.onLoadingFinished(params.requestId);
+      });
+      void contents.debugger.sendCommand('Network.enable').catch(() => undefined);
+    } catch (error) {
+      // DevTools open on the window, or no debugger: completions still work, without bodies.
+      this.log.debug('login-window.debugger-unavailable', { code: toPatchbayError(error).code });
+    }
+  }
+
+  private onResponse(observed: ObservedResponse): void {
+    const completion = matchResponse(this.request.until, observed);
+    if (completion) {
+      if (!wantsBody(completion, observed) || !this.debuggerAttached) {
+        this.finish(result(completion, observed, undefined));
+        return;
+      }
+      this.claim();
+      this.bodyOf(observed.url).then((body) => this.finish(result(completion, observed, body), true));
+      return;
+    }
+    // A server error page on the top-level document: the IdP (or server) is down; its own words.
+    if (observed.isDocument && observed.status >= 500 && this.claim()) {
+      const fail = (body: string | undefined) => this.fail(loginPageError(observed.url, observed.status, pageTitle(body)), true);
+      if (this.debuggerAttached) this.bodyOf(observed.url).then(fail);
+      else fail(undefined);
+    }
+  }
+
+  /** The body of the response from `url`, once it finished loading (undefined when unavailable). */
+  private bodyOf(url: string): Promise<string | undefined> {
+    return new Promise((resolve) => {
+      const giveUp = setTimeout(() => {
+        this.awaitingBody.delete(url);
+        resolve(undefined);
+      }, 5_000);
+      this.awaitingBody.set(url, (body) => {
+        clearTimeout(giveUp);
+        resolve(body);
+      });
+    });
+  }
+
+  private onLoadingFinished(requestId: string): void {
+    for (const [url, deliver] of this.awaitingBody) {
+      if (this.cdpRequestIds.get(url) !== requestId) continue;
+      this.awaitingBody.delete(url);
+      this.win.webContents.debugger
+        .sendCommand('Network.getResponseBody', { requestId })
+        .then((r: { body: string; base64Encoded: boolean }) => deliver(r.base64Encoded ? Buffer.from(r.body, 'base64').toString('utf8') : r.body))
+        .catch(() => deliver(undefined));
+    }
+  }
+
+  private scheduleReveal(): void {
+    if (this.request.visible !== 'when-needed' || this.settled) return;
+    if (this.revealTimer) clearTimeout(this.revealTimer);
+    this.revealTimer = setTimeout(() => {
+      if (!this.settled && !this.win.isDestroyed() && !this.win.isVisible()) this.win.show();
+    }, REVEAL_AFTER_MS);
+  }
+
+  /** Stops listening (the session's webRequest listeners are per session, so they must go). */
+  detach(): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.revealTimer) clearTimeout(this.revealTimer);
+    this.request.signal?.removeEventListener('abort', this.onAbort);
+    this.ses.webRequest.onBeforeRequest(null);
+    this.ses.webRequest.onHeadersReceived(null);
+    if (this.debuggerAttached && !this.win.isDestroyed()) {
+      try {
+        this.win.webContents.debugger.detach();
+      } catch {
+        // already detached
+      }
+    }
+  }
+}
+
+function result(completion: LoginCompletion, observed: ObservedResponse, body: string | undefined): LoginWindowResult {
+  return { completion, url: observed.url, status: observed.status, headers: observed.headers, ...(body === undefined ? {} : { body }) };
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '';
+  }
+}

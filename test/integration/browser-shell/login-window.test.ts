@@ -1,0 +1,201 @@
+// The Chromium LoginWindow adapter (main/browser-shell/login-window.ts) against a small loopback
+// site: each completion kind, cookies both ways with the profile jar, the host allow-list, server
+// error pages, timeouts, cancellation and the CDP port tests use to act as the agent.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CDP_PORT_ENV, createChromiumLoginWindow, type ChromiumLoginWindow } from '../../../main/browser-shell/login-window.ts';
+import type { LoginWindowRequest } from '../../../main/core/auth/login-window.ts';
+import { PatchbayError } from '../../../main/core/errors.ts';
+import { createLogger, memorySink } from '../../../main/core/log.ts';
+import { HttpSession } from '../../../main/core/net/http-session.ts';
+
+const log = createLogger({ sink: memorySink(), level: 'debug' });
+let site: Server;
+let base = '';
+let closedPort = 0;
+const seen: { host: string; path: string; cookie: string }[] = [];
+
+function page(res: ServerResponse, status: number, html: string, headers: Record<string, string | string[]> = {}): void {
+  res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', ...headers });
+  res.end(html);
+}
+
+function route(req: IncomingMessage, res: ServerResponse): void {
+  const url = new URL(req.url ?? '/', 'http://x');
+  seen.push({ host: req.headers.host ?? '', path: url.pathname, cookie: req.headers.cookie ?? '' });
+  switch (url.pathname) {
+    case '/token-header':
+      return page(res, 200, '<title>done</title><p>ok</p>', { 'X-Token': 'header-value' });
+    case '/autopost':
+      // A form that submits itself from JavaScript (SAML HTTP-POST binding style).
+      return page(res, 200, `<form method="post" action="/posted"><input type="hidden" name="a" value="1"></form><script>document.forms[0].submit()</script>`);
+    case '/posted':
+      return page(res, 200, '<title>posted</title>');
+    case '/xhr':
+      return page(res, 200, `<script>fetch('/api/token').then(r => r.text())</script>`);
+    case '/api/token':
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      return void res.end(JSON.stringify({ access: 'json-body' }));
+    case '/to-callback':
+      res.writeHead(302, { Location: `http://127.0.0.1:${closedPort}/callback?code=abc&state=s1` });
+      return void res.end();
+    case '/cookies':
+      return page(res, 200, `<title>cookies</title>`, {
+        'Set-Cookie': ['fresh=new-value; Path=/; HttpOnly', 'old=; Path=/; Max-Age=0', 'changed=v2; Path=/'],
+        'X-Done': '1',
+      });
+    case '/to-other-host':
+      res.writeHead(302, { Location: `http://localhost:${(site.address() as AddressInfo).port}/token-header` });
+      return void res.end();
+    case '/broken':
+      return page(res, 503, '<html><head><title>Service down for maintenance</title></head><body>down</body></html>');
+    case '/forever':
+      return page(res, 200, '<title>waiting</title><form><input name="user"></form>');
+    default:
+      return page(res, 404, '<title>not found</title>');
+  }
+}
+
+let window: ChromiumLoginWindow;
+beforeAll(async () => {
+  site = createServer(route);
+  await new Promise<void>((r) => site.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+  // A port nobody listens on: bind, read, close.
+  const probe = createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  closedPort = (probe.address() as AddressInfo).port;
+  await new Promise((r) => probe.close(r));
+  window = createChromiumLoginWindow({ log, headless: true, remoteDebuggingPort: 0 });
+});
+afterAll(async () => {
+  await window.close();
+  await new Promise((r) => site.close(r));
+});
+
+function req(path: string, until: LoginWindowRequest['until'], extra: Partial<LoginWindowRequest> = {}): LoginWindowRequest {
+  return { url: `${base}${path}`, profileId: 'lw-test', visible: 'never', timeoutMs: 10_000, until, ...extra };
+}
+
+async function failure(promise: Promise<unknown>): Promise<PatchbayError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(PatchbayError);
+  return error as PatchbayError;
+}
+
+describe('Chromium LoginWindow', () => {
+  it('completes on the first response carrying the header, with the page body', async () => {
+    const result = await window.run(req('/token-header', [{ responseHeader: 'X-Token' }]));
+    expect(result.completion).toEqual({ responseHeader: 'X-Token' });
+    expect(result.status).toBe(200);
+    expect(result.headers['x-token']).toBe('header-value');
+    expect(result.url).toBe(`${base}/token-header`);
+    expect(result.body).toContain('<title>done</title>');
+  });
+
+  it('runs the page JavaScript: a self-submitting form completes on the URL prefix', async () => {
+    const result = await window.run(req('/autopost', [{ urlPrefix: `${base}/posted` }]));
+    expect(result.completion).toEqual({ urlPrefix: `${base}/posted` });
+    expect(result.url).toBe(`${base}/posted`);
+  });
+
+  it('completes on a JSON response fetched by the page, returning its body', async () => {
+    const result = await window.run(req('/xhr', [{ jsonResponseAt: `${base}/api/` }]));
+    expect(result.url).toBe(`${base}/api/token`);
+    expect(JSON.parse(result.body ?? '')).toEqual({ access: 'json-body' });
+  });
+
+  it('stops at a redirectTo URL before it loads and returns it (RFC 8252)', async () => {
+    const redirectTo = `http://127.0.0.1:${closedPort}/callback`;
+    const result = await window.run(req('/to-callback', [{ redirectTo }]));
+    expect(result.completion).toEqual({ redirectTo });
+    expect(result.url).toBe(`${redirectTo}?code=abc&state=s1`);
+    expect(result.status).toBe(302);
+  });
+
+  it('seeds the window with the jar and writes new, changed and deleted cookies back', async () => {
+    const http = new HttpSession({ profileId: 'lw-test' });
+    await http.setCookie('old=gone-soon; Path=/', base);
+    await http.setCookie('changed=v1; Path=/', base);
+    await http.setCookie('kept=yes; Path=/; HttpOnly', base);
+    await window.run(req('/cookies', [{ responseHeader: 'X-Done' }], { jar: http.jar }));
+    const sent = seen.filter((s) => s.path === '/cookies').at(-1)!.cookie;
+    expect(sent.split('; ').sort()).toEqual(['changed=v1', 'kept=yes', 'old=gone-soon']);
+    const after = (await http.cookieHeader(`${base}/`)).split('; ').sort();
+    expect(after).toEqual(['changed=v2', 'fresh=new-value', 'kept=yes']);
+  });
+
+  it('refuses to navigate outside the allowed hosts, before any request leaves', async () => {
+    const error = await failure(window.run(req('/to-other-host', [{ responseHeader: 'X-Token' }], { allowedHosts: [new URL(base).host] })));
+    expect(error.code).toBe('login.failed');
+    expect(error.details.reason).toBe('host-not-allowed');
+    expect(error.message).toContain('localhost');
+    expect(seen.some((s) => s.host.startsWith('localhost'))).toBe(false);
+  });
+
+  it("ends on a server error page with the page's own title", async () => {
+    const error = await failure(window.run(req('/broken', [{ responseHeader: 'X-Token' }])));
+    expect(error.code).toBe('login.failed');
+    expect(error.message).toBe(`The sign-in page at ${new URL(base).host} answered 503: Service down for maintenance`);
+  });
+
+  it('ends with login.failed when the page cannot be reached', async () => {
+    const error = await failure(window.run({ ...req('/', [{ responseHeader: 'X-Token' }]), url: `http://127.0.0.1:${closedPort}/` }));
+    expect(error.code).toBe('login.failed');
+    expect(error.details.reason).toBe('ERR_CONNECTION_REFUSED');
+  });
+
+  it('ends with login.timeout, login.cancelled on abort, and login.cancelled when the window is closed', async () => {
+    expect((await failure(window.run(req('/forever', [{ responseHeader: 'X-Token' }], { timeoutMs: 400 })))).code).toBe('login.timeout');
+
+    const controller = new AbortController();
+    const aborted = window.run(req('/forever', [{ responseHeader: 'X-Token' }], { signal: controller.signal }));
+    setTimeout(() => controller.abort(), 200);
+    expect((await failure(aborted)).code).toBe('login.cancelled');
+
+    // The agent closes the window (here through the CDP port, as the e2e tests drive it).
+    const closing = window.run(req('/forever', [{ responseHeader: 'X-Token' }]));
+    closing.catch(() => undefined);
+    const cdp = await chromium.connectOverCDP(window.cdpEndpoint!);
+    try {
+      let target;
+      for (let i = 0; i < 200 && !target; i++) {
+        target = cdp
+          .contexts()
+          .flatMap((c) => c.pages())
+          .find((p) => p.url() === `${base}/forever`);
+        if (!target) await new Promise((r) => setTimeout(r, 25));
+      }
+      await target!.close();
+      expect((await failure(closing)).code).toBe('login.cancelled');
+    } finally {
+      await cdp.close();
+    }
+  });
+
+  it(`listens for CDP on the port named by ${CDP_PORT_ENV}`, async () => {
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise((r) => probe.close(r));
+    const saved = process.env[CDP_PORT_ENV];
+    process.env[CDP_PORT_ENV] = String(port);
+    const fromEnv = createChromiumLoginWindow({ log, headless: true });
+    try {
+      expect(fromEnv.cdpEndpoint).toBeUndefined(); // launched on first use
+      await fromEnv.run(req('/token-header', [{ responseHeader: 'X-Token' }]));
+      expect(fromEnv.cdpEndpoint).toBe(`http://127.0.0.1:${port}`);
+      const version = (await (await fetch(`http://127.0.0.1:${port}/json/version`)).json()) as { webSocketDebuggerUrl: string };
+      expect(version.webSocketDebuggerUrl).toMatch(new RegExp(`^ws://127\\.0\\.0\\.1:${port}/devtools/browser/`));
+    } finally {
+      await fromEnv.close();
+      if (saved === undefined) delete process.env[CDP_PORT_ENV];
+      else process.env[CDP_PORT_ENV] = saved;
+    }
+  });
+});
