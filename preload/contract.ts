@@ -68,6 +68,8 @@ export const ProfileOptionsSchema = z
      *  PureConnect Cloud custom ICWS URL whose config/servers.json names the servers (ICWS-24). */
     connectionMode: z.enum(['direct', 'cloud']).default('direct'),
     finesse: FinesseProfileOptionsSchema.optional(),
+    /** Keep the password in the OS keychain for silent sign-in — only where IT policy allows it. */
+    rememberPassword: z.boolean().default(false),
   })
   .strict();
 export type ProfileOptions = z.infer<typeof ProfileOptionsSchema>;
@@ -82,7 +84,7 @@ export const ProfileSchema = z
     userName: z.string().trim().max(256, 'User name is at most 256 characters').optional(),
     language: LanguageSchema.default('en-US'),
     applicationName: z.string().trim().min(1).max(120).default('Patchbay'),
-    options: ProfileOptionsSchema.default({ messaging: 'auto', heartbeat: false, pollIntervalMs: 2_000, connectionMode: 'direct' }),
+    options: ProfileOptionsSchema.default({ messaging: 'auto', heartbeat: false, pollIntervalMs: 2_000, connectionMode: 'direct', rememberPassword: false }),
     /** Written by the lab for its own fake users: the UI labels such profiles. */
     lab: z.boolean().optional(),
   })
@@ -204,6 +206,18 @@ export const SetStateArgsSchema = z
   .object({ profileId: ProfileIdSchema, stateId: z.string().min(1).max(256), reasonId: z.string().min(1).max(256).optional() })
   .strict();
 
+export const LOCKABLE_PROFILE_FIELDS = ['platform', 'servers', 'authMode', 'language', 'applicationName', 'options'] as const;
+export const PolicyViewSchema = z.object({
+  managedProfileIds: z.array(z.string()),
+  lockedProfileFields: z.array(z.enum(LOCKABLE_PROFILE_FIELDS)),
+  allowUserProfiles: z.boolean(),
+  rememberPasswordAllowed: z.boolean(),
+  /** Keys of the policy file that were rejected, with why (IT sees them in the UI). */
+  rejected: z.array(z.object({ key: z.string(), reason: z.string() })),
+  secretsBackend: z.enum(['keychain', 'memory']),
+});
+export type PolicyView = z.infer<typeof PolicyViewSchema>;
+
 export const Commands = {
   'profiles.list': { args: z.object({}).strict(), result: z.array(ProfileSchema) },
   'profiles.save': { args: z.object({ profile: ProfileSchema }).strict(), result: ProfileSchema },
@@ -217,6 +231,21 @@ export const Commands = {
   'agent.listStates': { args: ProfileRefSchema, result: z.array(SelectableStateSchema) },
   'agent.setState': { args: SetStateArgsSchema, result: SessionStateSchema },
   'diagnostics.export': { args: z.object({}).strict(), result: z.object({ path: z.string() }) },
+  /** Delete what the keychain holds for a profile (refresh token, remembered password). */
+  'profiles.forgetSecrets': { args: ProfileRefSchema, result: z.object({ forgotten: z.boolean() }) },
+  /** What IT's machine policy decides for the profile editor (locked fields, IT profiles). */
+  'policy.get': { args: z.object({}).strict(), result: PolicyViewSchema },
+  /** Renderer log lines, rate-limited and redacted in main. */
+  'log.write': {
+    args: z
+      .object({
+        level: z.enum(['debug', 'info', 'warn', 'error']),
+        message: z.string().max(2000),
+        context: z.record(z.string(), z.union([z.string().max(500), z.number(), z.boolean()])).optional(),
+      })
+      .strict(),
+    result: z.object({ logged: z.boolean() }),
+  },
 } as const;
 
 export type CommandName = keyof typeof Commands;

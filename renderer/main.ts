@@ -4,4 +4,14 @@ import { createApp } from 'vue';
 import App from './App.vue';
 import './styles.css';
 
-createApp(App).use(createPinia()).mount('#app');
+import { getBridge } from './api/bridge.ts';
+
+const app = createApp(App);
+// Renderer errors reach the app's log files through the contract (rate-limited and redacted in main).
+function report(message: string, context: Record<string, string>): void {
+  void getBridge().invoke('log.write', { level: 'error', message: message.slice(0, 2000), context });
+}
+app.config.errorHandler = (error, _instance, info) => report(error instanceof Error ? error.message : String(error), { source: 'vue', info });
+window.addEventListener('error', (event) => report(event.message, { source: 'window' }));
+window.addEventListener('unhandledrejection', (event) => report(String(event.reason), { source: 'promise' }));
+app.use(createPinia()).mount('#app');

@@ -150,7 +150,8 @@ export function createChromiumLoginWindow(options: ChromiumLoginWindowOptions): 
     }
     const seeded = request.jar ? await jarToBrowserCookies(request.jar) : [];
     if (seeded.length > 0) await context.addCookies(seeded.map(toPlaywrightCookie));
-    const journey = new Journey(context, request, headless, log);
+    // Headless with nobody attached over CDP: a page that waits for the agent can never be answered.
+    const journey = new Journey(context, request, headless, cdpEndpoint !== undefined, log);
     try {
       return await journey.run();
     } finally {
@@ -187,6 +188,7 @@ class Journey {
   private readonly context: BrowserContext;
   private readonly request: LoginWindowRequest;
   private readonly headless: boolean;
+  private readonly attachable: boolean;
   private readonly log: Logger;
   private page: Page | undefined;
   private settled = false;
@@ -195,10 +197,11 @@ class Journey {
   private lastUrl: string;
   private revealTimer: NodeJS.Timeout | undefined;
 
-  constructor(context: BrowserContext, request: LoginWindowRequest, headless: boolean, log: Logger) {
+  constructor(context: BrowserContext, request: LoginWindowRequest, headless: boolean, attachable: boolean, log: Logger) {
     this.context = context;
     this.request = request;
     this.headless = headless;
+    this.attachable = attachable;
     this.log = log;
     this.lastUrl = request.url;
   }
@@ -324,6 +327,11 @@ class Journey {
   /** A redirect hop is not routed (Playwright routes only a chain's first request): catch a
    *  redirectTo URL when its request is issued, before it loads. */
   private onRequest(req: Request): void {
+    // A navigation on its way means the page is not waiting for the agent (yet): hold the reveal.
+    if (this.revealTimer && this.isMainFrameNavigation(req)) {
+      clearTimeout(this.revealTimer);
+      this.revealTimer = undefined;
+    }
     const redirect = matchRedirectTo(this.request.until, req.url());
     if (!redirect || !this.claim()) return;
     const url = req.url();
@@ -359,26 +367,32 @@ class Journey {
   }
 
   private onRequestFailed(req: Request): void {
-    if (this.settled || !this.page) return;
-    let mainFrame = false;
-    try {
-      mainFrame = req.isNavigationRequest() && req.frame() === this.page.mainFrame();
-    } catch {
-      mainFrame = false;
-    }
-    if (!mainFrame) return;
+    if (this.settled || !this.page || !this.isMainFrameNavigation(req)) return;
     const reason = req.failure()?.errorText ?? 'network error';
     // A navigation replaced by the next one (a form submitted from JavaScript) is not a failure.
     if (/ERR_ABORTED|ERR_BLOCKED_BY_CLIENT/.test(reason)) return;
     this.fail(loginNavigationFailed(req.url(), reason.replace(/^net::/, '')));
   }
 
-  /** 'when-needed' (headed only): reveal the window once a page stays put, i.e. waits for the agent. */
+  private isMainFrameNavigation(req: Request): boolean {
+    try {
+      return req.isNavigationRequest() && req.frame() === this.page?.mainFrame();
+    } catch {
+      return false; // service-worker requests have no frame
+    }
+  }
+
+  /** A page that stays put has reached the agent: 'when-needed' (headed) reveals the window; headless
+   *  with nobody attached over CDP it ends at once (no one could ever answer it) instead of timing out. */
   private scheduleReveal(): void {
-    if (this.headless || this.request.visible !== 'when-needed' || this.settled) return;
+    if (this.settled || this.request.visible === 'never') return;
+    const headlessAlone = this.headless && !this.attachable;
+    if (!headlessAlone && (this.headless || this.request.visible !== 'when-needed')) return;
     if (this.revealTimer) clearTimeout(this.revealTimer);
     this.revealTimer = setTimeout(() => {
-      if (!this.settled && this.page) void this.moveWindow(this.page, true);
+      if (this.settled || !this.page) return;
+      if (headlessAlone) this.fail(loginUnavailable('there is no display to show the sign-in page on'));
+      else void this.moveWindow(this.page, true);
     }, REVEAL_AFTER_MS);
   }
 

@@ -2,10 +2,11 @@
 // bootCore() is the whole start-up both shells share (issue 5): IT policy, settings, log files,
 // network (TLS + proxy), keychain, profiles (IT's + the agent's), and the start-up notices.
 import { join } from 'node:path';
-import type { Profile } from '../../preload/contract.ts';
+import type { PolicyView, Profile } from '../../preload/contract.ts';
 import type { LoginWindow } from './auth/login-window.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { diagnosticsFileName, writeDiagnosticsZip } from './diagnostics/export.ts';
+import { createRendererLogGate } from './diagnostics/renderer-log.ts';
 import { toPatchbayError } from './errors.ts';
 import { rotatingFileSink, teeSink, type RotatingFileSink } from './log-file.ts';
 import { consoleSink, createLogger, memorySink, type Logger, type LogLevel, type LogSink } from './log.ts';
@@ -40,6 +41,7 @@ export interface CoreOptions {
   dispatcher?: Dispatcher;
   /** Writes a diagnostics zip and returns its path (the `diagnostics.export` command). */
   diagnosticsExport?: (manager: SessionManager) => Promise<{ path: string }>;
+  policyView?: () => PolicyView;
 }
 
 export function createCore(options: CoreOptions): Core {
@@ -54,7 +56,15 @@ export function createCore(options: CoreOptions): Core {
     ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
   });
   const exporter = options.diagnosticsExport;
-  return { manager, handler: createCommandHandler(manager, options.log, exporter ? { diagnosticsExport: () => exporter(manager) } : {}) };
+  const rendererLog = createRendererLogGate({ log: options.log, ...(options.clock ? { clock: options.clock } : {}) });
+  return {
+    manager,
+    handler: createCommandHandler(manager, options.log, {
+      ...(exporter ? { diagnosticsExport: () => exporter(manager) } : {}),
+      ...(options.policyView ? { policyView: options.policyView } : {}),
+      rendererLog,
+    }),
+  };
 }
 
 export interface BootOptions {
@@ -160,9 +170,17 @@ export async function bootCore(options: BootOptions): Promise<BootedCore> {
     allowSecret: (profile, kind) => {
       if (kind === 'refresh-token') return policy.policy.silentResume;
       // "Remember password": only where IT allows it (and, once the contract has it, the profile).
-      return policy.policy.rememberPassword && (profile.options as Record<string, unknown>).rememberPassword === true;
+      return policy.policy.rememberPassword && profile.options.rememberPassword;
     },
     diagnosticsExport: async () => ({ path: (await exportDiagnostics()).path }),
+    policyView: () => ({
+      managedProfileIds: policy.policy.profiles.map((p) => p.id),
+      lockedProfileFields: [...policy.policy.lockedProfileFields],
+      allowUserProfiles: policy.policy.allowUserProfiles,
+      rememberPasswordAllowed: policy.policy.rememberPassword,
+      rejected: policy.rejected,
+      secretsBackend: secrets.backend,
+    }),
     ...(loginWindow ? { loginWindow } : {}),
   });
   live.manager = core.manager;

@@ -1,6 +1,6 @@
 // One dispatcher for both shells: validates every argument with the contract's zod schemas and
 // turns every outcome into a Result — nothing throws across the bridge (DESIGN.md "The contract").
-import { Commands, validationError, type CommandName, type ContractError, type Result } from '../../../preload/contract.ts';
+import { Commands, validationError, type CommandName, type ContractError, type PolicyView, type Result } from '../../../preload/contract.ts';
 import { PatchbayError, toPatchbayError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { SessionManager } from './session-manager.ts';
@@ -9,6 +9,9 @@ export type CommandHandler = (command: string, rawArgs: unknown) => Promise<Resu
 
 export interface CommandHandlerOptions {
   diagnosticsExport?: () => Promise<{ path: string }>;
+  policyView?: () => PolicyView;
+  /** Rate-limited renderer log sink; false when a line was dropped. */
+  rendererLog?: (line: { level: 'debug' | 'info' | 'warn' | 'error'; message: string; context?: Record<string, string | number | boolean> }) => boolean;
 }
 
 function isCommandName(name: string): name is CommandName {
@@ -63,6 +66,21 @@ async function run(manager: SessionManager, command: CommandName, args: any, opt
       return manager.listStates(args.profileId);
     case 'agent.setState':
       return manager.setAgentState(args.profileId, args.stateId, args.reasonId);
+    case 'profiles.forgetSecrets':
+      return { forgotten: await manager.forgetSecrets(args.profileId) };
+    case 'policy.get':
+      return (
+        options.policyView?.() ?? {
+          managedProfileIds: [],
+          lockedProfileFields: [],
+          allowUserProfiles: true,
+          rememberPasswordAllowed: false,
+          rejected: [],
+          secretsBackend: 'memory',
+        }
+      );
+    case 'log.write':
+      return { logged: options.rendererLog ? options.rendererLog(args) : false };
     case 'diagnostics.export': {
       if (!options.diagnosticsExport) {
         throw new PatchbayError('diagnostics.unavailable', 'Diagnostics export is not available yet.', { action: 'none' });

@@ -178,6 +178,23 @@ describe('Chromium LoginWindow', () => {
     }
   });
 
+  it('ends with login.unavailable when a headless window with nobody attached reaches a page for the agent', async () => {
+    const saved = process.env[CDP_PORT_ENV];
+    delete process.env[CDP_PORT_ENV];
+    const alone = createChromiumLoginWindow({ log, headless: true });
+    try {
+      // A silent journey still completes…
+      expect((await alone.run(req('/autopost', [{ urlPrefix: `${base}/posted` }], { visible: 'when-needed' }))).url).toBe(`${base}/posted`);
+      // …but a form waiting for a person cannot be answered: say so now, not after the timeout.
+      const error = await failure(alone.run(req('/forever', [{ responseHeader: 'X-Token' }], { visible: 'when-needed', timeoutMs: 30_000 })));
+      expect(error.code).toBe('login.unavailable');
+      expect(error.message).toContain('no display');
+    } finally {
+      await alone.close();
+      if (saved !== undefined) process.env[CDP_PORT_ENV] = saved;
+    }
+  });
+
   it(`listens for CDP on the port named by ${CDP_PORT_ENV}`, async () => {
     const probe = createServer();
     await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));

@@ -19,7 +19,9 @@ describe('the contract', () => {
     const schemas: z.ZodType[] = [...Object.values(Events), ...Object.values(Commands).map((c) => c.result as z.ZodType)];
     const keys = schemas.flatMap((s) => keysOf(s));
     expect(keys).toContain('token.expiresAt'); // the walk does reach nested keys
-    const secretLooking = keys.filter((k) => /password|cookie|csrf|secret|accesstoken|refreshtoken|assertion/i.test(k.replace(/[._-]/g, '')));
+    // Switches and facts about where secrets live (not secrets) are the only allowed names.
+    const flags = new Set(['options.rememberPassword', 'rememberPasswordAllowed', 'secretsBackend']);
+    const secretLooking = keys.filter((k) => !flags.has(k) && /password|cookie|csrf|secret|accesstoken|refreshtoken|assertion/i.test(k.replace(/[._-]/g, '')));
     expect(secretLooking).toEqual([]);
     // The one "token" key carries times only.
     expect([...new Set(keys.filter((k) => k.startsWith('token.')))].sort()).toEqual(['token.expiresAt', 'token.refreshAt']);
@@ -43,6 +45,6 @@ describe('the contract', () => {
   it('fills profile defaults (language, options) for a minimal profile', () => {
     const profile = ProfileSchema.parse({ id: 'site-a', name: 'Site A', platform: 'icws', servers: ['https://ic1.example.com:8019'], authMode: 'password' });
     expect(profile.language).toBe('en-US');
-    expect(profile.options).toEqual({ messaging: 'auto', heartbeat: false, pollIntervalMs: 2000, connectionMode: 'direct' });
+    expect(profile.options).toEqual({ messaging: 'auto', heartbeat: false, pollIntervalMs: 2000, connectionMode: 'direct', rememberPassword: false });
   });
 });

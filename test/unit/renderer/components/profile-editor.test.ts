@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { mount } from '@vue/test-utils';
+import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ProfileSchema, validationError } from '../../../../preload/contract.ts';
@@ -11,6 +11,7 @@ import type { FakeApi } from '../fake-api.ts';
 
 describe('ProfileEditor', () => {
   let api: FakeApi;
+  const saves = () => api.calls.filter((c) => c.command === 'profiles.save');
 
   beforeEach(() => {
     setActivePinia(createPinia());
@@ -32,7 +33,7 @@ describe('ProfileEditor', () => {
     expect(wrapper.get('[data-testid="error-servers"]').text()).toContain('Line 1: Enter a full http(s) address');
     expect(wrapper.get('[data-testid="field-name"]').attributes('aria-invalid')).toBe('true');
     expect(wrapper.get('[data-testid="field-name"]').attributes('aria-describedby')).toContain('pe-error-name');
-    expect(api.calls).toHaveLength(0); // nothing reaches main until the form is valid
+    expect(saves()).toHaveLength(0); // nothing reaches main until the form is valid
     wrapper.unmount();
   });
 
@@ -55,8 +56,8 @@ describe('ProfileEditor', () => {
     await wrapper.get('[data-testid="field-language"]').setValue('fr-FR');
     await wrapper.get('form').trigger('submit');
     await new Promise((resolve) => setTimeout(resolve, 0));
-    expect(api.calls).toHaveLength(1);
-    const sent = (api.calls[0]?.args as { profile: Profile }).profile;
+    expect(saves()).toHaveLength(1);
+    const sent = (saves()[0]?.args as { profile: Profile }).profile;
     expect(ProfileSchema.safeParse(sent).success).toBe(true);
     expect(sent).toMatchObject({
       id: 'paris-desk-ete',
@@ -82,7 +83,7 @@ describe('ProfileEditor', () => {
       authMode: 'password',
       language: 'en-US',
       applicationName: 'Patchbay',
-      options: { messaging: 'auto', heartbeat: false, pollIntervalMs: 2000, connectionMode: 'direct' as const },
+      options: { messaging: 'auto', heartbeat: false, pollIntervalMs: 2000, connectionMode: 'direct' as const, rememberPassword: false },
     });
     expect(wrapper.get('[data-testid="field-id"]').attributes('readonly')).toBeDefined();
     await wrapper.get('form').trigger('submit');
@@ -90,5 +91,19 @@ describe('ProfileEditor', () => {
     expect(wrapper.get('[data-testid="error-servers"]').text()).toContain('Line 1: Enter a full http(s) address');
     expect(wrapper.get('[data-testid="profile-editor-error"]').text()).toContain('Invalid arguments');
     wrapper.unmount();
+  });
+
+  it('disables the fields IT locked and says so [policy]', async () => {
+    api.answers['policy.get'] = () => ({
+      ok: true,
+      value: { managedProfileIds: [], lockedProfileFields: ['servers', 'platform'], allowUserProfiles: true, rememberPasswordAllowed: true, rejected: [], secretsBackend: 'keychain' },
+    });
+    const wrapper = mount(ProfileEditor, { props: {} });
+    await flushPromises();
+    expect(wrapper.get('[data-testid="field-servers"]').attributes('disabled')).toBeDefined();
+    expect(wrapper.get('[data-testid="field-platform"]').attributes('disabled')).toBeDefined();
+    expect(wrapper.get('[data-testid="field-name"]').attributes('disabled')).toBeUndefined();
+    expect(wrapper.get('[data-testid="profile-locked"]').text()).toContain('servers');
+    expect(wrapper.find('[data-testid="field-options.rememberPassword"]').exists()).toBe(true);
   });
 });

@@ -17,7 +17,7 @@ const profile: Profile = {
   authMode: 'password',
   language: 'en-US',
   applicationName: 'Patchbay',
-  options: { messaging: 'auto', heartbeat: false, pollIntervalMs: 2000, connectionMode: 'direct' as const },
+  options: { messaging: 'auto', heartbeat: false, pollIntervalMs: 2000, connectionMode: 'direct' as const, rememberPassword: false },
 };
 
 describe('SessionCard', () => {

@@ -18,7 +18,7 @@ const base: Profile = {
   userName: 'agent1',
   language: 'en-US',
   applicationName: 'Patchbay',
-  options: { messaging: 'auto', heartbeat: false, pollIntervalMs: 2000, connectionMode: 'direct' as const },
+  options: { messaging: 'auto', heartbeat: false, pollIntervalMs: 2000, connectionMode: 'direct' as const, rememberPassword: false },
 };
 
 describe('SignInForm', () => {
