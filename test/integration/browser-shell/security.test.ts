@@ -18,7 +18,7 @@ beforeAll(async () => {
   rendererDir = await mkdtemp(join(tmpdir(), 'pb-renderer-'));
   await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>Patchbay</title>');
   const log = createLogger({ sink });
-  const profile = { id: 'p1', name: 'P1', platform: 'icws' as const, servers: ['http://127.0.0.1:9'], authMode: 'password' as const, language: 'en-US', applicationName: 'Patchbay', options: { messaging: 'auto' as const, heartbeat: false, pollIntervalMs: 1000 } };
+  const profile = { id: 'p1', name: 'P1', platform: 'icws' as const, servers: ['http://127.0.0.1:9'], authMode: 'password' as const, language: 'en-US', applicationName: 'Patchbay', options: { messaging: 'auto' as const, heartbeat: false, pollIntervalMs: 1000, connectionMode: 'direct' as const, rememberPassword: false } };
   const { manager, handler } = createCore({ profiles: new MemoryProfileStore([profile]), log });
   shell = await startBrowserShell({ manager, handler, log, rendererDir });
 });

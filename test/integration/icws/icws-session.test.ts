@@ -233,7 +233,7 @@ describe('ICWS reconnect and heartbeat (time scaled)', () => {
   it('sends heartbeats on the heartbeat option so the session outlives the inactivity timeout [ICWS-16]', async () => {
     const server = await lab({ messagingVersion: 2, inactivityTimeoutMs: 1_500 });
     // 100x: the 90 s heartbeat period takes 0.9 s; the lab's 1.5 s timeout would end a silent session.
-    const { s } = session(profileFor([server.url], { options: { messaging: 'auto', heartbeat: true, pollIntervalMs: 1000 } }), new ScaledClock(100));
+    const { s } = session(profileFor([server.url], { options: { messaging: 'auto', heartbeat: true, pollIntervalMs: 1000, connectionMode: 'direct', rememberPassword: false } }), new ScaledClock(100));
     await s.signIn(agent1);
     await waitFor(() => server.sessions()[0]?.sseOpen, 'the SSE stream to open');
     expect(server.sessions()[0]?.heartbeatMode).toBe(true);

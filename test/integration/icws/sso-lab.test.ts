@@ -292,3 +292,12 @@ describe('the return of single sign-on', () => {
     expect(res.text()).toContain('Single sign-on failed');
   });
 });
+
+describe('the lab request log', () => {
+  it('keeps no SAML message from a return query', async () => {
+    await get(new HttpSession({ profileId: 't' }), `${SSO}/return?SAMLResponse=PHNhbWw%2B&RelayState=${encodeURIComponent(`${IDP_ID}|w:${ORIGIN}`)}`);
+    const entry = lab.icws.requests.find((r) => r.path === `${SSO}/return`);
+    expect(entry?.query).toContain('SAMLResponse=%5Bredacted%5D');
+    expect(entry?.query).not.toContain('PHNhbWw');
+  });
+});

@@ -57,8 +57,9 @@ describe.skipIf(!available)('ICWS single sign-on against SimpleSAMLphp', () => {
       followRedirects: false,
     });
 
-  /** Document round trips seen by the ICWS lab and by PHP's server log (pages, not assets). */
-  const phpDocuments = () => (lab.ssp!.stderr().match(/\[\d{3}\]: (?:GET|POST) \/[^\s?]*\.php[^\s]*/g) ?? []).length;
+  /** Document round trips seen by PHP's server log (pages, not assets): `[302]: POST /saml2/idp/SSOService.php`. */
+  const phpLines = () => (lab.ssp!.stderr().match(/\[\d{3}\]: (?:GET|POST) \/[^\s?]*\.php[^\s?]*/g) ?? []).map((l) => l.replace(/^\[(\d{3})\]: /, '$1 '));
+  const phpDocuments = () => phpLines().length;
 
   it('signs in on SimpleSAMLphp\'s form and connects with the ININ-STS-Token [ICWS-10, ICWS-11, ICWS-14]', async () => {
     lab.icws.clearRequests();
@@ -72,7 +73,8 @@ describe.skipIf(!available)('ICWS single sign-on against SimpleSAMLphp', () => {
     expect((res.json() as { userID: string }).userID).toBe('agent1');
     expect(lab.icws.sso.failures).toEqual([]);
     const icws = lab.icws.requests.filter((r) => r.path.startsWith('/icws/connection')).length;
-    console.log(`round trips, fresh SSO sign-in (SimpleSAMLphp): ${icws + phpDocuments() - phpBefore} (ICWS ${icws}, IdP ${phpDocuments() - phpBefore})`);
+    console.log(`round trips, fresh SSO sign-in (SimpleSAMLphp): ${icws + phpDocuments() - phpBefore} (ICWS ${icws}; IdP: ${phpLines().slice(phpBefore).join(' → ')})`);
+    expect(icws).toBe(3); // start, return, connection
   });
 
   it('signs in again without the password while the SimpleSAMLphp session lasts', async () => {

@@ -7,7 +7,7 @@ import { MemoryProfileStore } from '../../../../main/core/sessions/profile-store
 import { SessionManager } from '../../../../main/core/sessions/session-manager.ts';
 import { PatchbayError } from '../../../../main/core/errors.ts';
 
-const profile = { id: 'lab-a', name: 'Lab A', platform: 'icws' as const, servers: ['http://127.0.0.1:1'], authMode: 'password' as const, language: 'en-US', applicationName: 'Patchbay', options: { messaging: 'auto' as const, heartbeat: false, pollIntervalMs: 1000 } };
+const profile = { id: 'lab-a', name: 'Lab A', platform: 'icws' as const, servers: ['http://127.0.0.1:1'], authMode: 'password' as const, language: 'en-US', applicationName: 'Patchbay', options: { messaging: 'auto' as const, heartbeat: false, pollIntervalMs: 1000, connectionMode: 'direct' as const, rememberPassword: false } };
 
 /** A scripted adapter: the unit under test is the manager + handler, not a platform. */
 function scripted(outcome: 'active' | 'reject'): PlatformSession {
