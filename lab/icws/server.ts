@@ -11,7 +11,7 @@ import { defaultStatuses, defaultUsers } from './fixture.ts';
 import type { LabStatusMessage, LabUser } from './fixture.ts';
 import { firstHeader, isJsonContentType, isLoopback, parseCookies, readBody, sendEmpty, sendJson } from './http-io.ts';
 import { icwsDate, localise, sessionLanguage } from './texts.ts';
-import { createSsoEndpoints } from './sso.ts';
+import { createSsoEndpoints, redactSamlQuery } from './sso.ts';
 import type { LabIdentityProvider, LabSingleSignOnCapability, LabSsoControl, SsoEndpoints } from './sso.ts';
 
 export type { LabIdentityProvider, LabSamlIdentityProviderConfig, LabSingleSignOnCapability, LabSsoControl, LabSsoFailure } from './sso.ts';
@@ -935,7 +935,10 @@ export async function startIcwsServer(options: IcwsServerOptions = {}): Promise<
       const sso = ssoRef.endpoints;
       if (sub.split('/')[0] === 'single-sign-on' && sso) {
         // [ICWS-10..13] the SAML service-provider endpoints (lab/icws/sso.ts).
-        if (record) res.on('finish', () => (record.status = res.statusCode));
+        if (record) {
+          if (record.query) record.query = redactSamlQuery(record.query);
+          res.on('finish', () => (record.status = res.statusCode));
+        }
         return sso.handle(req, res, url, segments.slice(3));
       }
       if (method !== 'GET') return fail(ctx, icwsErrors.methodNotAllowed(['GET']));

@@ -130,6 +130,15 @@ function memoryCache(): CacheProvider {
   };
 }
 
+/** The request log keeps queries; SAML messages in them are not facts to keep. */
+export function redactSamlQuery(query: string): string {
+  const params = new URLSearchParams(query);
+  const secret = ['SAMLResponse', 'SAMLRequest', 'Signature'].filter((name) => params.has(name));
+  if (secret.length === 0) return query;
+  for (const name of secret) params.set(name, '[redacted]');
+  return params.toString();
+}
+
 /** A serialised origin: scheme://host[:port] and nothing else (HTML "serialization of an origin"). */
 function isSerialisedOrigin(value: string): boolean {
   try {

@@ -7,6 +7,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { createChromiumLoginWindow, type ChromiumLoginWindow } from '../browser-shell/login-window.ts';
 import { startBrowserShell } from '../browser-shell/server.ts';
 import { bootCore } from '../core/app-core.ts';
 import { PatchbayError } from '../core/errors.ts';
@@ -55,6 +56,7 @@ export async function start(argv: string[]): Promise<number> {
     return code;
   }
 
+  let loginWindow: ChromiumLoginWindow | undefined;
   const rendererDir = join(REPO_ROOT, 'dist', 'renderer');
   if (!existsSync(join(rendererDir, 'index.html'))) {
     await lab?.stop();
@@ -67,6 +69,8 @@ export async function start(argv: string[]): Promise<number> {
     appVersion: appVersion(),
     fixedProfiles: lab?.profiles.map((file) => file.profile) ?? [],
     console: consoleSink(process.stderr),
+    // SSO: the IdP's pages run in Debian Chromium (headed when a display exists), with the core's proxy.
+    loginWindow: (proxy) => (loginWindow = createChromiumLoginWindow({ ...(proxy ? { proxy } : {}) })),
   });
   const { manager, handler, log } = booted;
   const port = values.port === undefined ? 0 : Number(values.port);
@@ -90,6 +94,7 @@ export async function start(argv: string[]): Promise<number> {
     const stop = async () => {
       // Stay signed in on the server (like the Electron shell) so the next start can resume.
       await booted.close();
+      await loginWindow?.close();
       await shell.close();
       browser?.kill('SIGTERM');
       await lab?.stop();

@@ -3,12 +3,13 @@
 // Built by tsconfig.electron.json to dist/main/electron/main.js (package.json "main").
 import { IPC_EVENT_CHANNEL } from '../../preload/contract.ts';
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, net, protocol } from 'electron';
+import { app, BrowserWindow, ipcMain, net, protocol, session } from 'electron';
 import ElectronStore from 'electron-store';
 import { bootCore } from '../core/app-core.ts';
 import { consoleSink, createLogger } from '../core/log.ts';
 import { readProfileDir } from '../core/sessions/profile-file.ts';
 import { createAppProtocolHandler } from './app-protocol.ts';
+import { createElectronLoginWindow } from './login-window.ts';
 import { ICON_FILE, PRELOAD_FILE, RENDERER_DIR } from './paths.ts';
 import { bindIpc } from './ipc.ts';
 import { APP_ENTRY_URL, APP_SCHEME } from './policy.ts';
@@ -68,6 +69,8 @@ async function start(): Promise<void> {
     settingsBackend: ({ cwd, configName }) => new ElectronStore<Record<string, unknown>>({ cwd, name: configName, configFileMode: 0o600, clearInvalidConfig: false }),
     fixedProfiles: labProfiles,
     console: consoleSink(process.stderr),
+    // SSO: the IdP's pages in a sandboxed BrowserWindow per profile partition, with the core's proxy.
+    loginWindow: (proxy) => createElectronLoginWindow({ BrowserWindow, session }, { log, ...(proxy ? { proxy } : {}), parent: () => mainWindow }),
   });
   const { manager, handler } = booted;
   const unbindIpc = bindIpc(ipcMain, handler, manager, () => BrowserWindow.getAllWindows(), booted.log);

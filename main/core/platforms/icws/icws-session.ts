@@ -12,6 +12,8 @@ import { Listeners, SIGNED_OUT_VIEW, type PlatformContext, type PlatformSession,
 import { agentStateOf, selectableStates } from './agent-state.ts';
 import { reconnect, type AttemptOutcome } from './reconnect.ts';
 import { reduce, type IcwsAction } from './reducer.ts';
+import { runIcwsSso, ssoConnectionBody } from './sso.ts';
+import type { LoginWindow } from '../../auth/login-window.ts';
 import {
   alternateHostUrl,
   chooseTransport,
@@ -75,7 +77,10 @@ export class IcwsSession implements PlatformSession {
   /** For the heartbeat rule: when the last authenticated request went out [ICWS-16]. */
   private lastAuthenticatedAt = 0;
 
+  private readonly loginWindow: LoginWindow | undefined;
+
   constructor(context: PlatformContext, options: IcwsSessionOptions = {}) {
+    this.loginWindow = context.loginWindow;
     this.profile = context.profile;
     this.clock = context.clock;
     this.log = context.log.child({ platform: 'icws' });
@@ -126,6 +131,8 @@ export class IcwsSession implements PlatformSession {
   }
 
   async signIn(input: SignInInput): Promise<void> {
+    // [ICWS-10..14] single sign-on: the IdP's page in the LoginWindow, then the token.
+    if (input.sso !== undefined || (this.profile.authMode === 'sso' && !input.credentials)) return this.signInWithSso(input.sso?.identityProviderId);
     const credentials = input.credentials;
     const userName = credentials?.userName ?? this.profile.userName;
     if (!credentials || !userName) {
@@ -137,13 +144,52 @@ export class IcwsSession implements PlatformSession {
     const signal = this.signInAbort.signal;
     this.dispatch({ type: 'connecting', server: this.profile.servers[0] ?? '' });
     try {
-      const connection = await this.connect(userName, credentials.password, signal);
+      const connection = await this.connect(icAuthConnectionBody(this.profile.applicationName, userName, credentials.password), userName, signal);
       this.credentials = { userName, password: credentials.password };
       await this.establish(connection);
     } catch (error) {
       const typed = signal.aborted
         ? new PatchbayError('session.cancelled', 'Sign-in was cancelled.', { action: 'none' })
         : toPatchbayError(error);
+      this.stopMessaging();
+      this.dispatch({ type: 'failed', error: typed.toContract() });
+      throw typed;
+    } finally {
+      this.signInAbort = undefined;
+    }
+  }
+
+  /** [ICWS-10, 11, 13, 14] the token from the IdP journey (main/core/platforms/icws/sso.ts), then
+   *  POST /icws/connection with singleSignOnTokenConnectionRequestSettings. */
+  private async signInWithSso(identityProviderId: string | undefined): Promise<void> {
+    const loginWindow = this.loginWindow;
+    if (!loginWindow) {
+      const error = new PatchbayError('login.unavailable', 'Single sign-on needs a sign-in window, which this way of running Patchbay does not have.', { action: 'contact-it' });
+      this.dispatch({ type: 'failed', error: error.toContract() });
+      throw error;
+    }
+    this.signInAbort = new AbortController();
+    const signal = this.signInAbort.signal;
+    const base = this.profile.servers[0]!.replace(/\/+$/, '');
+    this.dispatch({ type: 'connecting', server: base });
+    try {
+      const idp = identityProviderId ?? (await this.signInOptions()).identityProviders[0]?.id;
+      if (!idp) throw new PatchbayError('icws.sso.no-identity-provider', 'The server offers no identity provider for single sign-on.', { action: 'contact-it' });
+      const token = await runIcwsSso({
+        http: this.http,
+        loginWindow,
+        base,
+        identityProviderId: idp,
+        profileId: this.profile.id,
+        language: this.profile.language,
+        signal,
+        log: this.log,
+        onPhase: (phase) => this.dispatch(phase === 'awaiting-user' ? { type: 'awaiting-user' } : { type: 'connecting', server: base }),
+      });
+      const connection = await this.connect(ssoConnectionBody(this.profile.applicationName, token), this.profile.userName ?? '', signal);
+      await this.establish(connection);
+    } catch (error) {
+      const typed = signal.aborted ? new PatchbayError('session.cancelled', 'Sign-in was cancelled.', { action: 'none' }) : toPatchbayError(error);
       this.stopMessaging();
       this.dispatch({ type: 'failed', error: typed.toContract() });
       throw typed;
@@ -174,7 +220,7 @@ export class IcwsSession implements PlatformSession {
   private async attemptConnection(base: string, userName: string, password: string, signal?: AbortSignal): Promise<{ outcome: AttemptOutcome; connection?: Connection }> {
     let res: HttpResponse;
     try {
-      res = await this.postConnection(base, userName, password, signal);
+      res = await this.postConnection(base, icAuthConnectionBody(this.profile.applicationName, userName, password), signal);
     } catch (error) {
       if (signal?.aborted) throw error;
       return { outcome: { kind: 'failed' } };
@@ -254,7 +300,7 @@ export class IcwsSession implements PlatformSession {
       .catch((error: unknown) => this.log.error('icws.reconnect.crashed', { error }));
   }
 
-  private postConnection(base: string, userName: string, password: string, signal?: AbortSignal): Promise<HttpResponse> {
+  private postConnection(base: string, settings: string, signal?: AbortSignal): Promise<HttpResponse> {
     return this.http.request({
       method: 'POST',
       url: `${base}/icws/connection?include=version,features`,
@@ -264,7 +310,7 @@ export class IcwsSession implements PlatformSession {
         'Content-Type': ICWS_CONTENT_TYPE,
         Accept: ICWS_ACCEPT,
       },
-      body: icAuthConnectionBody(this.profile.applicationName, userName, password),
+      body: settings,
       followRedirects: false,
       ...(signal ? { signal } : {}),
     });
@@ -293,14 +339,14 @@ export class IcwsSession implements PlatformSession {
     return this.profile.options.connectionMode === 'cloud' && this.cloudTemplate ? cloudBase(this.cloudTemplate, host) : alternateHostUrl(current, host);
   }
 
-  private async connect(userName: string, password: string, signal: AbortSignal): Promise<Connection> {
+  private async connect(settings: string, userName: string, signal: AbortSignal): Promise<Connection> {
     const hosts = this.profile.options.connectionMode === 'cloud' ? await this.refreshCloud(signal) : this.profile.servers.map((s) => s.replace(/\/+$/, ''));
     let lastError: PatchbayError | undefined;
     for (let i = 0; i < hosts.length && i < MAX_HOSTS_PER_WALK; i++) {
       const base = hosts[i]!;
       let res: HttpResponse;
       try {
-        res = await this.postConnection(base, userName, password, signal);
+        res = await this.postConnection(base, settings, signal);
       } catch (error) {
         if (signal.aborted) throw error;
         lastError = toPatchbayError(error);

@@ -4,6 +4,8 @@ import type { SessionView } from '../platform.ts';
 
 export type IcwsAction =
   | { type: 'connecting'; server: string }
+  /** The LoginWindow is open on the IdP's page, waiting for the agent (DESIGN.md "One sign-in"). */
+  | { type: 'awaiting-user' }
   | { type: 'connected'; server: string; userDisplayName?: string; transport: 'sse' | 'polling' }
   | { type: 'states'; states: SelectableState[] }
   | { type: 'agent'; agent: AgentState }
@@ -18,6 +20,8 @@ export function reduce(view: SessionView, action: IcwsAction): SessionView {
   switch (action.type) {
     case 'connecting':
       return { phase: 'signing-in', server: action.server, selectableStates: [], connection: { transport: 'none' } };
+    case 'awaiting-user':
+      return { ...view, phase: 'awaiting-user' };
     case 'connected':
       return {
         ...view,
