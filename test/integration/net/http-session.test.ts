@@ -54,7 +54,7 @@ describe('cookies over the wire', () => {
     expect(server.received[1]?.headers.cookie).toBe('sid=abc; lang=en');
   });
 
-  it('stores Set-Cookie of every redirect hop and sends each hop the jar cookies for its URL [RFC 6265 §5.3, §5.4]', async () => {
+  it('stores Set-Cookie of every redirect hop and sends each hop the jar cookies for its URL [RFC 6265 §5.3, §5.4, CARD-01, FIN-01, FIN-02]', async () => {
     const server = await serve((req, res) => {
       if (req.url === '/start') return redirect(res, 302, '/sso', { 'set-cookie': 'first=1; Path=/' });
       if (req.url === '/sso') return redirect(res, 302, '/app/home', { 'set-cookie': 'app=2; Path=/app' });

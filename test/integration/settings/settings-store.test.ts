@@ -26,7 +26,7 @@ describe('settings file', () => {
     expect(store.path).toBe(join(dir, 'settings.json'));
   });
 
-  it('writes the whole document with its version, readable by the owner only', async () => {
+  it('writes the whole document with its version, readable by the owner only (conf; electron-store shares the format) [CARD-05]', async () => {
     const dir = testDataDir('settings-write');
     const { store } = open(dir);
     await store.update((s) => ({ ...s, profiles: [profile], logLevel: 'warn' }));
