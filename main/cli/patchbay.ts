@@ -9,7 +9,9 @@ import type { SessionState } from '../../preload/contract.ts';
 import { createCore } from '../core/app-core.ts';
 import { PatchbayError, toPatchbayError } from '../core/errors.ts';
 import { createLogger, consoleSink, type LogLevel } from '../core/log.ts';
+import { createDispatcher } from '../core/net/proxy.ts';
 import { readProfileFile } from '../core/sessions/profile-file.ts';
+import { loadPolicy } from '../core/settings/policy.ts';
 import { MemoryProfileStore } from '../core/sessions/profile-store.ts';
 import { REPO_ROOT, spawnLab } from './launch-lab.ts';
 
@@ -44,7 +46,11 @@ export async function probe(argv: string[]): Promise<number> {
     throw new PatchbayError('cli.credentials-missing', 'The profile needs a userName, and the password in PATCHBAY_PASSWORD.', { action: 'none' });
   }
   const log = createLogger({ sink: consoleSink(process.stderr), level: logLevel() });
-  const { manager } = createCore({ profiles: new MemoryProfileStore([profile]), log });
+  // IT's check goes through the same network as the app: the machine policy's CA bundle and proxy.
+  const policy = loadPolicy().policy;
+  const network = createDispatcher({ ...(policy.caBundle ? { caBundlePath: policy.caBundle } : {}), ...(policy.proxy ? { proxy: policy.proxy } : {}), log });
+  for (const warning of network.warnings) process.stderr.write(`patchbay probe: warning: ${warning}\n`);
+  const { manager } = createCore({ profiles: new MemoryProfileStore([profile]), log, dispatcher: network.dispatcher });
   let reachedActive = false;
   const print = (state: SessionState) => {
     if (state.phase === 'active') reachedActive = true;
@@ -66,6 +72,7 @@ export async function probe(argv: string[]): Promise<number> {
     await manager.signOut(profile.id);
   } finally {
     await manager.shutdown({ signOut: false });
+    await network.close().catch(() => undefined);
   }
   return reachedActive ? 0 : 1;
 }

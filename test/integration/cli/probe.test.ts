@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, writeProfileFiles, type Lab } from '../../../lab/index.ts';
 import { SessionStateSchema } from '../../../preload/contract.ts';
+import { startForwardProxy } from '../proxy/forward-proxy.ts';
 
 const run = promisify(execFile);
 const cli = join(import.meta.dirname, '..', '..', '..', 'bin', 'patchbay.mjs');
@@ -22,9 +23,10 @@ afterAll(async () => {
   await lab?.close();
 });
 
-async function probe(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function probe(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [cli, 'probe', ...args], { timeout: 30_000 });
+    // No machine policy from the host running the tests unless a test gives one.
+    const { stdout, stderr } = await run(process.execPath, [cli, 'probe', ...args], { timeout: 30_000, env: { ...process.env, PATCHBAY_POLICY_FILE: join(dir, 'no-policy.json'), ...env } });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -81,6 +83,20 @@ describe('patchbay probe', () => {
     const result = await probe(['--profile', gone]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('net.unreachable');
+  });
+
+  it("goes through the machine policy's proxy, as the app does", async () => {
+    const proxy = await startForwardProxy();
+    try {
+      const policy = join(dir, 'policy.json');
+      await writeFile(policy, JSON.stringify({ proxy: { url: proxy.url } }));
+      const result = await probe(['--profile', join(dir, 'lab-icws-agent1.json'), '--json'], { PATCHBAY_POLICY_FILE: policy });
+      expect(result.code).toBe(0);
+      const port = new URL(lab.icws.url).port;
+      expect(proxy.hits.some((h) => h.method === 'POST' && h.target.includes(`:${port}/icws/connection`))).toBe(true);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('prints usage and exits 2 without --profile', async () => {
