@@ -106,4 +106,23 @@ describe('ProfileEditor', () => {
     expect(wrapper.get('[data-testid="profile-locked"]').text()).toContain('servers');
     expect(wrapper.find('[data-testid="field-options.rememberPassword"]').exists()).toBe(true);
   });
+
+  it("keeps a Finesse profile's other options when the notification port changes, and rejects a bad port", async () => {
+    api.answers['profiles.save'] = (args) => ({ ok: true, value: (args as { profile: Profile }).profile });
+    const profile = ProfileSchema.parse({
+      id: 'site-f', name: 'Site F', platform: 'finesse', servers: ['https://fin-a.example.com:8445', 'https://fin-b.example.com:8445'], authMode: 'sso',
+      options: { finesse: { ssoAllowedHosts: ['adfs.example.com'], stateConfirmTimeoutMs: 5000 } },
+    });
+    const wrapper = mountEditor(profile);
+    await wrapper.get('[data-testid="field-options.finesse.xmppPort"]').setValue('abc');
+    await wrapper.get('form').trigger('submit');
+    expect(saves()).toHaveLength(0);
+    expect(wrapper.get('[data-testid="error-options.finesse.xmppPort"]').text()).not.toBe('');
+    await wrapper.get('[data-testid="field-options.finesse.xmppPort"]').setValue('7443');
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+    const sent = (saves()[0]?.args as { profile: Profile }).profile;
+    expect(sent.options.finesse).toEqual({ ssoAllowedHosts: ['adfs.example.com'], stateConfirmTimeoutMs: 5000, xmppPort: 7443 });
+    wrapper.unmount();
+  });
 });
