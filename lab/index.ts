@@ -3,7 +3,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startIcwsServer } from './icws/server.ts';
+import { createLabStatusStore, startIcwsServer } from './icws/server.ts';
 import type { IcwsLabServer } from './icws/server.ts';
 import { defaultUsers } from './icws/fixture.ts';
 import { startDefaultFinesseLabs } from './finesse/default-labs.ts';
@@ -12,7 +12,8 @@ import type { LabIdp } from './saml/idp.ts';
 import type { DefaultFinesseLabs } from './finesse/default-labs.ts';
 
 export type { IcwsLabServer, IcwsServerOptions, LabRequestRecord, LabSessionSummary, LabUserStatus } from './icws/server.ts';
-export { startIcwsServer } from './icws/server.ts';
+export type { LabStatusStore, LabStoredStatus } from './icws/server.ts';
+export { createLabStatusStore, startIcwsServer } from './icws/server.ts';
 export type { FinesseLab, FinesseLabNode, FinesseLabOptions } from './finesse/lab.ts';
 export { startFinesseLab } from './finesse/lab.ts';
 export type { DefaultFinesseLabs, FinesseLabProfile } from './finesse/default-labs.ts';
@@ -28,7 +29,7 @@ export interface LabProfileFile {
   language: string;
   applicationName: string;
   /** ICWS profiles only. */
-  options?: { messaging: 'auto' | 'sse' | 'polling'; heartbeat: boolean; pollIntervalMs: number };
+  options?: { messaging: 'auto' | 'sse' | 'polling'; heartbeat: boolean; pollIntervalMs: number; station?: string };
   lab: true;
   /** Password profiles only (SSO users type their IdP password on the IdP's page). */
   fixturePassword?: string;
@@ -46,6 +47,9 @@ export interface Lab {
   icws: IcwsLabServer;
   /** ICWS with messaging feature version 1 (short polling only). */
   icwsPolling: IcwsLabServer;
+  /** A switchover pair: primary on 127.0.0.1, backup on 127.0.0.2, same port, sharing user statuses;
+   *  each 201 names the other in alternateHostList. `POST /lab/switchover` on the primary moves everyone. */
+  icwsPair: { primary: IcwsLabServer; backup: IcwsLabServer };
   /** The SAML IdP behind both ICWS servers' identity provider `lab-saml-idp` (ICWS users, lab/saml). */
   icwsIdp: LabIdp;
   /** Finesse UCCE (HYBRID) and UCCX (SSO) pairs with their IdS and the lab IdP (lab/README.md "Finesse"). */
@@ -56,7 +60,7 @@ export interface Lab {
 
 const PROFILE_ID = /^[a-z0-9._-]+$/;
 
-function icwsProfile(id: string, label: string, server: IcwsLabServer, userId: string): LabProfileFile {
+function icwsProfile(id: string, label: string, server: IcwsLabServer, userId: string, station?: string): LabProfileFile {
   const user = defaultUsers().find((u) => u.userId === userId);
   if (!user || !PROFILE_ID.test(id)) throw new Error(`lab: bad profile ${id}`);
   return {
@@ -68,7 +72,7 @@ function icwsProfile(id: string, label: string, server: IcwsLabServer, userId: s
     userName: user.userId,
     language: 'en-US',
     applicationName: 'Patchbay',
-    options: { messaging: 'auto', heartbeat: false, pollIntervalMs: 1000 },
+    options: { messaging: 'auto', heartbeat: false, pollIntervalMs: 1000, ...(station === undefined ? {} : { station }) },
     lab: true,
     fixturePassword: user.password,
   };
@@ -100,6 +104,25 @@ async function startIcwsIdp(host: string, servers: IcwsLabServer[]): Promise<Lab
   return idp;
 }
 
+/** The switchover pair: the backup must take the primary's port on 127.0.0.2 (the 503 host walk keeps
+ *  scheme and port, seed 000); a port taken there means another try with a new random port. */
+export async function startIcwsPair(options: { port?: number; inactivityTimeoutMs?: number } = {}): Promise<{ primary: IcwsLabServer; backup: IcwsLabServer }> {
+  const timeout = options.inactivityTimeoutMs === undefined ? {} : { inactivityTimeoutMs: options.inactivityTimeoutMs };
+  for (let attempt = 0; ; attempt++) {
+    const statusStore = createLabStatusStore();
+    // Pings every 5 s keep the stream alive for a client whose clock runs fast (PATCHBAY_TIME_SCALE).
+    const common = { messagingVersion: 2 as const, statusStore, ssePingIntervalMs: 5_000, ...timeout };
+    const primary = await startIcwsServer({ ...common, host: '127.0.0.1', port: options.port ?? 0, serverName: 'lab-ic-primary', alternateHostList: ['127.0.0.2'] });
+    try {
+      const backup = await startIcwsServer({ ...common, host: '127.0.0.2', port: primary.port, serverName: 'lab-ic-backup', alternateHostList: ['127.0.0.1'] });
+      return { primary, backup };
+    } catch (error) {
+      await primary.close();
+      if (attempt >= 4 || options.port !== undefined) throw error;
+    }
+  }
+}
+
 export async function startLab(options: LabOptions = {}): Promise<Lab> {
   const host = options.host ?? '127.0.0.1';
   const port = options.icwsPort ?? 0;
@@ -112,35 +135,45 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     await icws.close();
     throw error;
   }
-  let icwsIdp: LabIdp;
+  let icwsPair: { primary: IcwsLabServer; backup: IcwsLabServer };
   try {
-    icwsIdp = await startIcwsIdp(host, [icws, icwsPolling]);
+    icwsPair = await startIcwsPair(timeout);
   } catch (error) {
     await Promise.all([icws.close(), icwsPolling.close()]);
+    throw error;
+  }
+  const closeIcws = () => Promise.all([icws.close(), icwsPolling.close(), icwsPair.primary.close(), icwsPair.backup.close()]);
+  let icwsIdp: LabIdp;
+  try {
+    icwsIdp = await startIcwsIdp(host, [icws, icwsPolling, icwsPair.primary, icwsPair.backup]);
+  } catch (error) {
+    await closeIcws();
     throw error;
   }
   let finesse: DefaultFinesseLabs;
   try {
     finesse = await startDefaultFinesseLabs({ host });
   } catch (error) {
-    await Promise.all([icws.close(), icwsPolling.close(), icwsIdp.close()]);
+    await Promise.all([closeIcws(), icwsIdp.close()]);
     throw error;
   }
   const profiles: LabProfileFile[] = [
     icwsProfile('lab-icws-agent1', 'SSE', icws, 'agent1'),
     icwsProfile('lab-icws-supervisor1', 'SSE', icws, 'supervisor1'),
     icwsProfile('lab-icws-agent2-polling', 'polling', icwsPolling, 'agent2'),
+    icwsProfile('lab-icws-pair-agent1', 'switchover pair', icwsPair.primary, 'agent1', 'lab-station-1'),
     icwsSsoProfile('lab-icws-agent1-sso', icws),
     ...finesse.profiles,
   ];
   return {
     icws,
     icwsPolling,
+    icwsPair,
     icwsIdp,
     finesse,
     profiles,
     close: async () => {
-      await Promise.all([icws.close(), icwsPolling.close(), icwsIdp.close(), finesse.close()]);
+      await Promise.all([closeIcws(), icwsIdp.close(), finesse.close()]);
     },
   };
 }
@@ -171,6 +204,7 @@ async function main(): Promise<void> {
   const lab = await startLab({ icwsPort: port, ...(values.host === undefined ? {} : { host: values.host }) });
   console.log(`ICWS (server-sent events): ${lab.icws.url}`);
   console.log(`ICWS (short polling):      ${lab.icwsPolling.url}`);
+  console.log(`ICWS pair primary/backup:  ${lab.icwsPair.primary.url} ${lab.icwsPair.backup.url}  (POST /lab/switchover on the primary)`);
   console.log(`Lab SAML IdP (ICWS):       ${lab.icwsIdp.url}`);
   for (const f of [lab.finesse.ucce, lab.finesse.uccx]) console.log(`Finesse ${f.deploymentType} ${f.systemAuthMode}: ${f.servers.join(' ')}  IdS ${f.ids.url}`);
   console.log(`Lab SAML IdP (Finesse):    ${lab.finesse.idp.url}`);

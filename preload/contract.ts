@@ -67,6 +67,8 @@ export const ProfileOptionsSchema = z
     /** ICWS: 'direct' = the servers are IC servers / Session Managers; 'cloud' = servers[0] is the
      *  PureConnect Cloud custom ICWS URL whose config/servers.json names the servers (ICWS-24). */
     connectionMode: z.enum(['direct', 'cloud']).default('direct'),
+    /** ICWS: the workstation to log on to after connecting (PUT …/connection/station). */
+    station: z.string().trim().min(1).max(128).optional(),
     finesse: FinesseProfileOptionsSchema.optional(),
     /** Keep the password in the OS keychain for silent sign-in — only where IT policy allows it. */
     rememberPassword: z.boolean().default(false),

@@ -49,8 +49,22 @@ function profile(id: string, label: string, lab: FinesseLab, user: FinesseLabUse
   };
 }
 
-export async function startDefaultFinesseLabs(options: { host?: string; finesse?: FinesseLabOptions } = {}): Promise<DefaultFinesseLabs> {
+/** e2e journeys watch a refresh happen in seconds: `PATCHBAY_LAB_FINESSE_TOKEN_SECONDS` shortens the
+ *  IdS access-token lifetime of the embedded lab (the lab runs as a child of `patchbay start`). */
+export const TOKEN_SECONDS_ENV = 'PATCHBAY_LAB_FINESSE_TOKEN_SECONDS';
+
+function tokenSecondsFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env[TOKEN_SECONDS_ENV]?.trim();
+  if (!raw) return undefined;
+  const seconds = Number(raw);
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 86_400) throw new Error(`lab: ${TOKEN_SECONDS_ENV} must be a whole number of seconds (1..86400)`);
+  return seconds;
+}
+
+export async function startDefaultFinesseLabs(options: { host?: string; finesse?: FinesseLabOptions; env?: NodeJS.ProcessEnv } = {}): Promise<DefaultFinesseLabs> {
   const host = options.host ?? '127.0.0.1';
+  const envSeconds = tokenSecondsFromEnv(options.env ?? process.env);
+  const finesseOptions: FinesseLabOptions = { ...(envSeconds === undefined ? {} : { accessTokenLifetimeSeconds: envSeconds }), ...options.finesse };
   const ucceUsers = defaultFinesseUsers('UCCE');
   const uccxUsers = defaultFinesseUsers('UCCX');
   // The IdP sends uid = loginName and user_principal = uid@finesse.lab.invalid (Cisco IdS needs both).
@@ -61,9 +75,9 @@ export async function startDefaultFinesseLabs(options: { host?: string; finesse?
   });
   const started: FinesseLab[] = [];
   try {
-    const ucce = await startFinesseLab({ ...options.finesse, host, deploymentType: 'UCCE', systemAuthMode: 'HYBRID', users: ucceUsers, xmppDomain: 'finesse-ucce.lab.invalid' });
+    const ucce = await startFinesseLab({ ...finesseOptions, host, deploymentType: 'UCCE', systemAuthMode: 'HYBRID', users: ucceUsers, xmppDomain: 'finesse-ucce.lab.invalid' });
     started.push(ucce);
-    const uccx = await startFinesseLab({ ...options.finesse, host, deploymentType: 'UCCX', systemAuthMode: 'SSO', users: uccxUsers, xmppDomain: 'finesse-uccx.lab.invalid' });
+    const uccx = await startFinesseLab({ ...finesseOptions, host, deploymentType: 'UCCX', systemAuthMode: 'SSO', users: uccxUsers, xmppDomain: 'finesse-uccx.lab.invalid' });
     started.push(uccx);
     for (const lab of started) {
       idp.addServiceProvider({ entityId: lab.ids.fqdn, acsUrl: lab.ids.acsUrl });

@@ -35,6 +35,13 @@ export const icwsErrors = {
       errorId: 'error.request.connection.singleSignOn.failure',
       message: 'The single sign-on token is not valid.',
     }),
+  /** PUT …/connection/station naming a workstation the server does not know (lab wording). */
+  stationNotFound: (workstation: string): IcwsErrorReply =>
+    reply(400, {
+      errorId: 'error.request.connection.station.notFound',
+      message: `The station '${workstation}' could not be found.`,
+      propertyName: 'workstation',
+    }),
   icAuthNotAllowed: (): IcwsErrorReply =>
     reply(400, {
       errorId: 'error.request.connection.icAuthNotAllowed',

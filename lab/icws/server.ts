@@ -12,8 +12,12 @@ import type { LabStatusMessage, LabUser } from './fixture.ts';
 import { firstHeader, isJsonContentType, isLoopback, parseCookies, readBody, sendEmpty, sendJson } from './http-io.ts';
 import { icwsDate, localise, sessionLanguage } from './texts.ts';
 import { createSsoEndpoints, redactSamlQuery } from './sso.ts';
+import { createLabStatusStore } from './status-store.ts';
+import type { LabStatusStore } from './status-store.ts';
 import type { LabIdentityProvider, LabSingleSignOnCapability, LabSsoControl, SsoEndpoints } from './sso.ts';
 
+export type { LabStatusStore, LabStoredStatus } from './status-store.ts';
+export { createLabStatusStore } from './status-store.ts';
 export type { LabIdentityProvider, LabSamlIdentityProviderConfig, LabSingleSignOnCapability, LabSsoControl, LabSsoFailure } from './sso.ts';
 
 export interface IcwsServerOptions {
@@ -41,6 +45,11 @@ export interface IcwsServerOptions {
   identityProviders?: LabIdentityProvider[];
   /** /single-sign-on/return sends the ININ-STS-Token header (default true) [ICWS-11]. */
   ssoStsTokenHeader?: boolean;
+  /** User statuses shared with the other server of a switchover pair (lab/icws/status-store.ts);
+   *  by default this server keeps its own. */
+  statusStore?: LabStatusStore;
+  /** Workstations PUT …/connection/station accepts; any other name gets 400 [ICWS-26]. */
+  stations?: string[];
 }
 
 export interface LabRequestRecord {
@@ -111,6 +120,13 @@ export interface IcwsLabServer {
   readonly sso: LabSsoControl;
   /** Fault control: while false, POST /icws/connection answers 503 + alternateHostList [ICWS-06]. */
   setAcceptingConnections(accepting: boolean, alternateHostList?: string[]): void;
+  /** Fault control, a switchover: stop accepting (503 + `alternateHostList`, the backup) and end every
+   *  live session with a localised reason and shouldReconnect true [ICWS-06, ICWS-17..19]. */
+  switchover(alternateHostList?: string[]): void;
+  /** Accept connections again (sessions that moved to the backup stay there). */
+  switchback(): void;
+  /** The workstation each live session chose with PUT …/connection/station, by session id. */
+  stationOf(sessionId: string): string | undefined;
 }
 
 const TYPE_IC_AUTH = 'urn:inin.com:connection:icAuthConnectionRequestSettings';
@@ -154,6 +170,7 @@ interface Session {
   pingTimer: NodeJS.Timeout | null;
   heartbeatMode: boolean;
   polled: boolean;
+  station?: string;
   inactivityTimer: NodeJS.Timeout | null;
   retentionTimer: NodeJS.Timeout | null;
   createdAt: number;
@@ -235,10 +252,11 @@ export async function startIcwsServer(options: IcwsServerOptions = {}): Promise<
   let alternateHostList = [...(options.alternateHostList ?? [])];
   let accepting = true;
 
-  const userStates = new Map<string, UserState>();
+  const stations = new Set(options.stations ?? ['lab-station-1', 'lab-station-2']);
+  const userStates: LabStatusStore = options.statusStore ?? createLabStatusStore();
   for (const user of users.values()) {
     if (!statusById.has(user.initialStatusId)) throw new Error(`lab fixture: unknown initial status of ${user.userId}`);
-    userStates.set(user.userId, { statusId: user.initialStatusId, notes: '', forwardNumber: '', statusChanged: new Date() });
+    userStates.seed(user.userId, { statusId: user.initialStatusId, notes: '', forwardNumber: '', statusChanged: new Date() });
   }
 
   const sessions = new Map<string, Session>();
@@ -261,7 +279,7 @@ export async function startIcwsServer(options: IcwsServerOptions = {}): Promise<
       ...(state.until === undefined ? {} : { until: state.until }),
       onPhone: false,
       statusChanged: icwsDate(state.statusChanged),
-      stations: [],
+      stations: [...sessions.values()].filter((s) => s.state === 'up' && s.userId === userId && s.station !== undefined).map((s) => s.station!),
       icServers: [serverName],
       loggedIn,
     };
@@ -275,7 +293,12 @@ export async function startIcwsServer(options: IcwsServerOptions = {}): Promise<
       statusChanged: new Date(),
     };
     if (change.until !== undefined) next.until = change.until;
+    // The store tells every server of the pair, this one included (pushStatus).
     userStates.set(userId, next);
+  }
+
+  function pushStatus(userId: string): void {
+    if (!users.has(userId)) return;
     // Subscribers learn of the change as a delta carrying only the changed user.
     for (const session of sessions.values()) {
       if (session.state === 'up' && session.subscribedUserIds?.has(userId)) {
@@ -642,6 +665,21 @@ export async function startIcwsServer(options: IcwsServerOptions = {}): Promise<
     reply(ctx, 202, { requestId: String(nextRequestId++) });
   }
 
+  /** PUT …/connection/station with workstationSettings (icws.md "station"); an unknown station → 400. */
+  async function putStation(ctx: Ctx, session: Session): Promise<void> {
+    const body = await readJson(ctx);
+    if (body === REPLIED) return;
+    if (!isObject(body)) return fail(ctx, icwsErrors.invalidRepresentation('The body must be a station settings object.'));
+    if (body['__type'] !== undefined && body['__type'] !== 'urn:inin.com:connection:workstationSettings') {
+      return fail(ctx, icwsErrors.invalidRepresentation('Only workstationSettings are supported by the lab.', '__type'));
+    }
+    const workstation = requiredString(body, 'workstation');
+    if (isError(workstation)) return fail(ctx, workstation);
+    if (!stations.has(workstation)) return fail(ctx, icwsErrors.stationNotFound(workstation));
+    session.station = workstation;
+    reply(ctx, 200, { workstation });
+  }
+
   async function putStatusSubscription(ctx: Ctx, session: Session): Promise<void> {
     const body = await readJson(ctx);
     if (body === REPLIED) return;
@@ -728,6 +766,7 @@ export async function startIcwsServer(options: IcwsServerOptions = {}): Promise<
         },
       },
     },
+    { path: ['connection', 'station'], methods: { PUT: (ctx, session) => putStation(ctx, session) } },
     { path: ['connection', 'unique-auth-token'], methods: { POST: (ctx, session) => postUniqueAuthToken(ctx, session) } },
     {
       path: ['status', 'status-messages'],
@@ -871,6 +910,14 @@ export async function startIcwsServer(options: IcwsServerOptions = {}): Promise<
       setAcceptingConnections(o['accepting'], hosts);
       return replyEmpty(ctx, 204);
     }
+    if (method === 'POST' && route === 'switchover') {
+      switchover();
+      return replyEmpty(ctx, 204);
+    }
+    if (method === 'POST' && route === 'switchback') {
+      switchback();
+      return replyEmpty(ctx, 204);
+    }
     if (method === 'POST' && route === 'sso-tokens') {
       const body = await readJson(ctx, { lenientType: true });
       if (body === REPLIED) return;
@@ -972,6 +1019,22 @@ export async function startIcwsServer(options: IcwsServerOptions = {}): Promise<
     if (hosts) alternateHostList = [...hosts];
   }
 
+  // The pair's other server changed a status: push it to this server's subscribers.
+  const stopListening = userStates.onChange(pushStatus);
+  /** The alternate host list given at start (the backup of a pair), for switchover(). */
+  const configuredAlternates = [...alternateHostList];
+
+  function switchover(hosts?: string[]): void {
+    setAcceptingConnections(false, hosts ?? configuredAlternates);
+    for (const session of [...sessions.values()]) {
+      if (session.state === 'up') endSession(session, localise(session.language, 'switchover'), true);
+    }
+  }
+
+  function switchback(): void {
+    setAcceptingConnections(true, configuredAlternates);
+  }
+
   const server: Server = createServer((req, res) => {
     handle(req, res).catch(() => {
       if (!res.headersSent) sendJson(res, 500, icwsErrors.internal().body);
@@ -1006,7 +1069,7 @@ export async function startIcwsServer(options: IcwsServerOptions = {}): Promise<
       requests.length = 0;
     },
     sessions: () => [...sessions.values()].map(summary),
-    userStatus: (userId) => (userStates.has(userId) ? userStatusJson(userId) : undefined),
+    userStatus: (userId) => (users.has(userId) && userStates.has(userId) ? userStatusJson(userId) : undefined),
     setUserStatus: (userId, statusId) => {
       if (!users.has(userId)) throw new Error(`lab: unknown user ${userId}`);
       if (!statusById.has(statusId)) throw new Error(`lab: unknown status ${statusId}`);
@@ -1015,8 +1078,12 @@ export async function startIcwsServer(options: IcwsServerOptions = {}): Promise<
     killSession,
     issueSsoToken,
     setAcceptingConnections,
+    switchover,
+    switchback,
+    stationOf: (sessionId) => sessions.get(sessionId)?.station,
     sso: ssoControl,
     close: async () => {
+      stopListening();
       ssoControl.close();
       for (const session of [...sessions.values()]) forgetSession(session);
       await new Promise<void>((resolve) => {

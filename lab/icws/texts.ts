@@ -2,7 +2,7 @@
 // POST /icws/connection and never changes afterwards [ICWS-01]; `reason` is "a localized textual
 // description" [ICWS-17].
 
-export type LabReasonKey = 'connected' | 'inactivityTimeout' | 'killed' | 'loggedOut';
+export type LabReasonKey = 'connected' | 'inactivityTimeout' | 'killed' | 'loggedOut' | 'switchover';
 
 const texts: Record<string, Record<LabReasonKey, string>> = {
   en: {
@@ -10,18 +10,21 @@ const texts: Record<string, Record<LabReasonKey, string>> = {
     inactivityTimeout: 'The session timed out because of inactivity.',
     killed: 'The session was ended by the server.',
     loggedOut: 'The session was logged out.',
+    switchover: 'The server is switching over to its backup. Reconnect to continue.',
   },
   de: {
     connected: 'Die Verbindung besteht.',
     inactivityTimeout: 'Die Sitzung wurde wegen Inaktivität beendet.',
     killed: 'Die Sitzung wurde vom Server beendet.',
     loggedOut: 'Die Sitzung wurde abgemeldet.',
+    switchover: 'Der Server wechselt zu seinem Ersatzserver. Bitte erneut verbinden.',
   },
   fr: {
     connected: 'La connexion est établie.',
     inactivityTimeout: "La session a expiré pour cause d'inactivité.",
     killed: 'La session a été fermée par le serveur.',
     loggedOut: 'La session a été fermée.',
+    switchover: 'Le serveur bascule vers son serveur de secours. Reconnectez-vous pour continuer.',
   },
 };
 

@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { createChromiumLoginWindow, type ChromiumLoginWindow } from '../browser-shell/login-window.ts';
 import { startBrowserShell } from '../browser-shell/server.ts';
 import { bootCore } from '../core/app-core.ts';
+import { ScaledClock, type Clock } from '../core/clock.ts';
 import { PatchbayError } from '../core/errors.ts';
 import { consoleSink } from '../core/log.ts';
 import { loadPolicy } from '../core/settings/policy.ts';
@@ -27,6 +28,17 @@ export function userDataDir(): string {
 export function electronBinary(): string | undefined {
   const candidates = ['electron', 'electron.exe', 'Electron.app/Contents/MacOS/Electron'].map((name) => join(REPO_ROOT, 'node_modules', 'electron', 'dist', name));
   return candidates.find((path) => existsSync(path));
+}
+
+/** PATCHBAY_TIME_SCALE=N (dev/test only): the core's timers run N times faster, so the reconnect
+ *  schedule (15–25 s) can be watched on the lab in about a second at N = 20. */
+export function timeScaleClock(value: string | undefined = process.env.PATCHBAY_TIME_SCALE): Clock | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const factor = Number(value);
+  if (!Number.isFinite(factor) || factor <= 0 || factor > 10_000) {
+    throw new PatchbayError('start.bad-time-scale', 'PATCHBAY_TIME_SCALE must be a number between 0 and 10000.', { action: 'none' });
+  }
+  return factor === 1 ? undefined : new ScaledClock(factor);
 }
 
 export async function start(argv: string[]): Promise<number> {
@@ -63,7 +75,10 @@ export async function start(argv: string[]): Promise<number> {
     throw new PatchbayError('start.renderer-missing', 'The renderer is not built: run `npm run build:renderer` (npm start does it for you).', { action: 'none' });
   }
   // Settings, IT policy, log files, TLS + proxy, keychain: main/core/app-core.ts bootCore.
+  const clock = timeScaleClock();
+  if (clock) process.stdout.write(`Time runs ${process.env.PATCHBAY_TIME_SCALE}x faster (PATCHBAY_TIME_SCALE, for development and tests only).\n`);
   const booted = await bootCore({
+    ...(clock ? { clock } : {}),
     dataDir: userDataDir(),
     shell: 'browser-shell',
     appVersion: appVersion(),

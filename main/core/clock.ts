@@ -10,6 +10,9 @@ export interface Clock {
   setTimeout(fn: () => void, ms: number): TimerHandle;
   /** Resolves after ms; rejects with the signal's reason when aborted. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /** A time of this clock as wall-clock ms, for what a screen counts down against Date.now();
+   *  absent = the same (only a scaled clock differs). */
+  toWallTime?(clockMs: number): number;
 }
 
 function sleepWith(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
@@ -104,6 +107,9 @@ export class ScaledClock implements Clock {
   }
   now(): number {
     return this.origin + (Date.now() - this.origin) * this.factor;
+  }
+  toWallTime(clockMs: number): number {
+    return this.origin + (clockMs - this.origin) / this.factor;
   }
   setTimeout(fn: () => void, ms: number): TimerHandle {
     return systemClock.setTimeout(fn, ms / this.factor);

@@ -43,6 +43,9 @@ const STREAM_RETRY_MS = [1_000, 2_000, 5_000, 10_000];
 export const SSE_STALL_MS = 120_000;
 /** seed 000, option 3: a heartbeat every 90 s when no other authenticated request went out. */
 export const HEARTBEAT_INTERVAL_MS = 90_000;
+/** An SSO reconnect first tries the IdP hidden: an IdP session that is still valid signs in with
+ *  no page; one that waits this long needs the agent (then the window may show, 'awaiting-user'). */
+export const SILENT_SSO_TIMEOUT_MS = 15_000;
 
 interface Connection {
   base: string;
@@ -57,6 +60,8 @@ interface Connection {
 export interface IcwsSessionOptions {
   /** Injected for tests; by default one HttpSession (cookie jar) per profile. */
   http?: HttpSession;
+  /** How long an SSO reconnect waits on a hidden IdP page before asking the agent (default SILENT_SSO_TIMEOUT_MS). */
+  silentSsoTimeoutMs?: number;
 }
 
 export class IcwsSession implements PlatformSession {
@@ -74,13 +79,17 @@ export class IcwsSession implements PlatformSession {
   /** Kept in memory (main process only) for the seed's automatic reconnect, which re-posts the
    *  connection request; wiped on sign-out. Never logged, never in a view. */
   private credentials: { userName: string; password: string } | undefined;
+  /** SSO sessions reconnect with a new single-use token from this identity provider [ICWS-14]. */
+  private ssoIdentityProviderId: string | undefined;
   /** For the heartbeat rule: when the last authenticated request went out [ICWS-16]. */
   private lastAuthenticatedAt = 0;
 
   private readonly loginWindow: LoginWindow | undefined;
+  private readonly silentSsoTimeoutMs: number;
 
   constructor(context: PlatformContext, options: IcwsSessionOptions = {}) {
     this.loginWindow = context.loginWindow;
+    this.silentSsoTimeoutMs = options.silentSsoTimeoutMs ?? SILENT_SSO_TIMEOUT_MS;
     this.profile = context.profile;
     this.clock = context.clock;
     this.log = context.log.child({ platform: 'icws' });
@@ -188,6 +197,7 @@ export class IcwsSession implements PlatformSession {
       });
       const connection = await this.connect(ssoConnectionBody(this.profile.applicationName, token), this.profile.userName ?? '', signal);
       await this.establish(connection);
+      this.ssoIdentityProviderId = idp;
     } catch (error) {
       const typed = signal.aborted ? new PatchbayError('session.cancelled', 'Sign-in was cancelled.', { action: 'none' }) : toPatchbayError(error);
       this.stopMessaging();
@@ -208,6 +218,7 @@ export class IcwsSession implements PlatformSession {
     this.connection = connection;
     const transport = chooseTransport(connection.messagingVersion, this.profile.options.messaging);
     this.dispatch({ type: 'connected', server: connection.base, transport, ...this.displayName });
+    await this.chooseStation(connection);
     await this.loadStatuses(connection);
     // Subscribe first, then read: a change between the two arrives as a message (isDelta:false replaces).
     await this.call('PUT', '/messaging/subscriptions/status/user-statuses', { userIds: [connection.userId] });
@@ -216,11 +227,80 @@ export class IcwsSession implements PlatformSession {
     this.dispatch({ type: 'active' });
   }
 
+  /** The profile's workstation, after every connect and reconnect (icws.md "station"). The server's
+   *  refusal is shown verbatim and the new session is given back [ICWS-26]. */
+  private async chooseStation(connection: Connection): Promise<void> {
+    const workstation = this.profile.options.station;
+    if (workstation === undefined) return;
+    const res = await this.call('PUT', '/connection/station', {
+      __type: 'urn:inin.com:connection:workstationSettings',
+      workstation,
+      supportedMediaTypes: [1],
+      readyForInteractions: true,
+    });
+    if (res.status >= 200 && res.status < 300) return;
+    const error = serverError(res, safeErrorBody(res), 'icws.station.rejected', `The server refused the station ${workstation}.`, 'contact-it');
+    await this.discard(connection);
+    throw error;
+  }
+
+  /** DELETE a session that cannot be used (best effort). */
+  private async discard(connection: Connection): Promise<void> {
+    if (this.connection === connection) this.connection = undefined;
+    try {
+      await this.http.request({
+        method: 'DELETE',
+        url: `${connection.base}/icws/${connection.sessionId}/connection`,
+        headers: { 'Accept-Language': this.profile.language, Accept: ICWS_ACCEPT, [CSRF_HEADER]: connection.csrfToken },
+        followRedirects: false,
+      });
+    } catch (error) {
+      this.log.info('icws.discard.failed', { code: toPatchbayError(error).code });
+    }
+  }
+
+  /** [ICWS-14] a reconnect of an SSO session: SSO tokens are single use, so a new one from `base`
+   *  — hidden first (a valid IdP session needs no page), then shown if the IdP needs the agent. */
+  private async ssoToken(base: string, identityProviderId: string, signal: AbortSignal): Promise<string> {
+    const loginWindow = this.loginWindow;
+    if (!loginWindow) throw new PatchbayError('login.unavailable', 'Single sign-on needs a sign-in window.', { action: 'contact-it' });
+    const common = { http: this.http, loginWindow, base, identityProviderId, profileId: this.profile.id, language: this.profile.language, signal, log: this.log };
+    try {
+      return await runIcwsSso({ ...common, visible: 'never', timeoutMs: this.silentSsoTimeoutMs });
+    } catch (error) {
+      if (signal.aborted || toPatchbayError(error).code !== 'login.timeout') throw error;
+    }
+    this.dispatch({ type: 'awaiting-user' });
+    return runIcwsSso({ ...common, visible: 'when-needed' });
+  }
+
+  /** The connection settings of one reconnect attempt: the kept password, or a new SSO token. */
+  private async reconnectSettings(base: string, signal: AbortSignal): Promise<{ settings: string; userName: string } | AttemptOutcome> {
+    if (this.credentials) return { settings: icAuthConnectionBody(this.profile.applicationName, this.credentials.userName, this.credentials.password), userName: this.credentials.userName };
+    const idp = this.ssoIdentityProviderId!;
+    try {
+      const token = await this.ssoToken(base, idp, signal);
+      return { settings: ssoConnectionBody(this.profile.applicationName, token), userName: this.profile.userName ?? '' };
+    } catch (error) {
+      if (signal.aborted) throw error;
+      const typed = toPatchbayError(error);
+      this.log.info('icws.reconnect.sso-failed', { host: new URL(base).host, code: typed.code });
+      // The agent closed the window or the IdP said no: stop and show; otherwise try the next host.
+      if (['login.cancelled', 'icws.sso.cancelled', 'icws.sso.failed', 'login.unavailable'].includes(typed.code)) {
+        return { kind: 'rejected', status: 400, message: typed.message };
+      }
+      return { kind: 'failed' };
+    }
+  }
+
   /** One POST /icws/connection to one host, classified for the reconnect algorithm (step 4). */
-  private async attemptConnection(base: string, userName: string, password: string, signal?: AbortSignal): Promise<{ outcome: AttemptOutcome; connection?: Connection }> {
+  private async attemptConnection(base: string, signal: AbortSignal): Promise<{ outcome: AttemptOutcome; connection?: Connection }> {
+    const prepared = await this.reconnectSettings(base, signal);
+    if ('kind' in prepared) return { outcome: prepared };
+    const userName = prepared.userName;
     let res: HttpResponse;
     try {
-      res = await this.postConnection(base, icAuthConnectionBody(this.profile.applicationName, userName, password), signal);
+      res = await this.postConnection(base, prepared.settings, signal);
     } catch (error) {
       if (signal?.aborted) throw error;
       return { outcome: { kind: 'failed' } };
@@ -242,8 +322,7 @@ export class IcwsSession implements PlatformSession {
 
   /** [ICWS-19..23] reconnect over the alternate host list of the last POST /icws/connection. */
   private startReconnect(previous: Connection, reason: string | undefined): void {
-    const credentials = this.credentials;
-    if (!credentials) return;
+    if (!this.credentials && !this.ssoIdentityProviderId) return;
     this.stopMessaging();
     const controller = new AbortController();
     this.reconnecting = controller;
@@ -266,7 +345,7 @@ export class IcwsSession implements PlatformSession {
           await this.refreshCloud(controller.signal);
           if (previousTemplate && this.cloudTemplate !== previousTemplate) host = rebase(host, previousTemplate, this.cloudTemplate!);
         }
-        const { outcome, connection } = await this.attemptConnection(host, credentials.userName, credentials.password, controller.signal);
+        const { outcome, connection } = await this.attemptConnection(host, controller.signal);
         established = connection;
         return outcome;
       },
@@ -275,7 +354,8 @@ export class IcwsSession implements PlatformSession {
           type: 'reconnecting',
           error: { code: 'icws.connection.lost', message: lostMessage, action: 'none' },
           attempt: schedule.attempts,
-          nextAttemptAt: new Date(schedule.nextAttemptAt).toISOString(),
+          // The screen counts down against the wall clock; a scaled dev/test clock converts.
+          nextAttemptAt: new Date(this.clock.toWallTime?.(schedule.nextAttemptAt) ?? schedule.nextAttemptAt).toISOString(),
           nextHost: new URL(schedule.nextHost).host,
         }),
       onAttempt: (host, outcome) => this.log.info('icws.reconnect.attempt', { host: new URL(host).host, outcome: outcome.kind }),
@@ -286,6 +366,7 @@ export class IcwsSession implements PlatformSession {
         if (result.kind === 'rejected') {
           // Step 4, 400: stop and show the server's error.
           this.credentials = undefined;
+          this.ssoIdentityProviderId = undefined;
           this.dispatch({ type: 'failed', error: { code: 'icws.reconnect.rejected', message: result.message, action: 'sign-in-again' } });
           return;
         }
@@ -656,7 +737,7 @@ export class IcwsSession implements PlatformSession {
     this.stopMessaging();
     const previous = this.connection;
     // [ICWS-19] reconnect automatically only when the server says so.
-    if (shouldReconnect === true && previous && this.credentials) {
+    if (shouldReconnect === true && previous && (this.credentials || this.ssoIdentityProviderId)) {
       this.log.warn('icws.connection.lost', { shouldReconnect });
       this.startReconnect(previous, reason);
       return;
@@ -676,6 +757,7 @@ export class IcwsSession implements PlatformSession {
     this.reconnecting?.abort();
     this.reconnecting = undefined;
     this.credentials = undefined;
+    this.ssoIdentityProviderId = undefined;
     this.stopMessaging();
     const connection = this.connection;
     this.connection = undefined;
@@ -705,6 +787,7 @@ export class IcwsSession implements PlatformSession {
   dispose(): void {
     this.cancel();
     this.credentials = undefined;
+    this.ssoIdentityProviderId = undefined;
   }
 }
 
