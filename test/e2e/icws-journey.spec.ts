@@ -1,49 +1,21 @@
 // A newcomer's journey in the browser shell (Debian Chromium): `patchbay start` on the built-in lab,
 // pick the lab ICWS profile, sign in, Available → Away (a reason-bearing status), see a supervisor's
 // change arrive over server-sent events, sign out. Screenshots are kept under test-results/.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
+import { SHOTS as shots, startApp, type RunningApp } from './helpers/app.ts';
 
-const root = join(import.meta.dirname, '..', '..');
-const shots = join(root, 'test-results', 'screenshots');
-let app: ChildProcess | undefined;
+let app: RunningApp | undefined;
 let launchUrl = '';
-let stderr = '';
 
 test.beforeAll(async () => {
-  expect(existsSync(join(root, 'dist', 'renderer', 'index.html')), 'renderer build missing: run `npm run build:renderer`').toBe(true);
-  const dataDir = await mkdtemp(join(tmpdir(), 'pb-e2e-data-'));
-  // An empty data directory = no real profiles: the app starts the lab and preloads its profiles.
-  app = spawn(process.execPath, [join(root, 'main', 'cli', 'patchbay.ts'), 'start', '--no-open'], {
-    cwd: root,
-    env: { ...process.env, PATCHBAY_DATA_DIR: dataDir, DISPLAY: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  app.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  launchUrl = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`app did not start: ${out} ${stderr}`)), 30_000);
-    app!.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /browser shell.*open (http:\/\/127\.0\.0\.1:\d+\/#secret=\S+)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    app!.once('exit', (code) => reject(new Error(`app exited with ${code}: ${stderr}`)));
-  });
+  // An empty data directory (under test-results/data/) = no real profiles: the app starts the lab.
+  app = await startApp();
+  launchUrl = app.launchUrl;
 });
 
 test.afterAll(async () => {
-  if (!app || app.exitCode !== null) return;
-  const exited = new Promise((r) => app!.once('exit', r));
-  app.kill('SIGTERM');
-  await exited;
+  await app?.stop();
 });
 
 test('an agent signs in to the lab ICWS, changes status, sees a supervisor change, signs out [ICWS-04, ICWS-15]', async ({ page }) => {

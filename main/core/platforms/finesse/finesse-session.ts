@@ -728,7 +728,14 @@ export class FinesseSession implements PlatformSession {
     if (this.userId && this.auth && this.lastUser && this.lastUser.state !== 'LOGOUT' && this.current.phase === 'active') {
       this.loggingOut = true;
       try {
-        await this.changeState('LOGOUT', stateBody('LOGOUT'));
+        // §4: UCCE takes LOGOUT only from NOT_READY, and NOT_READY/LOGOUT need a reason code when the
+        // server has codes for them (else 400 require_reasoncode, or an async Invalid State): a bare
+        // LOGOUT left a Ready agent Ready (still routed calls) until the 60 s presence rule [PRES].
+        // Sign-out has no reason picker, so the first configured code of each category is used.
+        if (this.system?.deploymentType === 'UCCE' && this.lastUser.state !== 'NOT_READY') {
+          await this.changeState('NOT_READY', stateBody('NOT_READY', this.notReadyCodes[0]?.id));
+        }
+        await this.changeState('LOGOUT', stateBody('LOGOUT', this.logoutCodes[0]?.id));
       } catch (error) {
         // Signing out locally must not depend on the server; Finesse logs the agent out 60 s after
         // their presence goes away [PRES].

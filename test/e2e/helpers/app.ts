@@ -1,0 +1,146 @@
+// Shared e2e helpers: start the browser shell the way an agent does (`patchbay start --no-open`,
+// embedded lab, Debian Chromium LoginWindow), with its data directory under test-results/data/ so
+// the secret scan (test/scan-secrets.ts) reads what it left; act as the agent in the sign-in window
+// over CDP (PATCHBAY_LOGIN_WINDOW_CDP_PORT, main/browser-shell/login-window.ts).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { chromium, expect, type Browser, type Page } from '@playwright/test';
+
+export const ROOT = join(import.meta.dirname, '..', '..', '..');
+export const SHOTS = join(ROOT, 'test-results', 'screenshots');
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/** A fresh PATCHBAY_DATA_DIR under test-results/data/ (covered by the secret scan). */
+export async function newDataDir(name: string): Promise<string> {
+  const dir = join(ROOT, 'test-results', 'data', `${name}-${randomUUID().slice(0, 8)}`);
+  await mkdir(dir, { recursive: true });
+  return dir;
+}
+
+export interface StartAppOptions {
+  /** Default: a new directory under test-results/data/. */
+  dataDir?: string;
+  /** Extra environment for the app (and its lab child process). */
+  env?: Record<string, string>;
+  /** Open the LoginWindow's CDP port so the test can act as the agent. */
+  cdp?: boolean;
+}
+
+export interface RunningApp {
+  launchUrl: string;
+  dataDir: string;
+  /** The LoginWindow's CDP port (0 when not asked for). */
+  cdpPort: number;
+  child: ChildProcess;
+  stderr(): string;
+  /** SIGTERM (the shell quits without signing out on the server) and wait for the exit code. */
+  stop(): Promise<number | null>;
+}
+
+export async function startApp(options: StartAppOptions = {}): Promise<RunningApp> {
+  expect(existsSync(join(ROOT, 'dist', 'renderer', 'index.html')), 'renderer build missing: run `npm run build:renderer`').toBe(true);
+  const dataDir = options.dataDir ?? (await newDataDir('e2e'));
+  const cdpPort = options.cdp ? await freePort() : 0;
+  // An empty data directory = no real profiles: the app starts the lab and preloads its profiles.
+  const child = spawn(process.execPath, [join(ROOT, 'main', 'cli', 'patchbay.ts'), 'start', '--no-open'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      PATCHBAY_DATA_DIR: dataDir,
+      DISPLAY: '',
+      ...(options.cdp ? { PATCHBAY_LOGIN_WINDOW_CDP_PORT: String(cdpPort) } : {}),
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const launchUrl = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`app did not start: ${out} ${stderr.slice(-2000)}`)), 30_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /browser shell.*open (http:\/\/127\.0\.0\.1:\d+\/#secret=\S+)/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`app exited with ${code}: ${stderr.slice(-2000)}`));
+    });
+  });
+  child.stdout?.resume();
+  return {
+    launchUrl,
+    dataDir,
+    cdpPort,
+    child,
+    stderr: () => stderr,
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+/** Attaches to the LoginWindow's browser; it starts with the first sign-in window, so wait for it. */
+export async function connectAgent(cdpPort: number): Promise<Browser> {
+  let browser: Browser | undefined;
+  await expect
+    .poll(
+      async () => {
+        browser = await chromium.connectOverCDP(`http://127.0.0.1:${cdpPort}`).catch(() => undefined);
+        return browser !== undefined;
+      },
+      { timeout: 20_000 },
+    )
+    .toBe(true);
+  return browser!;
+}
+
+/** The agent's side: the LoginWindow's page showing the lab IdP's form (the newest one). */
+export async function idpPage(agent: Browser): Promise<Page> {
+  let found: Page | undefined;
+  await expect
+    .poll(
+      async () => {
+        const pages = agent
+          .contexts()
+          .flatMap((c) => c.pages())
+          .filter((p) => !p.isClosed() && /\/saml\/sso(\?|$)/.test(p.url()));
+        for (const p of pages.reverse()) {
+          if ((await p.locator('#login-form').count().catch(() => 0)) > 0) {
+            found = p;
+            return true;
+          }
+        }
+        return false;
+      },
+      { timeout: 20_000 },
+    )
+    .toBe(true);
+  return found!;
+}
+
+/** The first http://127.0.0.1:<port> origin in a text (the session card's server line). */
+export function originIn(text: string | null | undefined): string | undefined {
+  return text?.match(/http:\/\/127\.0\.0\.1:\d+/)?.[0];
+}
