@@ -38,6 +38,8 @@ export interface StartAppOptions {
   env?: Record<string, string>;
   /** Open the LoginWindow's CDP port so the test can act as the agent. */
   cdp?: boolean;
+  /** Extra `patchbay start` arguments (e.g. --no-lab). */
+  args?: string[];
 }
 
 export interface RunningApp {
@@ -56,7 +58,7 @@ export async function startApp(options: StartAppOptions = {}): Promise<RunningAp
   const dataDir = options.dataDir ?? (await newDataDir('e2e'));
   const cdpPort = options.cdp ? await freePort() : 0;
   // An empty data directory = no real profiles: the app starts the lab and preloads its profiles.
-  const child = spawn(process.execPath, [join(ROOT, 'main', 'cli', 'patchbay.ts'), 'start', '--no-open'], {
+  const child = spawn(process.execPath, [join(ROOT, 'main', 'cli', 'patchbay.ts'), 'start', '--no-open', ...(options.args ?? [])], {
     cwd: ROOT,
     env: {
       ...process.env,
