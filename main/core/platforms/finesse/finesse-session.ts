@@ -565,7 +565,8 @@ export class FinesseSession implements PlatformSession {
       if (res.status !== 202 && res.status !== 200 && res.status !== 204) {
         const errors = parseApiErrors(res.text());
         const message = apiErrorMessage(errors);
-        if (message && /reasoncode/i.test(message)) {
+        // Finesse words it "reasonCodeId …" or "… requires a valid reason code."
+        if (message && /reason\s*code/i.test(message)) {
           throw new PatchbayError('finesse.state.reason-required', 'Finesse needs a reason for this state.', { action: 'none', details: { status: res.status } });
         }
         throw new PatchbayError('finesse.state.rejected', message ? `Finesse refused the change: ${message}` : `Finesse refused the change (${res.status}).`, {
