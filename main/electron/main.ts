@@ -2,6 +2,7 @@
 // served from app://, not file://). Everything behavioural lives in main/core; this file only wires.
 // Built by tsconfig.electron.json to dist/main/electron/main.js (package.json "main").
 import { IPC_EVENT_CHANNEL } from '../../preload/contract.ts';
+import { startUpdater, updateDecision } from './updater.ts';
 import { join } from 'node:path';
 import { app, BrowserWindow, ipcMain, net, protocol, session } from 'electron';
 import ElectronStore from 'electron-store';
@@ -108,6 +109,16 @@ async function start(): Promise<void> {
   // CARD-02: profiles with a saved refresh token sign in again with no prompt.
   void manager.resumeAll().catch((error: unknown) => booted.log.error('session.resume-all-failed', { error }));
 
+  // CARD-04: IT's update feed and switch (policy wins over the agent's setting).
+  const decision = updateDecision(booted.effective.updates, app.isPackaged);
+  let stopUpdater = (): void => undefined;
+  if (decision.run) {
+    const { autoUpdater } = await import('electron-updater');
+    stopUpdater = startUpdater(autoUpdater, decision, booted.log);
+  } else {
+    booted.log.info('updates.off', { reason: decision.reason });
+  }
+
   app.on('activate', () => {
     // macOS: clicking the Dock icon with no window open opens one.
     if (!mainWindow || mainWindow.isDestroyed()) mainWindow = openMainWindow();
@@ -121,6 +132,7 @@ async function start(): Promise<void> {
   // side (signOut: false) so a restart can pick the shift up again.
   let shutdownDone = false;
   app.on('before-quit', (event) => {
+    stopUpdater();
     if (shutdownDone) return;
     event.preventDefault();
     shutdownDone = true;

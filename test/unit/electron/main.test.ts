@@ -61,7 +61,7 @@ async function loadMain(options: { secondInstance?: boolean } = {}): Promise<Sta
         const log = createLogger({ ...(bootOptions.console ? { sink: bootOptions.console } : {}) });
         const manager = new SessionManager({ profiles: new MemoryProfileStore(bootOptions.fixedProfiles ?? []), factories: {}, log });
         core.manager = manager;
-        return { manager, handler: createCommandHandler(manager, log), log, close: () => manager.shutdown({ signOut: false }) };
+        return { manager, handler: createCommandHandler(manager, log), log, effective: { updates: { enabled: true } }, close: () => manager.shutdown({ signOut: false }) };
       },
     };
   });
