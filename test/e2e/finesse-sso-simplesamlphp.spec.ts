@@ -3,10 +3,10 @@
 // token JSON is read from the network (FIN-01..04, 07, 08), and REST goes out with the Bearer token.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Browser } from '@playwright/test';
 import { startFinesseLab, type FinesseLab } from '../../lab/finesse/lab.ts';
 import { simpleSamlPhpAvailable, startSimpleSamlPhp, type SimpleSamlPhp } from '../rigs/simplesamlphp/ssp.ts';
-import { connectAgent, newDataDir, SHOTS, startApp, type RunningApp } from './helpers/app.ts';
+import { connectAgent, newDataDir, pageWith, SHOTS, startApp, type RunningApp } from './helpers/app.ts';
 
 test.skip(!simpleSamlPhpAvailable(), 'SimpleSAMLphp is not installed (.ci/run installs it): this journey proves nothing here');
 
@@ -31,24 +31,8 @@ test.afterAll(async () => {
   await ssp?.stop();
 });
 
-async function sspPage(agent: Browser): Promise<Page> {
-  let found: Page | undefined;
-  await expect
-    .poll(
-      async () => {
-        for (const p of agent.contexts().flatMap((c) => c.pages()).filter((x) => !x.isClosed())) {
-          if ((await p.locator('#submit_button').count().catch(() => 0)) > 0) {
-            found = p;
-            return true;
-          }
-        }
-        return false;
-      },
-      { timeout: 20_000 },
-    )
-    .toBe(true);
-  return found!;
-}
+/** SimpleSAMLphp's login page in the sign-in window. */
+const sspPage = (agent: Browser) => pageWith(agent, '#submit_button');
 
 test("a Finesse agent signs in on SimpleSAMLphp's page, goes Not Ready and Ready [FIN-04, FIN-07, FIN-09, FIN-11]", async ({ page }) => {
   await page.goto(app.launchUrl);

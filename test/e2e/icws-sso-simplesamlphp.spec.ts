@@ -4,10 +4,10 @@
 // and the session becomes active with the ININ-STS-Token [ICWS-10, ICWS-11, ICWS-14].
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Browser } from '@playwright/test';
 import { simpleSamlPhpAvailable } from '../rigs/simplesamlphp/ssp.ts';
 import { IDP_ID, startSsoLab, type SsoLab } from '../integration/saml/sso-lab.ts';
-import { connectAgent, newDataDir, SHOTS, startApp, type RunningApp } from './helpers/app.ts';
+import { connectAgent, newDataDir, pageWith, SHOTS, startApp, type RunningApp } from './helpers/app.ts';
 
 test.skip(!simpleSamlPhpAvailable(), 'SimpleSAMLphp is not installed (.ci/run installs it): this journey proves nothing here');
 
@@ -30,24 +30,7 @@ test.afterAll(async () => {
 });
 
 /** SimpleSAMLphp's login page in the sign-in window. */
-async function sspPage(agent: Browser): Promise<Page> {
-  let found: Page | undefined;
-  await expect
-    .poll(
-      async () => {
-        for (const p of agent.contexts().flatMap((c) => c.pages()).filter((x) => !x.isClosed())) {
-          if ((await p.locator('#submit_button').count().catch(() => 0)) > 0) {
-            found = p;
-            return true;
-          }
-        }
-        return false;
-      },
-      { timeout: 20_000 },
-    )
-    .toBe(true);
-  return found!;
-}
+const sspPage = (agent: Browser) => pageWith(agent, '#submit_button');
 
 test("an agent signs in to ICWS on SimpleSAMLphp's page and nowhere else [ICWS-08, ICWS-10, ICWS-11, ICWS-14]", async ({ page }) => {
   await page.goto(app.launchUrl);

@@ -3,49 +3,20 @@
 // switch the primary over: the session card says "Reconnecting — next attempt in N s", then the
 // agent is signed in on the backup (127.0.0.2) with the status intact, and a supervisor change on
 // the backup still arrives [ICWS-05, ICWS-06, ICWS-17..21].
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { expect, test } from '@playwright/test';
+import { SHOTS as shots, startApp, type RunningApp } from './helpers/app.ts';
 
-const root = join(import.meta.dirname, '..', '..');
-const shots = join(root, 'test-results', 'screenshots');
-let app: ChildProcess | undefined;
+let app: RunningApp;
 let launchUrl = '';
-let stderr = '';
 
 test.beforeAll(async () => {
-  expect(existsSync(join(root, 'dist', 'renderer', 'index.html')), 'renderer build missing: run `npm run build:renderer`').toBe(true);
-  const dataDir = join(root, 'test-results', 'data', `icws-switchover-${randomUUID()}`);
-  await mkdir(dataDir, { recursive: true });
-  app = spawn(process.execPath, [join(root, 'main', 'cli', 'patchbay.ts'), 'start', '--no-open'], {
-    cwd: root,
-    env: { ...process.env, PATCHBAY_DATA_DIR: dataDir, PATCHBAY_TIME_SCALE: '20', DISPLAY: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  app.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  launchUrl = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`app did not start: ${out} ${stderr}`)), 30_000);
-    app!.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /browser shell.*open (http:\/\/127\.0\.0\.1:\d+\/#secret=\S+)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    app!.once('exit', (code) => reject(new Error(`app exited with ${code}: ${stderr}`)));
-  });
+  app = await startApp({ env: { PATCHBAY_TIME_SCALE: '20' } });
+  launchUrl = app.launchUrl;
 });
 
 test.afterAll(async () => {
-  if (!app || app.exitCode !== null) return;
-  const exited = new Promise((r) => app!.once('exit', r));
-  app.kill('SIGTERM');
-  await exited;
+  await app?.stop();
 });
 
 test('a switchover moves the agent to the backup with the status intact [ICWS-05, ICWS-06, ICWS-19, ICWS-21]', async ({ page }) => {

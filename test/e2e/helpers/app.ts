@@ -142,6 +142,26 @@ export async function idpPage(agent: Browser): Promise<Page> {
   return found!;
 }
 
+/** The agent's side on a third-party IdP (SimpleSAMLphp): the sign-in window's page showing `selector`. */
+export async function pageWith(agent: Browser, selector: string): Promise<Page> {
+  let found: Page | undefined;
+  await expect
+    .poll(
+      async () => {
+        for (const p of agent.contexts().flatMap((c) => c.pages()).filter((x) => !x.isClosed())) {
+          if ((await p.locator(selector).count().catch(() => 0)) > 0) {
+            found = p;
+            return true;
+          }
+        }
+        return false;
+      },
+      { timeout: 20_000 },
+    )
+    .toBe(true);
+  return found!;
+}
+
 /** The first http://127.0.0.1:<port> origin in a text (the session card's server line). */
 export function originIn(text: string | null | undefined): string | undefined {
   return text?.match(/http:\/\/127\.0\.0\.1:\d+/)?.[0];
