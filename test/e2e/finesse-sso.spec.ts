@@ -80,6 +80,10 @@ test('a Finesse SSO agent signs in on the IdP page, changes state, refreshes sil
   const later = mine(seen).filter((s) => s.token?.expiresAt).at(-1)!.token!;
   expect(Date.parse(later.refreshAt!)).toBeGreaterThan(Date.parse(first!.refreshAt!));
   await expect(page.getByTestId('session-token')).toContainText('expires');
+  // The screen itself shows the renewed token's times.
+  await expect
+    .poll(async () => Date.parse((await page.getByTestId('session-token').getAttribute('data-expires-at')) ?? '') > Date.parse(first!.expiresAt!))
+    .toBe(true);
   await expect(page.getByTestId('session-phase')).toHaveText(/signed in/i);
   await expect(page.getByTestId('session-error')).toHaveCount(0);
   const afterRefresh = await labRequests(primary!);
