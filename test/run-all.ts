@@ -40,7 +40,7 @@ check('build renderer', bin('vite'), ['build', '--logLevel', 'warn']);
 
 // Vitest: unit + integration, counted from its JSON report.
 const vitestReport = join(reports, 'vitest.json');
-run('unit + integration (vitest)', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`]);
+const vitestOk = run('unit + integration (vitest)', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`]);
 try {
   const report = JSON.parse(readFileSync(vitestReport, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number; success: boolean; numTotalTestSuites: number; testResults: { status: string; message?: string }[] };
   passed += report.numPassedTests;
@@ -48,6 +48,11 @@ try {
   skipped += report.numPendingTests + report.numTodoTests;
   // A file that fails to load has no tests but must still fail the run.
   failed += report.testResults.filter((file) => file.status === 'failed' && file.message).length;
+  // Vitest fails the run for errors outside any test (an unhandled rejection): count that too.
+  if (!vitestOk && report.numFailedTests === 0 && !report.testResults.some((file) => file.status === 'failed')) {
+    failed++;
+    lines.push('FAIL vitest reported errors outside the tests (see "Unhandled Errors" above)');
+  }
 } catch {
   failed++;
   lines.push('FAIL vitest produced no report');
@@ -56,12 +61,16 @@ try {
 // Playwright suites, counted from their JSON reports.
 function playwright(label: string, config: string, reportName: string): void {
   const report = join(reports, reportName);
-  run(label, bin('playwright'), ['test', '-c', config, '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: report });
+  const ok = run(label, bin('playwright'), ['test', '-c', config, '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: report });
   try {
     const stats = (JSON.parse(readFileSync(report, 'utf8')) as { stats: { expected: number; unexpected: number; flaky: number; skipped: number } }).stats;
     passed += stats.expected + stats.flaky;
     failed += stats.unexpected;
     skipped += stats.skipped;
+    if (!ok && stats.unexpected === 0) {
+      failed++;
+      lines.push(`FAIL ${label} exited with an error outside the tests`);
+    }
   } catch {
     failed++;
     lines.push(`FAIL ${label} produced no report`);

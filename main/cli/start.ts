@@ -16,6 +16,7 @@ import { consoleSink } from '../core/log.ts';
 import { loadPolicy } from '../core/settings/policy.ts';
 import { countStoredProfiles } from '../core/settings/settings-store.ts';
 import { REPO_ROOT, startLabProcess, type RunningLab } from './launch-lab.ts';
+import { keepRunningOnStrayRejections } from '../core/process-guard.ts';
 
 /** Same directory Electron's app.getPath('userData') gives for productName "Patchbay". */
 export function userDataDir(): string {
@@ -88,6 +89,7 @@ export async function start(argv: string[]): Promise<number> {
     loginWindow: (proxy) => (loginWindow = createChromiumLoginWindow({ ...(proxy ? { proxy } : {}) })),
   });
   const { manager, handler, log } = booted;
+  keepRunningOnStrayRejections(log);
   const port = values.port === undefined ? 0 : Number(values.port);
   const shell = await startBrowserShell({ manager, handler, log, rendererDir, port });
   process.stdout.write(

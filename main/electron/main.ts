@@ -3,6 +3,7 @@
 // Built by tsconfig.electron.json to dist/main/electron/main.js (package.json "main").
 import { IPC_EVENT_CHANNEL } from '../../preload/contract.ts';
 import { startUpdater, updateDecision } from './updater.ts';
+import { keepRunningOnStrayRejections } from '../core/process-guard.ts';
 import { join } from 'node:path';
 import { app, BrowserWindow, ipcMain, net, protocol, session } from 'electron';
 import ElectronStore from 'electron-store';
@@ -74,6 +75,7 @@ async function start(): Promise<void> {
     loginWindow: (proxy) => createElectronLoginWindow({ BrowserWindow, session }, { log, ...(proxy ? { proxy } : {}), parent: () => mainWindow }),
   });
   const { manager, handler } = booted;
+  keepRunningOnStrayRejections(booted.log);
   const unbindIpc = bindIpc(ipcMain, handler, manager, () => BrowserWindow.getAllWindows(), booted.log);
 
   const openMainWindow = (): BrowserWindow => {

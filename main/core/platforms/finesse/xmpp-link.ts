@@ -66,6 +66,35 @@ export const createXmppLink: XmppLinkFactory = (endpoint) => {
     for (const l of downListeners) l(error);
   };
   const host = safeHost(endpoint.service);
+  // @xmpp/connection's own start() creates its 'online' promise before opening the stream and, when
+  // the stream fails to open, leaves it rejected with nobody listening: an unhandled rejection that
+  // would take the main process down. The same steps, with that promise observed.
+  const connection = xmpp as unknown as {
+    status: string;
+    options: { service: string; domain: string; lang?: string };
+    connect(service: string): Promise<unknown>;
+    open(options: { domain: string; lang?: string }): Promise<unknown>;
+  };
+  const startHandled = async (): Promise<{ toString(): string }> => {
+    if (connection.status !== 'offline') throw new Error('Connection is not offline');
+    const { service, domain, lang } = connection.options;
+    await connection.connect(service);
+    const online = new Promise<{ toString(): string }>((resolve, reject) => {
+      const onOnline = (jid: { toString(): string }) => {
+        xmpp.removeListener('error', onError);
+        resolve(jid);
+      };
+      const onError = (error: unknown) => {
+        xmpp.removeListener('online', onOnline);
+        reject(error);
+      };
+      xmpp.once('online', onOnline);
+      xmpp.once('error', onError);
+    });
+    online.catch(() => undefined);
+    await connection.open({ domain, ...(lang ? { lang } : {}) });
+    return online;
+  };
   xmpp.on('error', (error: unknown) => {
     fireDown(transportError(error, host));
   });
@@ -78,7 +107,7 @@ export const createXmppLink: XmppLinkFactory = (endpoint) => {
   return {
     async start() {
       try {
-        const jid = await xmpp.start();
+        const jid = await startHandled();
         online = true;
         return jid.toString();
       } catch (error) {
