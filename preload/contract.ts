@@ -132,6 +132,21 @@ export const AgentStateSchema = z.object({
 });
 export type AgentState = z.infer<typeof AgentStateSchema>;
 
+/** A call (Finesse dialog) the agent is on: who, which way, its state — nothing secret. */
+export const CallSchema = z
+  .object({
+    id: z.string(),
+    direction: z.enum(['inbound', 'outbound', 'unknown']),
+    from: z.string().optional(),
+    to: z.string().optional(),
+    /** The platform's own state word (Finesse: ALERTING, ACTIVE, HELD, …). */
+    state: z.string(),
+    /** ISO-8601 time the agent joined the call, when the platform says. */
+    since: z.string().optional(),
+  })
+  .strict();
+export type Call = z.infer<typeof CallSchema>;
+
 export const SessionStateSchema = z
   .object({
     profileId: z.string(),
@@ -154,6 +169,8 @@ export const SessionStateSchema = z
       })
       .optional(),
     lastError: ContractErrorSchema.optional(),
+    /** The agent's active calls (Finesse dialogs), when the platform reports them. */
+    calls: z.array(CallSchema).optional(),
     /** Monotonic per-profile sequence number; a renderer drops snapshots older than it holds. */
     seq: z.number().int().min(0),
     updatedAt: z.string(),
@@ -220,6 +237,41 @@ export const PolicyViewSchema = z.object({
 });
 export type PolicyView = z.infer<typeof PolicyViewSchema>;
 
+// Agent settings (issue 5 "Settings"): what the Settings panel shows and may change. `locked` lists
+// the dotted keys IT's policy decides (shown read-only). The proxy comes back with any password
+// masked; 'direct' = IT turned every proxy off.
+export const SettingsViewSchema = z
+  .object({
+    settings: z
+      .object({
+        logLevel: z.enum(['debug', 'info', 'warn', 'error']),
+        network: z.object({ proxy: z.string().optional(), noProxy: z.string().optional(), caBundle: z.string().optional() }).strict(),
+        updates: z.object({ enabled: z.boolean() }).strict(),
+      })
+      .strict(),
+    locked: z.array(z.string()),
+  })
+  .strict();
+export type SettingsView = z.infer<typeof SettingsViewSchema>;
+
+/** A change to the agent's settings: absent = unchanged; null or '' = back to the default. The core
+ *  validates the values (settings.invalid names the field) and refuses locked keys (settings.locked). */
+export const SettingsPatchSchema = z
+  .object({
+    logLevel: z.enum(['debug', 'info', 'warn', 'error']).optional(),
+    network: z
+      .object({
+        proxy: z.string().max(2048).nullable().optional(),
+        noProxy: z.string().max(4000).nullable().optional(),
+        caBundle: z.string().max(4096).nullable().optional(),
+      })
+      .strict()
+      .optional(),
+    updates: z.object({ enabled: z.boolean().optional() }).strict().optional(),
+  })
+  .strict();
+export type SettingsPatch = z.output<typeof SettingsPatchSchema>;
+
 export const Commands = {
   'profiles.list': { args: z.object({}).strict(), result: z.array(ProfileSchema) },
   'profiles.save': { args: z.object({ profile: ProfileSchema }).strict(), result: ProfileSchema },
@@ -248,6 +300,10 @@ export const Commands = {
       .strict(),
     result: z.object({ logged: z.boolean() }),
   },
+  /** The agent's settings as they apply, and which keys IT's policy locks. */
+  'settings.get': { args: z.object({}).strict(), result: SettingsViewSchema },
+  /** Saves a change (network changes apply at the next start) and returns the new view. */
+  'settings.save': { args: SettingsPatchSchema, result: SettingsViewSchema },
 } as const;
 
 export type CommandName = keyof typeof Commands;

@@ -1,6 +1,6 @@
 // Words the agent reads all shift: phases, platforms, transports, times. Pure functions, so the
 // wording is tested without a DOM.
-import type { AgentStateKind, Phase, Platform, SessionState } from '../preload/contract.ts';
+import type { AgentStateKind, Call, Phase, Platform, SessionState } from '../preload/contract.ts';
 
 export const PLATFORM_LABELS: Record<Platform, string> = {
   icws: 'PureConnect (ICWS)',
@@ -34,6 +34,27 @@ export const KIND_LABELS: Record<AgentStateKind, string> = {
   'logged-out': 'Logged out',
   unknown: 'Other',
 };
+
+const CALL_STATE_LABELS: Record<string, string> = {
+  ALERTING: 'Ringing',
+  ACTIVE: 'Connected',
+  HELD: 'On hold',
+  INITIATING: 'Dialling',
+  INITIATED: 'Dialling',
+};
+
+/** A call's state in words ("Ringing", "On hold"); an unknown platform word is shown as "Some state". */
+export function callStateLabel(state: string): string {
+  const known = CALL_STATE_LABELS[state.toUpperCase()];
+  if (known) return known;
+  const words = state.replace(/_/g, ' ').toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** The other party of a call: the caller on an inbound call, the number dialled on an outbound one. */
+export function callParty(call: Pick<Call, 'direction' | 'from' | 'to'>): string {
+  return (call.direction === 'outbound' ? call.to : call.from) ?? call.from ?? call.to ?? 'unknown number';
+}
 
 export function transportLabel(transport: NonNullable<SessionState['connection']>['transport']): string {
   return TRANSPORT_LABELS[transport];

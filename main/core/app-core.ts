@@ -22,6 +22,7 @@ import { effectiveSettings, type EffectiveSettings } from './settings/effective.
 import { loadPolicy, policyNotice, type PolicyLoad } from './settings/policy.ts';
 import { policyProfiles, SettingsProfileStore } from './settings/settings-profile-store.ts';
 import { openSettingsStore, type SettingsBackendFactory, type SettingsStore } from './settings/settings-store.ts';
+import { settingsCommands, type SettingsCommands } from './settings/settings-view.ts';
 import type { Dispatcher } from 'undici';
 
 export type LoginWindowProxy = NonNullable<ReturnType<typeof loginWindowProxy>>;
@@ -42,6 +43,8 @@ export interface CoreOptions {
   /** Writes a diagnostics zip and returns its path (the `diagnostics.export` command). */
   diagnosticsExport?: (manager: SessionManager) => Promise<{ path: string }>;
   policyView?: () => PolicyView;
+  /** The `settings.get` / `settings.save` commands (bootCore: the settings file + IT policy). */
+  settings?: SettingsCommands;
 }
 
 export function createCore(options: CoreOptions): Core {
@@ -62,6 +65,7 @@ export function createCore(options: CoreOptions): Core {
     handler: createCommandHandler(manager, options.log, {
       ...(exporter ? { diagnosticsExport: () => exporter(manager) } : {}),
       ...(options.policyView ? { policyView: options.policyView } : {}),
+      ...(options.settings ? { settings: options.settings } : {}),
       rendererLog,
     }),
   };
@@ -181,6 +185,8 @@ export async function bootCore(options: BootOptions): Promise<BootedCore> {
       rejected: policy.rejected,
       secretsBackend: secrets.backend,
     }),
+    // Network changes apply at the next start (the dispatcher is built once, above).
+    settings: settingsCommands(settings, policy.policy),
     ...(loginWindow ? { loginWindow } : {}),
   });
   live.manager = core.manager;

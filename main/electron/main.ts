@@ -5,7 +5,7 @@ import { IPC_EVENT_CHANNEL } from '../../preload/contract.ts';
 import { startUpdater, updateDecision } from './updater.ts';
 import { keepRunningOnStrayRejections } from '../core/process-guard.ts';
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, net, protocol, session } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, nativeImage, net, Notification, protocol, session, Tray } from 'electron';
 import ElectronStore from 'electron-store';
 import { bootCore } from '../core/app-core.ts';
 import { consoleSink, createLogger } from '../core/log.ts';
@@ -15,6 +15,7 @@ import { createElectronLoginWindow } from './login-window.ts';
 import { ICON_FILE, PRELOAD_FILE, RENDERER_DIR } from './paths.ts';
 import { bindIpc } from './ipc.ts';
 import { APP_ENTRY_URL, APP_SCHEME } from './policy.ts';
+import { createAgentTray } from './tray.ts';
 import { createSecureWindow } from './window-factory.ts';
 
 const log = createLogger({ sink: consoleSink(process.stderr) }).child({ shell: 'electron' });
@@ -108,6 +109,14 @@ async function start(): Promise<void> {
     return window;
   };
   mainWindow = openMainWindow();
+  const showMainWindow = (): void => {
+    if (!mainWindow || mainWindow.isDestroyed()) mainWindow = openMainWindow();
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.show();
+    mainWindow.focus();
+  };
+  // DESIGN.md "Shells": the agent's state in the tray, OS notifications when a session drops or is back.
+  const tray = createAgentTray({ Tray, Menu, Notification, nativeImage }, { manager, log: booted.log, show: showMainWindow, quit: () => app.quit() });
   // CARD-02: profiles with a saved refresh token sign in again with no prompt.
   void manager.resumeAll().catch((error: unknown) => booted.log.error('session.resume-all-failed', { error }));
 
@@ -135,6 +144,7 @@ async function start(): Promise<void> {
   let shutdownDone = false;
   app.on('before-quit', (event) => {
     stopUpdater();
+    tray.dispose();
     if (shutdownDone) return;
     event.preventDefault();
     shutdownDone = true;

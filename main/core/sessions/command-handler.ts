@@ -1,6 +1,6 @@
 // One dispatcher for both shells: validates every argument with the contract's zod schemas and
 // turns every outcome into a Result — nothing throws across the bridge (DESIGN.md "The contract").
-import { Commands, validationError, type CommandName, type ContractError, type PolicyView, type Result } from '../../../preload/contract.ts';
+import { Commands, validationError, type CommandName, type ContractError, type PolicyView, type Result, type SettingsPatch, type SettingsView } from '../../../preload/contract.ts';
 import { PatchbayError, toPatchbayError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { SessionManager } from './session-manager.ts';
@@ -12,6 +12,8 @@ export interface CommandHandlerOptions {
   policyView?: () => PolicyView;
   /** Rate-limited renderer log sink; false when a line was dropped. */
   rendererLog?: (line: { level: 'debug' | 'info' | 'warn' | 'error'; message: string; context?: Record<string, string | number | boolean> }) => boolean;
+  /** The agent's settings (main/core/settings/settings-view.ts); save throws settings.locked / settings.invalid. */
+  settings?: { get(): SettingsView; save(patch: SettingsPatch): Promise<SettingsView> };
 }
 
 function isCommandName(name: string): name is CommandName {
@@ -81,6 +83,10 @@ async function run(manager: SessionManager, command: CommandName, args: any, opt
       );
     case 'log.write':
       return { logged: options.rendererLog ? options.rendererLog(args) : false };
+    case 'settings.get':
+      return settingsOrThrow(options).get();
+    case 'settings.save':
+      return settingsOrThrow(options).save(args);
     case 'diagnostics.export': {
       if (!options.diagnosticsExport) {
         throw new PatchbayError('diagnostics.unavailable', 'Diagnostics export is not available yet.', { action: 'none' });
@@ -88,4 +94,9 @@ async function run(manager: SessionManager, command: CommandName, args: any, opt
       return options.diagnosticsExport();
     }
   }
+}
+
+function settingsOrThrow(options: CommandHandlerOptions): NonNullable<CommandHandlerOptions['settings']> {
+  if (!options.settings) throw new PatchbayError('settings.unavailable', 'Settings are not available here.', { action: 'none' });
+  return options.settings;
 }

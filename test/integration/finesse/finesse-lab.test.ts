@@ -43,8 +43,8 @@ class LabTokenWindow implements LoginWindow {
   }
 }
 
-function session(finesse: FinesseLab, userName: string, authMode: 'password' | 'sso', loginWindow?: LoginWindow) {
-  const profile = ProfileSchema.parse({ id: 'lab-fin', name: 'Lab Finesse', platform: 'finesse', servers: finesse.servers, authMode, userName });
+function session(finesse: FinesseLab, userName: string, authMode: 'password' | 'sso', loginWindow?: LoginWindow, servers: string[] = finesse.servers) {
+  const profile = ProfileSchema.parse({ id: 'lab-fin', name: 'Lab Finesse', platform: 'finesse', servers, authMode, userName });
   const s = new FinesseSession({ profile, clock: systemClock, log: createLogger({ sink: memorySink() }), ...(loginWindow ? { loginWindow } : {}) }, { finesse: { pingIntervalMs: 2_000, stateConfirmTimeoutMs: 5_000 } });
   sessions.push(s);
   return s;
@@ -131,6 +131,45 @@ describe('Finesse adapter against the lab', () => {
     await s.setAgentState('READY');
     await finesse.setNodeUp('primary', false);
     await waitFor(() => s.view.phase === 'active' && s.view.server === finesse.secondary.url.replace(/\/$/, ''), 'the failover', 15_000);
+    expect(s.view.agent?.kind).toBe('ready');
+    await s.setAgentState('NOT_READY', s.view.selectableStates.find((x) => x.id === 'NOT_READY')!.reasons[0]?.id);
+    expect(finesse.userState(agent4.loginId).state).toBe('NOT_READY');
+  }, 20_000);
+
+  it('shows a call the agent is offered and removes it when it ends [§5 dialog updates]', async () => {
+    const finesse = await lab({ deploymentType: 'UCCX', systemAuthMode: 'NON_SSO' });
+    const agent4 = user(finesse, 'agent4');
+    const s = session(finesse, 'agent4', 'password');
+    await s.signIn({ credentials: { userName: 'agent4', password: agent4.password }, extension: agent4.extensions[0]! });
+    await s.setAgentState('READY');
+    expect(s.view.calls).toEqual([]);
+    const dialogId = finesse.startDialog(agent4.loginId, '5550101');
+    await waitFor(() => s.view.calls?.length === 1, 'the call in the view');
+    expect(s.view.calls![0]).toMatchObject({ id: dialogId, direction: 'inbound', from: '5550101', to: agent4.extensions[0]!, state: 'ALERTING' });
+    expect(Date.parse(s.view.calls![0]!.since!)).not.toBeNaN();
+    finesse.endDialog(dialogId);
+    await waitFor(() => s.view.calls?.length === 0, 'the call gone from the view');
+  });
+
+  it('reads the calls already in progress at sign-in from the user\'s Dialogs [§4]', async () => {
+    const finesse = await lab({ deploymentType: 'UCCX', systemAuthMode: 'NON_SSO' });
+    const agent4 = user(finesse, 'agent4');
+    finesse.setUserState(agent4.loginId, 'READY');
+    const dialogId = finesse.startDialog(agent4.loginId, '5550202');
+    const s = session(finesse, 'agent4', 'password');
+    await s.signIn({ credentials: { userName: 'agent4', password: agent4.password }, extension: agent4.extensions[0]! });
+    expect(s.view.calls).toEqual([expect.objectContaining({ id: dialogId, from: '5550202', state: 'ALERTING' })]);
+  });
+
+  it('fails over to the SystemInfo secondary when the profile names only the primary [§5 failover]', async () => {
+    const finesse = await lab({ deploymentType: 'UCCX', systemAuthMode: 'NON_SSO' });
+    const agent4 = user(finesse, 'agent4');
+    const s = session(finesse, 'agent4', 'password', undefined, [finesse.primary.url]);
+    await s.signIn({ credentials: { userName: 'agent4', password: agent4.password }, extension: agent4.extensions[0]! });
+    await s.setAgentState('READY');
+    expect(s.view.server).toBe(new URL(finesse.primary.url).origin);
+    await finesse.setNodeUp('primary', false);
+    await waitFor(() => s.view.phase === 'active' && s.view.server === new URL(finesse.secondary.url).origin, 'the failover', 15_000);
     expect(s.view.agent?.kind).toBe('ready');
     await s.setAgentState('NOT_READY', s.view.selectableStates.find((x) => x.id === 'NOT_READY')!.reasons[0]?.id);
     expect(finesse.userState(agent4.loginId).state).toBe('NOT_READY');

@@ -136,11 +136,61 @@ export function createFakeElectron() {
     },
   };
 
+  // Tray, menus and notifications are recorded apart from `calls` (their order is not the app's).
+  const trays: FakeTray[] = [];
+  const notifications: { title: string; body: string; shown: boolean }[] = [];
+  class FakeTray extends EventEmitter {
+    image: unknown;
+    tooltip = '';
+    title = '';
+    menu: unknown;
+    destroyed = false;
+    constructor(image: unknown) {
+      super();
+      this.image = image;
+      trays.push(this);
+    }
+    setImage(image: unknown): void {
+      this.image = image;
+    }
+    setToolTip(text: string): void {
+      this.tooltip = text;
+    }
+    setTitle(title: string): void {
+      this.title = title;
+    }
+    setContextMenu(menu: unknown): void {
+      this.menu = menu;
+    }
+    destroy(): void {
+      if (this.destroyed) throw new Error('Object has been destroyed');
+      this.destroyed = true;
+    }
+  }
+  const Menu = { buildFromTemplate: (template: unknown[]) => ({ template }) };
+  class FakeNotification extends EventEmitter {
+    static isSupported(): boolean {
+      return true;
+    }
+    readonly record: { title: string; body: string; shown: boolean };
+    constructor(options: { title: string; body: string }) {
+      super();
+      this.record = { title: options.title, body: options.body, shown: false };
+      notifications.push(this.record);
+    }
+    show(): void {
+      this.record.shown = true;
+    }
+  }
+  const nativeImage = { createFromBuffer: (buffer: Buffer) => ({ png: buffer }) };
+
   const net = { fetch: async (url: string) => new Response(`file body of ${url}`, { headers: { 'Content-Type': 'text/html' } }) };
 
   return {
-    module: { app, BrowserWindow: FakeBrowserWindow, ipcMain, net, protocol },
+    module: { app, BrowserWindow: FakeBrowserWindow, ipcMain, net, protocol, Tray: FakeTray, Menu, Notification: FakeNotification, nativeImage },
     calls,
+    trays,
+    notifications,
     windows,
     protocolHandlers,
     ipcHandlers,

@@ -188,4 +188,16 @@ describe('main.ts after ready', () => {
     expect(second.defaultPrevented).toBe(false);
     expect(shutdown).toHaveBeenCalledTimes(1);
   });
+
+  it('puts the agent state in a tray that follows the session manager and goes away on quit', async () => {
+    const { fake, core } = await loadAndStart();
+    await vi.waitFor(() => expect(fake.trays).toHaveLength(1));
+    const tray = fake.trays[0]!;
+    expect(tray.tooltip).toBe('Patchbay — not signed in');
+    (core.manager as SessionManager).stateEvents.emit({ profileId: 'p', profileName: 'Site A', platform: 'icws', phase: 'reconnecting', selectableStates: [], seq: 1, updatedAt: '2026-01-01T00:00:00.000Z' });
+    expect(tray.tooltip).toBe('Patchbay\nSite A — Reconnecting…');
+    fake.module.app.emit('before-quit', fakeEvent({}));
+    fake.module.app.emit('before-quit', fakeEvent({}));
+    expect(tray.destroyed).toBe(true);
+  });
 });

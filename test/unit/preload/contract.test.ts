@@ -33,6 +33,14 @@ describe('the contract', () => {
     expect(SessionStateSchema.safeParse({ ...base, accessToken: 'x' }).success).toBe(false);
   });
 
+  it('carries calls with only addresses, direction, state and time, and rejects other call fields (strict)', () => {
+    const base = { profileId: 'p', profileName: 'P', platform: 'finesse', phase: 'active', seq: 1, updatedAt: '2026-01-01T00:00:00.000Z' };
+    const call = { id: '16777301', direction: 'inbound', from: '5551234', to: '1001001', state: 'ACTIVE', since: '2026-01-01T00:00:00.000Z' };
+    expect(SessionStateSchema.safeParse({ ...base, calls: [call] }).success).toBe(true);
+    expect(SessionStateSchema.safeParse({ ...base, calls: [{ ...call, direction: 'sideways' }] }).success).toBe(false);
+    expect(SessionStateSchema.safeParse({ ...base, calls: [{ ...call, callVariables: 'x' }] }).success).toBe(false);
+  });
+
   it('gives a per-field error for each bad profile field', () => {
     const result = ProfileSchema.safeParse({ id: 'Bad Id', name: '', platform: 'icws', servers: ['ftp://x', 'https://user:pw@ic.example.com'], authMode: 'password' });
     expect(result.success).toBe(false);

@@ -25,11 +25,13 @@ import {
   jwtExpiry,
   loginBody,
   parseApiErrors,
+  parseDialogs,
   parseReasonCodes,
   parseSystemInfo,
   parseUser,
   parseUserAuthMode,
   stateBody,
+  systemInfoNodeOrigins,
   userPath,
   type FinesseUpdate,
   type FinesseUser,
@@ -80,7 +82,8 @@ export class FinesseSession implements PlatformSession {
   private readonly linkFactory: XmppLinkFactory | undefined;
   private readonly resource: string;
   private readonly listeners = new Listeners<SessionView>();
-  private readonly nodes: string[];
+  /** The profile's servers, plus (when it names one only) the SystemInfo nodes (§5 failover). */
+  private nodes: string[];
   private current: SessionView = SIGNED_OUT_VIEW;
   private nodeIndex = 0;
   private system: SystemInfo | undefined;
@@ -157,6 +160,7 @@ export class FinesseSession implements PlatformSession {
         if (info.status === IN_SERVICE) {
           this.nodeIndex = index;
           this.system = info;
+          this.learnNodes(info);
           return info;
         }
         outOfService ??= info;
@@ -172,6 +176,19 @@ export class FinesseSession implements PlatformSession {
       });
     }
     throw lastError ?? new PatchbayError('finesse.no-server', 'No Finesse server is configured for this profile.', { action: 'contact-it' });
+  }
+
+  /** §5 failover with a one-server profile: SystemInfo's primaryNode/secondaryNode become the other
+   *  targets (the profile's own server stays first). A profile listing several servers is IT's choice. */
+  private learnNodes(info: SystemInfo): void {
+    if (this.context.profile.servers.length !== 1) return;
+    const base = new URL(this.context.profile.servers[0]!).origin;
+    const learned = [base, ...systemInfoNodeOrigins(base, info)];
+    if (learned.length === this.nodes.length && learned.every((o, i) => o === this.nodes[i])) return;
+    const current = this.origin;
+    this.nodes = learned;
+    this.nodeIndex = Math.max(0, learned.indexOf(current));
+    this.log.info('finesse.nodes.from-system-info', { nodes: learned.map(hostOf) });
   }
 
   /** [FIN-06] HYBRID: the user's own mode; undefined when the service is disabled (403) or unknown. */
@@ -293,6 +310,7 @@ export class FinesseSession implements PlatformSession {
     } else {
       this.extension = user.extension;
     }
+    await this.readDialogs();
     await this.saveResumeData();
     this.dispatch({ type: 'active' });
   }
@@ -436,6 +454,18 @@ export class FinesseSession implements PlatformSession {
     const user = parseUser(okBody(res, 'finesse.user.failed', 'Finesse did not return your user.'));
     this.applyUser(user);
     return user;
+  }
+
+  /** The agent's current dialogs (§4 GET User/{id}/Dialogs); notifications keep them current after. A
+   *  failure only leaves the list to the notifications: it must not fail a sign-in or a reconnect. */
+  private async readDialogs(): Promise<void> {
+    try {
+      const res = await this.rest('GET', `${userPath(this.requireUserId())}/Dialogs`);
+      const dialogs = parseDialogs(okBody(res, 'finesse.dialogs.failed', 'Finesse did not return your calls.'));
+      this.dispatch({ type: 'dialogs', dialogs, extension: this.extension, replace: true });
+    } catch (error) {
+      this.log.warn('finesse.dialogs.read-failed', { code: toPatchbayError(error).code });
+    }
   }
 
   private applyUser(user: FinesseUser): void {
@@ -626,6 +656,10 @@ export class FinesseSession implements PlatformSession {
       case 'user':
         if (!mine || source === mine || source === '') this.applyUser(update.user);
         break;
+      case 'dialogs':
+        // §5: the agent's own Dialogs node only (a supervisor's team nodes are not the agent's calls).
+        if (!mine || source === `${mine}/dialogs` || source === '') this.dispatch({ type: 'dialogs', dialogs: update.dialogs, extension: this.extension, event: update.event });
+        break;
       case 'errors': {
         // The async CTI error of a state change (§5): fail the matching waiter.
         const message = apiErrorMessage(update.errors);
@@ -709,6 +743,8 @@ export class FinesseSession implements PlatformSession {
     const before = this.stateBeforeOutage;
     this.stateBeforeOutage = undefined;
     try {
+      // Dialog notifications sent while the channel was down are lost: read the list again.
+      await this.readDialogs();
       const user = await this.readUser();
       if (user.state !== 'LOGOUT' || !before || before.state === 'LOGOUT' || this.loggingOut) return;
       const extension = before.extension ?? this.extension;

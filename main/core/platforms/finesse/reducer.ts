@@ -1,6 +1,8 @@
 // The one place a Finesse session's view (and its phase) changes (DESIGN.md conventions).
 import type { AgentState, ContractError, SelectableState } from '../../../../preload/contract.ts';
 import type { SessionView } from '../platform.ts';
+import { applyDialogs, callsOf } from './calls.ts';
+import type { FinesseDialog } from './wire.ts';
 
 export type FinesseAction =
   | { type: 'connecting'; server: string }
@@ -20,6 +22,8 @@ export type FinesseAction =
   | { type: 'error'; error: ContractError }
   /** Remove lastError when its code starts with this prefix (a warning that no longer applies). */
   | { type: 'clear-error'; codePrefix: string }
+  /** The agent's dialogs: the full list (GET …/Dialogs) or one notification (event POST/PUT/DELETE, §5). */
+  | { type: 'dialogs'; dialogs: FinesseDialog[]; extension?: string | undefined; replace?: boolean; event?: string | undefined }
   | { type: 'failed'; error: ContractError }
   | { type: 'signed-out' };
 
@@ -79,8 +83,14 @@ export function reduce(view: SessionView, action: FinesseAction): SessionView {
       return { ...view, lastError: action.error };
     case 'clear-error':
       return view.lastError?.code.startsWith(action.codePrefix) ? { ...view, lastError: undefined } : view;
+    case 'dialogs':
+      return {
+        ...view,
+        calls: action.replace ? callsOf(action.dialogs, action.extension) : applyDialogs(view.calls ?? [], action.dialogs, action.event, action.extension),
+      };
     case 'failed':
-      return { ...view, phase: 'failed', connection: { transport: 'none' }, lastError: action.error };
+      // No channel any more: the calls shown could no longer be kept current.
+      return { ...view, phase: 'failed', connection: { transport: 'none' }, lastError: action.error, calls: undefined };
     case 'signed-out':
       return { phase: 'signed-out', selectableStates: [] };
   }

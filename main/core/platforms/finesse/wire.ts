@@ -129,6 +129,32 @@ export function parseSystemInfo(xml: string): SystemInfo {
 
 export const IN_SERVICE = 'IN_SERVICE';
 
+/** The origins of the SystemInfo primaryNode/secondaryNode other than `base` (§5 failover: a profile
+ *  may name one node only). Scheme from `base`; port = the node's httpsPort, else `base`'s port.
+ *  A host that is not a plain host name or IP literal is ignored. */
+export function systemInfoNodeOrigins(base: string, info: Pick<SystemInfo, 'primaryNode' | 'secondaryNode'>): string[] {
+  let baseUrl: URL;
+  try {
+    baseUrl = new URL(base);
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  for (const node of [info.primaryNode, info.secondaryNode]) {
+    const host = node?.host?.trim();
+    if (!host || !/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)$/.test(host)) continue;
+    const port = node?.httpsPort !== undefined && node.httpsPort > 0 && node.httpsPort < 65_536 ? String(node.httpsPort) : baseUrl.port;
+    let origin: string;
+    try {
+      origin = new URL(`${baseUrl.protocol}//${host}${port ? `:${port}` : ''}`).origin;
+    } catch {
+      continue;
+    }
+    if (origin !== baseUrl.origin && !out.includes(origin)) out.push(origin);
+  }
+  return out;
+}
+
 // ------------------------------------------------------------------ UserAuthMode (§1, FIN-06)
 export function parseUserAuthMode(xml: string): 'SSO' | 'NON_SSO' {
   const what = "the user's sign-in mode";
@@ -280,7 +306,7 @@ export function parseUser(xml: string): FinesseUser {
 }
 
 // ------------------------------------------------------------------ Dialogs (§4)
-const ParticipantSchema = z.object({ mediaaddress: optText, state: optText }).loose();
+const ParticipantSchema = z.object({ mediaaddress: optText, state: optText, starttime: optText, statechangetime: optText }).loose();
 const DialogSchema = z
   .object({
     id: optText,
@@ -289,6 +315,7 @@ const DialogSchema = z
     mediatype: optText,
     fromaddress: optText,
     toaddress: optText,
+    mediaproperties: z.preprocess((v) => (v === '' ? undefined : v), z.object({ calltype: optText }).loose().optional()),
     participants: z.preprocess((v) => (v === '' || v === undefined ? {} : v), z.object({ participant: list(ParticipantSchema) }).loose()),
   })
   .loose();
@@ -299,7 +326,9 @@ export interface FinesseDialog {
   mediaType?: string;
   fromAddress?: string;
   toAddress?: string;
-  participants: { mediaAddress?: string; state?: string }[];
+  /** mediaProperties.callType (ACD_IN, OUT, AGENT_INSIDE, …), upper-cased. */
+  callType?: string;
+  participants: { mediaAddress?: string; state?: string; startTime?: string; stateChangeTime?: string }[];
 }
 
 function dialogOf(raw: z.output<typeof DialogSchema>): FinesseDialog | undefined {
@@ -311,7 +340,8 @@ function dialogOf(raw: z.output<typeof DialogSchema>): FinesseDialog | undefined
     mediaType: raw.mediatype,
     fromAddress: raw.fromaddress,
     toAddress: raw.toaddress,
-    participants: raw.participants.participant.map((p) => ({ mediaAddress: p.mediaaddress, state: p.state?.toUpperCase() })),
+    callType: raw.mediaproperties?.calltype?.toUpperCase(),
+    participants: raw.participants.participant.map((p) => ({ mediaAddress: p.mediaaddress, state: p.state?.toUpperCase(), startTime: p.starttime, stateChangeTime: p.statechangetime })),
   };
 }
 

@@ -86,4 +86,37 @@ describe('SessionCard', () => {
     expect(wrapper.get('[data-testid="session-error"]').text()).toContain('The authentication process failed.');
     wrapper.unmount();
   });
+
+  it('lists the agent\'s calls, one item each, with the other party, state and since', () => {
+    const since = new Date(Date.now() - 3 * 60_000).toISOString();
+    useSessionsStore().apply(
+      snapshot({
+        platform: 'finesse',
+        calls: [
+          { id: '16777301', direction: 'inbound', from: '5551234', to: '1001001', state: 'ACTIVE', since },
+          { id: '16777302', direction: 'outbound', from: '1001001', to: '5550000', state: 'HELD' },
+          { id: '16777303', direction: 'inbound', from: '5559999', state: 'ALERTING' },
+        ],
+      }),
+    );
+    const wrapper = mount(SessionCard, { props: { profile } });
+    const list = wrapper.get('[data-testid="session-calls"]');
+    expect(list.findAll('li')).toHaveLength(3);
+    expect(wrapper.get('[data-testid="call-16777301"]').text()).toMatch(/^On a call with 5551234 · Connected · since .+ \(3 min\)$/);
+    expect(wrapper.get('[data-testid="call-16777302"]').text()).toBe('On a call with 5550000 · On hold');
+    expect(wrapper.get('[data-testid="call-16777303"]').text()).toBe('Call from 5559999 · Ringing');
+    wrapper.unmount();
+  });
+
+  it('shows no call list without calls or once the session has ended', () => {
+    const store = useSessionsStore();
+    store.apply(snapshot({ calls: [] }));
+    const wrapper = mount(SessionCard, { props: { profile } });
+    expect(wrapper.find('[data-testid="session-calls"]').exists()).toBe(false);
+    wrapper.unmount();
+    store.apply(snapshot({ seq: 2, phase: 'failed', calls: [{ id: 'D1', direction: 'unknown', state: 'ACTIVE' }] }));
+    const failed = mount(SessionCard, { props: { profile } });
+    expect(failed.find('[data-testid="session-calls"]').exists()).toBe(false);
+    failed.unmount();
+  });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SIGNED_OUT_VIEW } from '../../../../../main/core/platforms/platform.ts';
 import { agentStateOf, kindOf, selectableStates } from '../../../../../main/core/platforms/finesse/agent-state.ts';
 import { reduce, type FinesseAction } from '../../../../../main/core/platforms/finesse/reducer.ts';
-import type { FinesseUser } from '../../../../../main/core/platforms/finesse/wire.ts';
+import type { FinesseDialog, FinesseUser } from '../../../../../main/core/platforms/finesse/wire.ts';
 
 const user = (state: string, extra: Partial<FinesseUser> = {}): FinesseUser => ({ state, roles: [], ...extra });
 
@@ -84,5 +84,61 @@ describe('finesse reducer', () => {
     expect(run({ type: 'connecting', server: 's' }, { type: 'reconnecting', attempt: 1, nextAttemptAt: 'x' }).phase).toBe('signing-in');
     expect(run({ type: 'connecting', server: 's' }, { type: 'failed', error: { code: 'c', message: 'm', action: 'retry' } })).toMatchObject({ phase: 'failed', connection: { transport: 'none' } });
     expect(run({ type: 'connecting', server: 's' }, { type: 'active' }, { type: 'signed-out' })).toEqual({ phase: 'signed-out', selectableStates: [] });
+  });
+});
+
+describe('finesse reducer: the agent\'s calls from dialogs', () => {
+  const run = (...actions: FinesseAction[]) => actions.reduce(reduce, SIGNED_OUT_VIEW);
+  const ext = '1001001';
+  const dialog = (id: string, state: string, extra: Partial<FinesseDialog> = {}): FinesseDialog => ({
+    id,
+    state,
+    fromAddress: '5551234',
+    toAddress: ext,
+    callType: 'ACD_IN',
+    participants: [{ mediaAddress: ext, state, startTime: '2026-01-01T08:00:00.000Z' }],
+    ...extra,
+  });
+  const live = (...actions: FinesseAction[]) => run({ type: 'connecting', server: 's' }, { type: 'active' }, ...actions);
+
+  it('adds a dialog on POST, updates it on PUT and removes it on DELETE [§5 dialog updates]', () => {
+    const ringing = live({ type: 'dialogs', dialogs: [dialog('D1', 'ALERTING')], event: 'POST', extension: ext });
+    expect(ringing.calls).toEqual([{ id: 'D1', direction: 'inbound', from: '5551234', to: ext, state: 'ALERTING', since: '2026-01-01T08:00:00.000Z' }]);
+    const talking = reduce(ringing, { type: 'dialogs', dialogs: [dialog('D1', 'ACTIVE')], event: 'PUT', extension: ext });
+    expect(talking.calls?.map((c) => [c.id, c.state])).toEqual([['D1', 'ACTIVE']]);
+    const second = reduce(talking, { type: 'dialogs', dialogs: [dialog('D2', 'ALERTING', { fromAddress: '5559999' })], event: 'POST', extension: ext });
+    expect(second.calls?.map((c) => c.id)).toEqual(['D1', 'D2']);
+    expect(reduce(second, { type: 'dialogs', dialogs: [dialog('D1', 'DROPPED')], event: 'DELETE', extension: ext }).calls?.map((c) => c.id)).toEqual(['D2']);
+  });
+
+  it('drops a dialog the agent has left even without DELETE, and ignores a DELETE of an unknown one', () => {
+    const view = live({ type: 'dialogs', dialogs: [dialog('D1', 'ACTIVE')], event: 'POST', extension: ext });
+    const left = dialog('D1', 'ACTIVE', { participants: [{ mediaAddress: ext, state: 'DROPPED' }, { mediaAddress: '5551234', state: 'ACTIVE' }] });
+    expect(reduce(view, { type: 'dialogs', dialogs: [left], event: 'PUT', extension: ext }).calls).toEqual([]);
+    expect(reduce(view, { type: 'dialogs', dialogs: [dialog('D9', 'DROPPED')], event: 'DELETE', extension: ext }).calls?.map((c) => c.id)).toEqual(['D1']);
+  });
+
+  it('replaces the list from the GET of the user\'s Dialogs, keeping only live ones [§4]', () => {
+    const view = live(
+      { type: 'dialogs', dialogs: [dialog('OLD', 'ACTIVE')], event: 'POST', extension: ext },
+      { type: 'dialogs', dialogs: [dialog('D1', 'HELD'), dialog('D2', 'FAILED')], replace: true, extension: ext },
+    );
+    expect(view.calls?.map((c) => [c.id, c.state])).toEqual([['D1', 'HELD']]);
+  });
+
+  it('tells the direction from callType, else from the agent\'s extension', () => {
+    const out = dialog('D1', 'ACTIVE', { callType: 'OUT', fromAddress: ext, toAddress: '5550000' });
+    const inside = dialog('D2', 'ACTIVE', { callType: 'AGENT_INSIDE', fromAddress: ext, toAddress: '1001009' });
+    const unknown = dialog('D3', 'ACTIVE', { callType: undefined, fromAddress: '1', toAddress: '2', participants: [] });
+    const view = live({ type: 'dialogs', dialogs: [out, inside, unknown], replace: true, extension: ext });
+    expect(view.calls?.map((c) => c.direction)).toEqual(['outbound', 'outbound', 'unknown']);
+    expect(view.calls?.[2]).toEqual({ id: 'D3', direction: 'unknown', from: '1', to: '2', state: 'ACTIVE' });
+  });
+
+  it('clears the calls when the session fails or signs out', () => {
+    const view = live({ type: 'dialogs', dialogs: [dialog('D1', 'ACTIVE')], event: 'POST', extension: ext });
+    expect(reduce(view, { type: 'failed', error: { code: 'c', message: 'm', action: 'retry' } }).calls).toBeUndefined();
+    expect(reduce(view, { type: 'signed-out' }).calls).toBeUndefined();
+    expect(reduce(view, { type: 'reconnecting', attempt: 1, nextAttemptAt: 'x' }).calls).toHaveLength(1);
   });
 });

@@ -14,6 +14,7 @@ import {
   ssoRefreshPostBody,
   ssoTokenUrl,
   stateBody,
+  systemInfoNodeOrigins,
 } from '../../../../../main/core/platforms/finesse/wire.ts';
 import { decodeXmlText, parseXml } from '../../../../../main/core/platforms/finesse/xml.ts';
 
@@ -141,6 +142,27 @@ describe('finesse wire: user, reason codes, dialogs', () => {
       { id: 'D1', state: 'ACTIVE', mediaType: 'Voice', fromAddress: '1001', toAddress: '2002', participants: [{ mediaAddress: '1001', state: 'ACTIVE' }, { mediaAddress: '2002', state: 'HELD' }] },
     ]);
     expect(parseDialogs('<Dialogs/>')).toEqual([]);
+  });
+
+  it('reads a dialog\'s callType and the participants\' times', () => {
+    const [dialog] = parseDialogs(`<Dialogs><Dialog><id>D2</id><state>ALERTING</state><mediaProperties><callType>acd_in</callType><DNIS>1001</DNIS></mediaProperties>
+      <participants><Participant><mediaAddress>1001</mediaAddress><state>ALERTING</state><startTime>2026-01-01T08:00:00.000Z</startTime><stateChangeTime>2026-01-01T08:00:01.000Z</stateChangeTime></Participant></participants>
+      </Dialog></Dialogs>`);
+    expect(dialog).toMatchObject({ id: 'D2', callType: 'ACD_IN', participants: [{ startTime: '2026-01-01T08:00:00.000Z', stateChangeTime: '2026-01-01T08:00:01.000Z' }] });
+  });
+
+  it('names the SystemInfo nodes other than the profile\'s server as failover origins, port from httpsPort [§5 failover]', () => {
+    const nodes = { primaryNode: { host: 'fin-a.example.com', httpsPort: 8445 }, secondaryNode: { host: 'fin-b.example.com', httpsPort: 8445 } };
+    expect(systemInfoNodeOrigins('https://fin-a.example.com:8445', nodes)).toEqual(['https://fin-b.example.com:8445']);
+    // No httpsPort: the profile server's scheme and port.
+    expect(systemInfoNodeOrigins('https://fin-a.example.com:9443', { primaryNode: { host: 'fin-a.example.com' }, secondaryNode: { host: 'fin-b.example.com' } })).toEqual([
+      'https://fin-b.example.com:9443',
+    ]);
+    // A VIP name in the profile: both nodes are other targets.
+    expect(systemInfoNodeOrigins('https://finesse.example.com:8445', nodes)).toEqual(['https://fin-a.example.com:8445', 'https://fin-b.example.com:8445']);
+    // A host that is not a plain host name is ignored; nothing from an absent node.
+    expect(systemInfoNodeOrigins('https://fin-a.example.com:8445', { secondaryNode: { host: 'evil@fin-b.example.com/x' } })).toEqual([]);
+    expect(systemInfoNodeOrigins('https://fin-a.example.com:8445', {})).toEqual([]);
   });
 });
 
