@@ -234,6 +234,16 @@ export const PolicyViewSchema = z.object({
   /** Keys of the policy file that were rejected, with why (IT sees them in the UI). */
   rejected: z.array(z.object({ key: z.string(), reason: z.string() })),
   secretsBackend: z.enum(['keychain', 'memory']),
+  /** What a new profile starts with (and, for locked fields, must keep). */
+  profileDefaults: z
+    .object({
+      platform: PlatformSchema.optional(),
+      servers: z.array(z.string()).optional(),
+      authMode: AuthModeSchema.optional(),
+      language: z.string().optional(),
+      applicationName: z.string().optional(),
+    })
+    .default({}),
 });
 export type PolicyView = z.infer<typeof PolicyViewSchema>;
 

@@ -184,6 +184,13 @@ export async function bootCore(options: BootOptions): Promise<BootedCore> {
       rememberPasswordAllowed: policy.policy.rememberPassword,
       rejected: policy.rejected,
       secretsBackend: secrets.backend,
+      profileDefaults: (({ platform, servers, authMode, language, applicationName }) => ({
+        ...(platform ? { platform } : {}),
+        ...(servers ? { servers } : {}),
+        ...(authMode ? { authMode } : {}),
+        ...(language ? { language } : {}),
+        ...(applicationName ? { applicationName } : {}),
+      }))(policy.policy.profileDefaults),
     }),
     // Network changes apply at the next start (the dispatcher is built once, above).
     settings: settingsCommands(settings, policy.policy),

@@ -79,6 +79,7 @@ async function run(manager: SessionManager, command: CommandName, args: any, opt
           rememberPasswordAllowed: false,
           rejected: [],
           secretsBackend: 'memory',
+          profileDefaults: {},
         }
       );
     case 'log.write':

@@ -96,10 +96,21 @@ describe('ProfileEditor', () => {
   it('disables the fields IT locked and says so [policy]', async () => {
     api.answers['policy.get'] = () => ({
       ok: true,
-      value: { managedProfileIds: [], lockedProfileFields: ['servers', 'platform'], allowUserProfiles: true, rememberPasswordAllowed: true, rejected: [], secretsBackend: 'keychain' },
+      value: {
+        managedProfileIds: [],
+        lockedProfileFields: ['servers', 'platform'],
+        allowUserProfiles: true,
+        rememberPasswordAllowed: true,
+        rejected: [],
+        secretsBackend: 'keychain',
+        profileDefaults: { platform: 'finesse', servers: ['https://fin-a.corp.example.com:8445'] },
+      },
     });
     const wrapper = mount(ProfileEditor, { props: {} });
     await flushPromises();
+    // A new profile starts from IT's defaults, which the locked fields keep.
+    expect((wrapper.get('[data-testid="field-servers"]').element as HTMLTextAreaElement).value).toBe('https://fin-a.corp.example.com:8445');
+    expect((wrapper.get('[data-testid="field-platform"]').element as HTMLSelectElement).value).toBe('finesse');
     expect(wrapper.get('[data-testid="field-servers"]').attributes('disabled')).toBeDefined();
     expect(wrapper.get('[data-testid="field-platform"]').attributes('disabled')).toBeDefined();
     expect(wrapper.get('[data-testid="field-name"]').attributes('disabled')).toBeUndefined();
