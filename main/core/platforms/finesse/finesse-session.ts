@@ -274,10 +274,7 @@ export class FinesseSession implements PlatformSession {
       }
       await this.establish(lookupName, input.extension, signal);
     } catch (error) {
-      const typed = signal.aborted ? new PatchbayError('session.cancelled', 'Sign-in was cancelled.', { action: 'none' }) : toPatchbayError(error);
-      await this.teardown(false);
-      this.dispatch({ type: 'failed', error: typed.toContract() });
-      throw typed;
+      throw await this.signInFailed(error, signal);
     } finally {
       this.signInAbort = undefined;
     }
@@ -401,10 +398,7 @@ export class FinesseSession implements PlatformSession {
       await this.establish(data.userName, data.extension, signal);
       return true;
     } catch (error) {
-      const typed = signal.aborted ? new PatchbayError('session.cancelled', 'Sign-in was cancelled.', { action: 'none' }) : toPatchbayError(error);
-      await this.teardown(false);
-      this.dispatch({ type: 'failed', error: typed.toContract() });
-      throw typed;
+      throw await this.signInFailed(error, signal);
     } finally {
       this.signInAbort = undefined;
     }
@@ -788,6 +782,14 @@ export class FinesseSession implements PlatformSession {
     await this.context.secrets?.delete('refresh-token').catch(() => false);
     await this.http.clearCookies();
     this.dispatch({ type: 'signed-out' });
+  }
+
+  /** A sign-in or resume that did not make it: nothing half signed in, the reason on screen. */
+  private async signInFailed(error: unknown, signal: AbortSignal): Promise<PatchbayError> {
+    const typed = signal.aborted ? new PatchbayError('session.cancelled', 'Sign-in was cancelled.', { action: 'none' }) : toPatchbayError(error);
+    await this.teardown(false);
+    this.dispatch({ type: 'failed', error: typed.toContract() });
+    return typed;
   }
 
   private async teardown(graceful: boolean): Promise<void> {

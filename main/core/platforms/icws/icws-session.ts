@@ -244,7 +244,7 @@ export class IcwsSession implements PlatformSession {
     throw error;
   }
 
-  /** DELETE a session that cannot be used (best effort). */
+  /** DELETE a session on the server (sign-out, or one that cannot be used); best effort. */
   private async discard(connection: Connection): Promise<void> {
     if (this.connection === connection) this.connection = undefined;
     try {
@@ -761,19 +761,8 @@ export class IcwsSession implements PlatformSession {
     this.stopMessaging();
     const connection = this.connection;
     this.connection = undefined;
-    if (connection) {
-      try {
-        await this.http.request({
-          method: 'DELETE',
-          url: `${connection.base}/icws/${connection.sessionId}/connection`,
-          headers: { 'Accept-Language': this.profile.language, Accept: ICWS_ACCEPT, [CSRF_HEADER]: connection.csrfToken },
-          followRedirects: false,
-        });
-      } catch (error) {
-        // Signing out locally must not depend on the server answering.
-        this.log.info('icws.sign-out.server-unreachable', { code: toPatchbayError(error).code });
-      }
-    }
+    // Signing out locally must not depend on the server answering.
+    if (connection) await this.discard(connection);
     this.http.clearCookies();
     this.dispatch({ type: 'signed-out' });
   }
