@@ -70,6 +70,25 @@ export function secretPatterns(): Pattern[] {
     { kind: 'SAML response (base64)', re: /PHNhbWxwOlJlc3BvbnNl|PHNhbWwyOkFzc2VydGlvbg|PHNhbWw6QXNzZXJ0aW9u|PHNhbWwycDpSZXNwb25zZ/g },
     { kind: 'SAML response', re: new RegExp(`SAMLResponse["']?\\s*[:=]\\s*["']?${NOT_REDACTED}[A-Za-z0-9+/%]{40,}`, 'g') },
     { kind: 'bearer token', re: new RegExp(`\\bBearer\\s+${NOT_REDACTED}[A-Za-z0-9._~+/-]{16,}=*`, 'g') },
+    // Issue 8 item 8: every shape scrubString redacts, so a gap in the logger shows up here too.
+    { kind: 'secret header line', re: new RegExp(`\\b(?:Set-Cookie2?|Cookie)\\s*:\\s*${NOT_REDACTED}[A-Za-z0-9_.!#$%&'*+^\`|~-]+=[^;\\s"'\\\\]{8,}`, 'gi') },
+    { kind: 'secret header line', re: new RegExp(`\\b(?:ININ-STS-Token|X-XSRF-Token|ssid)["']?\\s*[:=]\\s*["']?${NOT_REDACTED}[A-Za-z0-9+/_=.!-]{16,}`, 'gi') },
+    { kind: 'session cookie (JSESSIONID)', re: new RegExp(`JSESSIONID=${NOT_REDACTED}[A-Za-z0-9._-]{8,}`, 'gi') },
+    {
+      kind: 'secret parameter',
+      re: new RegExp(`[?&#;\\s"'](?:refresh[-_]token|access_token|id_token|code_verifier|client_secret|csrfToken|secret|password|SAMLRequest|singleSignOnToken)=${NOT_REDACTED}[^&#\\s"'<>\\\\]{8,}`, 'gi'),
+    },
+    { kind: 'authorization code (loopback callback)', re: new RegExp(`//(?:127\\.\\d+\\.\\d+\\.\\d+|localhost|\\[::1\\]):\\d+/[^\\s?"']*\\?(?:[^\\s"'#]*&)?code=${NOT_REDACTED}[A-Za-z0-9._~-]{8,}`, 'g') },
+    { kind: 'SAML response', re: new RegExp(`name=["']SAML(?:Response|Request)["'][^>]*\\bvalue=["']${NOT_REDACTED}[A-Za-z0-9+/=]{20,}|value=["']${NOT_REDACTED}[A-Za-z0-9+/=]{20,}["'][^>]*name=["']SAML(?:Response|Request)["']`, 'g') },
+    { kind: 'Digest credentials', re: new RegExp(`\\bDigest\\s+[^\\r\\n]*?\\bresponse="${NOT_REDACTED}[0-9a-f]{32,}"`, 'gi') },
+    { kind: 'Token credentials', re: new RegExp(`\\bToken\\s+token="${NOT_REDACTED}[^"]{8,}"`, 'g') },
+    { kind: 'basic credentials', re: new RegExp(`\\bBasic\\s+${NOT_REDACTED}[A-Za-z0-9+/]{12,}={0,2}`, 'g') },
+    { kind: 'JWE', re: /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g },
+    { kind: 'JWE tail', re: /\[redacted-jwt\]\.[A-Za-z0-9_-]{16,}/g },
+    {
+      kind: 'secret raw header',
+      re: new RegExp(`"(?:set-cookie|cookie|inin-icws-csrf-token|x-csrf-token|inin-sts-token|authorization)"\\s*,\\s*"${NOT_REDACTED}(?![a-z]+(?:-[a-z]+)*")[^"]{8,}"`, 'gi'),
+    },
     {
       kind: 'secret JSON member',
       re: new RegExp(`"(?:password|refresh_?token|access_?token|id_?token|singleSignOnToken|authToken|client_?secret|code_?verifier)"\\s*:\\s*"${NOT_REDACTED}[^"\\\\]{4,}"`, 'gi'),

@@ -64,6 +64,10 @@ const SECRET_KEYS = new Set(
     'authTokenSeed',
     'secret',
     'fixturePassword',
+    'ssid', // Salesforce session id header/cookie (GWS/Genesys Cloud embedded in Salesforce)
+    'surl',
+    'JSESSIONID', // Java servlet session cookie (Finesse, GWS)
+    'X-XSRF-TOKEN',
   ].map(normaliseKey),
 );
 
@@ -82,6 +86,10 @@ const SECRET_PARAMS = [
   'SAMLRequest',
   'singleSignOnToken',
   'authToken',
+  'refresh-token', // Finesse IdS refresh form: token=…&refresh-token=…
+  'csrfToken',
+  'secret',
+  'JSESSIONID', // also the ;jsessionid= path parameter
 ];
 
 function normaliseKey(key: string): string {
@@ -96,24 +104,54 @@ export function isSecretKey(key: string): boolean {
 // opaque token and never a lower-case dotted identifier, so such values are kept.
 const ERROR_CODE_SHAPE = /^[a-z][a-z0-9-]*(\.[a-z0-9-]+)+$/;
 
-// A JWT: three base64url parts, the first one a JSON header (`{"` → `eyJ`).
-const JWT = /eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g;
-// RFC 9110 §11: credentials after an auth scheme.
+// A JWT (three base64url parts) or a JWE (five: header.key.iv.ciphertext.tag, RFC 7516 §7.1; the
+// key part is empty for `dir`): the first part a JSON header (`{"` → `eyJ`). All parts go, so the
+// ciphertext and tag of a JWE are not left behind.
+const JWT = /eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*){0,2}/g;
+// An Authorization header written as a text line: whatever the scheme (Digest, Token, AWS4-…),
+// keep the scheme name and drop the rest of the line (RFC 9110 §11.6.2). The token68 schemes are
+// left to AUTH_SCHEME, which keeps the prose after the credential.
+const AUTH_HEADER_LINE = /\b((?:Proxy-)?Authorization)(\s*:(?![ \t]*(?:Bearer|Basic|Negotiate|NTLM)\s)[ \t]*)(?:([A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]*)(?=\s))?[^\r\n]*/gi;
+// RFC 9110 §11: credentials after an auth scheme in free text.
 const AUTH_SCHEME = /\b(Bearer|Basic|Negotiate|NTLM)(\s+)[A-Za-z0-9._~+/=-]+/gi;
+// RFC 7616: Digest credentials are auth-params (username="…", response="…", …).
+const DIGEST = /\b(Digest)(\s+)[A-Za-z0-9_-]+=(?:"(?:[^"\\]|\\.)*"|[^\s,]*)(?:\s*,\s*[A-Za-z0-9_-]+=(?:"(?:[^"\\]|\\.)*"|[^\s,]*))*/gi;
+// `Token token="…"` / `Token <token68>` (Rails-style and Finesse-era APIs). Case-sensitive and
+// long enough that prose such as "token refresh failed" is left alone.
+const TOKEN_SCHEME = /\b(Token)(\s+)(?:token="[^"]*"|[A-Za-z0-9._~+/=-]{12,})/g;
+// Secret headers written as text lines (`Set-Cookie: JSESSIONID=…`): the whole value goes.
+const SECRET_HEADER_LINE = /(^|[^A-Za-z0-9-])(Set-Cookie2?|Cookie|ININ-ICWS-CSRF-Token|ININ-STS-Token|X-CSRF-TOKEN|X-XSRF-TOKEN|ssid|surl)(\s*:\s*)[^\r\n]*/gi;
 // userinfo in a URL (`https://user:pass@host`).
 const URL_USERINFO = /(\/\/[^/\s:@]+:)[^@/\s]+@/g;
-const SECRET_PARAM = new RegExp(`(^|[?&#;\\s])(${SECRET_PARAMS.join('|')})=([^&#\\s"'<>]*)`, 'gi');
+// name=value in a query, fragment, form body, cookie header or `;jsessionid=` path parameter; the
+// name is checked against the secret names (normalised, so refresh-token = refresh_token).
+const PARAM = /(^|[?&#;,\s"'(])([A-Za-z][A-Za-z0-9_.-]*)=([^&#;,\s"'<>]*)/g;
 // JSON text inside a string (a logged body): "password":"…".
 const JSON_STRING_MEMBER = /"([A-Za-z0-9_-]+)"(\s*:\s*)"(?:[^"\\]|\\.)*"/g;
+// An HTML form field (an IdP's auto-submitting SAML form): <input name="SAMLResponse" value="…">,
+// attributes in any order.
+const INPUT_TAG = /<input\b[^>]*>/gi;
+const INPUT_NAME = /\bname\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/i;
+const INPUT_VALUE = /(\bvalue\s*=\s*)(?:"[^"]*"|'[^']*'|[^\s"'>]+)/gi;
 
-/** Removes secrets from free text: JWTs, auth-scheme credentials, URL userinfo, secret query/form
- *  parameter values and secret members of JSON text. */
+/** Removes secrets from free text: JWTs/JWEs, auth-scheme credentials, secret header lines, URL
+ *  userinfo, secret query/form/cookie parameter values, secret members of JSON text and secret
+ *  fields of HTML forms. */
 export function scrubString(s: string): string {
   return s
     .replace(JWT, REDACTED_JWT)
+    .replace(INPUT_TAG, (tag) => {
+      const m = INPUT_NAME.exec(tag);
+      const name = m?.[1] ?? m?.[2] ?? m?.[3];
+      return name !== undefined && isSecretKeyOrParam(name) ? tag.replace(INPUT_VALUE, `$1"${REDACTED}"`) : tag;
+    })
+    .replace(AUTH_HEADER_LINE, (_m, name: string, colon: string, scheme: string | undefined) => `${name}${colon}${scheme ? `${scheme} ` : ''}${REDACTED}`)
+    .replace(SECRET_HEADER_LINE, (_m, lead: string, name: string, colon: string) => `${lead}${name}${colon}${REDACTED}`)
     .replace(AUTH_SCHEME, (_m, scheme: string, space: string) => `${scheme}${space}${REDACTED}`)
+    .replace(DIGEST, (_m, scheme: string, space: string) => `${scheme}${space}${REDACTED}`)
+    .replace(TOKEN_SCHEME, (_m, scheme: string, space: string) => `${scheme}${space}${REDACTED}`)
     .replace(URL_USERINFO, `$1${REDACTED}@`)
-    .replace(SECRET_PARAM, (_m, lead: string, name: string) => `${lead}${name}=${REDACTED}`)
+    .replace(PARAM, (m, lead: string, name: string) => (isSecretKeyOrParam(name) ? `${lead}${name}=${REDACTED}` : m))
     .replace(JSON_STRING_MEMBER, (m, name: string, colon: string) =>
       isSecretKeyOrParam(name) ? `"${name}"${colon}"${REDACTED}"` : m,
     );
@@ -153,8 +191,9 @@ function redactValue(value: unknown, depth: number, seen: WeakSet<object>): unkn
     if (value instanceof Map) return redactEntries([...value.entries()].map(([k, v]) => [String(k), v]), depth, seen);
     if (value instanceof Set) return [...value].map((v) => redactValue(v, depth + 1, seen));
     if (Array.isArray(value)) {
-      // A header tuple such as ['cookie', 'a=b'].
-      if (value.length === 2 && typeof value[0] === 'string' && isSecretKey(value[0])) return [value[0], REDACTED];
+      // A header tuple such as ['cookie', 'a=b'], or a flat raw-header list (Node's
+      // `rawHeaders`, undici's `headers` array): [name, value, name, value, …].
+      if (isFlatHeaderList(value)) return value.map((v, i) => (i % 2 === 1 && isSecretKey(String(value[i - 1])) ? REDACTED : redactValue(v, depth + 1, seen)));
       return value.map((v) => redactValue(v, depth + 1, seen));
     }
     if (isHeadersLike(value)) return redactEntries([...value.entries()], depth, seen);
@@ -174,6 +213,33 @@ function redactEntries(entries: [string, unknown][], depth: number, seen: WeakSe
     }
   }
   return out;
+}
+
+// RFC 9110 §5.1 field-name characters.
+const FIELD_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+
+// A lower-case header name such as `content-type`: a list made only of these is a list of names
+// (a trace's `sentHeaders`), not name/value pairs.
+const NAME_ONLY = /^[a-z]+(?:-[a-z]+)*$/;
+
+/** [name, value, …] with every even item a field name and at least one secret name among them. */
+function isFlatHeaderList(value: unknown[]): boolean {
+  if (value.length < 2 || value.length % 2 !== 0) return false;
+  let secret = false;
+  let namesOnly = true;
+  for (let i = 0; i < value.length; i += 2) {
+    const text = asText(value[i]);
+    if (text === undefined || !FIELD_NAME.test(text)) return false;
+    if (isSecretKey(text)) secret = true;
+    const next = asText(value[i + 1]);
+    if (next === undefined || !NAME_ONLY.test(next)) namesOnly = false;
+  }
+  // A single [name, value] tuple is always treated as one header.
+  return secret && (value.length === 2 || !namesOnly);
+}
+
+function asText(item: unknown): string | undefined {
+  return typeof item === 'string' ? item : item instanceof Uint8Array ? Buffer.from(item).toString('latin1') : undefined;
 }
 
 function isHeadersLike(value: object): value is { entries(): IterableIterator<[string, unknown]> } {

@@ -27,6 +27,37 @@ describe('secret scan patterns', () => {
     expect(kinds('Authorization: Bearer abcdefghijklmnop1234')).toEqual(['bearer token']);
   });
 
+  it('finds every shape of issue 8 that the logger redacts', () => {
+    const V = 'Zx9secretValue42abc';
+    expect(kinds(`Set-Cookie: JSESSIONID=${V}; Path=/`)).toEqual(expect.arrayContaining(['secret header line']));
+    expect(kinds(`Cookie: idp_session=${V}`)).toEqual(['secret header line']);
+    expect(kinds(`ININ-STS-Token: ${V}`)).toEqual(['secret header line']);
+    expect(kinds(`ssid: ${V}`)).toEqual(['secret header line']);
+    expect(kinds(`/app;jsessionid=${V}`)).toEqual(['session cookie (JSESSIONID)']);
+    expect(kinds(`token=x&refresh-token=${V}`)).toEqual(['secret parameter']);
+    expect(kinds(`https://h/cb?csrfToken=${V}`)).toEqual(expect.arrayContaining(['CSRF token']));
+    expect(kinds(`http://127.0.0.1:4312/#secret=${V}`)).toEqual(['secret parameter']);
+    expect(kinds(`grant_type=authorization_code&code_verifier=${V}`)).toEqual(['secret parameter']);
+    expect(kinds(`GET http://127.0.0.1:8765/callback?state=s&code=${V}`)).toEqual(['authorization code (loopback callback)']);
+    expect(kinds(`<input type="hidden" name="SAMLResponse" value="${V}${V}"/>`)).toEqual(['SAML response']);
+    expect(kinds(`Authorization: Digest username="a", response="${'0123456789abcdef'.repeat(2)}"`)).toEqual(['Digest credentials']);
+    expect(kinds(`Authorization: Token token="${V}"`)).toEqual(['Token credentials']);
+    expect(kinds(`Authorization: Basic YWdlbnQxOnNlY3JldC1wdw==`)).toEqual(['basic credentials']);
+    expect(kinds(`eyJhbGciOiJkaXIifQ..48V1_ALb6US04U3b.5eym8TW_c8SuK0ltJ3rp.XFBoMYUZodetZdvTiFvSkQ`)).toEqual(['JWE']);
+    expect(kinds(`[redacted-jwt].5eym8TW_c8SuK0ltJ3rp.XFBoMYUZodetZdvTiFvSkQ`)).toEqual(['JWE tail']);
+    expect(kinds(`["content-type","json","set-cookie","icws_1=${V}"]`)).toEqual(['secret raw header']);
+  });
+
+  it('does not flag the redacted forms, prose or header-name lists', () => {
+    expect(
+      kinds(
+        'Set-Cookie: [redacted] Cookie: [redacted] ININ-STS-Token: [redacted] ;jsessionid=[redacted] refresh-token=[redacted] ' +
+          'http://127.0.0.1:1/callback?code=[redacted] name="SAMLResponse" value="[redacted]" Digest [redacted] Token [redacted] Basic [redacted] ' +
+          '"sentHeaders":["accept-language","accept","inin-icws-csrf-token","cookie"] token refresh failed; basic sign-in offered',
+      ),
+    ).toEqual([]);
+  });
+
   it('ignores redacted values', () => {
     expect(kinds('{"password":"[redacted]","csrfToken":"[redacted]"} Bearer [redacted] icws_1=[redacted] [redacted-jwt]')).toEqual([]);
   });
