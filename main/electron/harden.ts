@@ -33,6 +33,17 @@ export function hardenWebContents(contents: WebContents, appOrigin: string, log:
   });
 }
 
+/**
+ * Packaged builds: DevTools are off in webPreferences; should anything still open them (a window this
+ * file did not make, a future Electron default), close them at once (issue 8 item 13).
+ */
+export function closeDevToolsWhenPackaged(contents: Pick<WebContents, 'on' | 'closeDevTools'>, log: Logger): void {
+  contents.on('devtools-opened', () => {
+    contents.closeDevTools();
+    log.warn('window.devtools-blocked', {});
+  });
+}
+
 /** checklist 5: every permission request and check is refused (the app needs none). */
 export function denyAllPermissions(session: Session, log: Logger): void {
   session.setPermissionRequestHandler((_contents, permission, callback) => {

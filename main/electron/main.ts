@@ -2,7 +2,7 @@
 // served from app://, not file://). Everything behavioural lives in main/core; this file only wires.
 // Built by tsconfig.electron.json to dist/main/electron/main.js (package.json "main").
 import { IPC_EVENT_CHANNEL } from '../../preload/contract.ts';
-import { startUpdater, updateDecision } from './updater.ts';
+import { readUpdateSigning, startUpdater, updateDecision } from './updater.ts';
 import { keepRunningOnStrayRejections } from '../core/process-guard.ts';
 import { join } from 'node:path';
 import { app, BrowserWindow, ipcMain, Menu, nativeImage, net, Notification, protocol, session, Tray } from 'electron';
@@ -10,7 +10,9 @@ import ElectronStore from 'electron-store';
 import { bootCore } from '../core/app-core.ts';
 import { consoleSink, createLogger } from '../core/log.ts';
 import { readProfileDir } from '../core/sessions/profile-file.ts';
+import { installApplicationMenu } from './app-menu.ts';
 import { createAppProtocolHandler } from './app-protocol.ts';
+import { closeDevToolsWhenPackaged } from './harden.ts';
 import { createElectronLoginWindow } from './login-window.ts';
 import { ICON_FILE, PRELOAD_FILE, RENDERER_DIR } from './paths.ts';
 import { bindIpc } from './ipc.ts';
@@ -50,11 +52,15 @@ async function start(): Promise<void> {
   app.on('web-contents-created', (_event, contents) => {
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
     contents.on('will-attach-webview', (event) => event.preventDefault());
+    // issue 8 item 13: no DevTools in a packaged build, the sign-in windows included.
+    if (app.isPackaged) closeDevToolsWhenPackaged(contents, log);
   });
 
   if (process.platform === 'win32') app.setAppUserModelId('com.patchbay.desktop');
 
   await app.whenReady();
+  // issue 8 item 13: Electron's default menu offers DevTools and Reload; packaged builds get none.
+  installApplicationMenu(Menu, { packaged: app.isPackaged, platform: process.platform, appName: app.getName() });
 
   const appRoot = app.getAppPath();
   const rendererDir = join(appRoot, RENDERER_DIR);
@@ -83,6 +89,7 @@ async function start(): Promise<void> {
     const window = createSecureWindow({
       preloadPath: join(appRoot, PRELOAD_FILE),
       log,
+      packaged: app.isPackaged,
       window: {
         title: 'Patchbay',
         width: 1100,
@@ -121,7 +128,9 @@ async function start(): Promise<void> {
   void manager.resumeAll().catch((error: unknown) => booted.log.error('session.resume-all-failed', { error }));
 
   // CARD-04: IT's update feed and switch (policy wins over the agent's setting).
-  const decision = updateDecision(booted.effective.updates, app.isPackaged);
+  // issue 8 item 13: on Windows only updates signed by the publisher in app-update.yml are installed.
+  const signing = app.isPackaged ? await readUpdateSigning(join(process.resourcesPath, 'app-update.yml'), process.platform) : undefined;
+  const decision = updateDecision(booted.effective.updates, app.isPackaged, signing);
   let stopUpdater = (): void => undefined;
   if (decision.run) {
     const { autoUpdater } = await import('electron-updater');

@@ -38,6 +38,14 @@ export const SECURE_WEB_PREFERENCES = Object.freeze({
   navigateOnDragDrop: false,
 } as const);
 
+/**
+ * An app window's full webPreferences. DevTools exist only in development builds: a packaged app on an
+ * agent's workstation never opens them (issue 8 item 13; the menu has no item for them either).
+ */
+export function appWebPreferences(packaged: boolean, preload: string) {
+  return { ...SECURE_WEB_PREFERENCES, devTools: !packaged, preload };
+}
+
 /** `scheme://host[:port]` of an absolute URL, or undefined when it is not one (or carries credentials). */
 export function originOf(url: string | null | undefined): string | undefined {
   if (typeof url !== 'string' || url === '') return undefined;

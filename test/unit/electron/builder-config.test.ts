@@ -23,6 +23,10 @@ const { getConfig, validateConfiguration } = require('app-builder-lib/out/util/c
 };
 const { DebugLogger } = require('builder-util') as { DebugLogger: new (enabled?: boolean) => unknown };
 
+// @electron/fuses' sentinel, and Electron's default wire ('1' on, '0' off) before any flip.
+const FUSE_SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
+const ELECTRON_DEFAULT_FUSES = '10110001';
+
 let config: Configuration;
 beforeAll(async () => {
   config = await getConfig(ROOT, join(ROOT, 'electron-builder.yml'), null);
@@ -72,6 +76,39 @@ describe('electron-builder.yml', () => {
     expect(filters.filter((f) => !f.startsWith('!'))).toEqual(['dist/**/*', 'package.json', 'resources/**/*']);
   });
 
+  it('flips the Electron fuses that lock the shipped binary down (issue 8 item 13)', () => {
+    expect(config.electronFuses).toEqual({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableCookieEncryption: true,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      grantFileProtocolExtraPrivileges: false,
+    });
+    expect(config.asar).toBe(true);
+  });
+
+  it('signs on Windows with SHA-256 + timestamp and verifies updates against the publisher (issue 8 item 13)', () => {
+    expect(config.win).toMatchObject({ verifyUpdateCodeSignature: true, signtoolOptions: { signingHashAlgorithms: ['sha256'] } });
+    expect((config.win as { signtoolOptions: { rfc3161TimeStampServer?: string } }).signtoolOptions.rfc3161TimeStampServer).toMatch(/^https?:\/\//);
+  });
+
+  it('uses the hardened runtime on macOS with the entitlements file in resources/ (issue 8 item 13)', () => {
+    expect(config.mac).toMatchObject({ hardenedRuntime: true, notarize: true, entitlements: 'resources/entitlements.mac.plist', entitlementsInherit: 'resources/entitlements.mac.plist' });
+    const plist = readFileSync(join(ROOT, 'resources/entitlements.mac.plist'), 'utf8');
+    const keys = [...plist.matchAll(/<key>([^<]+)<\/key>/g)].map((m) => m[1]);
+    // The fewest Electron needs; never a debugger attach or library-validation switch-off.
+    expect(keys).toEqual(['com.apple.security.cs.allow-jit']);
+  });
+
+  it('keeps certificates and passwords out of the config: they come from the environment', () => {
+    const text = readFileSync(join(ROOT, 'electron-builder.yml'), 'utf8');
+    for (const key of ['cscLink', 'cscKeyPassword', 'certificateFile', 'certificatePassword', 'certificateSha1', 'identity', 'forceCodeSigning']) {
+      expect(text, key).not.toMatch(new RegExp(`^\\s*${key}\\s*:`, 'm'));
+    }
+  });
+
   it('unpacks keytar’s native module from the asar', () => {
     expect(config.asarUnpack).toEqual(expect.arrayContaining(['**/node_modules/keytar/**/*.node']));
   });
@@ -80,6 +117,7 @@ describe('electron-builder.yml', () => {
 describe('packaging with --dir and a stand-in Electron', () => {
   let entries: string[];
   let unpacked: string;
+  let fuses: Record<string, number | string>;
 
   beforeAll(async () => {
     const base = mkdtempSync(join(tmpdir(), 'patchbay-pack-'));
@@ -99,7 +137,10 @@ describe('packaging with --dir and a stand-in Electron', () => {
     symlinkSync(join(ROOT, 'node_modules'), join(project, 'node_modules'), 'dir');
     const electronDist = join(base, 'electron-dist');
     mkdirSync(electronDist);
-    writeFileSync(join(electronDist, 'electron'), '#!/bin/sh\n');
+    // A stand-in binary carrying Electron's fuse wire with Electron's own defaults, so the pack really
+    // flips fuses (@electron/fuses finds the sentinel; order: RunAsNode, CookieEncryption, NodeOptions,
+    // NodeCliInspect, EmbeddedAsarIntegrity, OnlyLoadAppFromAsar, V8Snapshot, FileProtocolPrivileges).
+    writeFileSync(join(electronDist, 'electron'), `#!/bin/sh\n# ${FUSE_SENTINEL}\x01\x08${ELECTRON_DEFAULT_FUSES}\n`, 'latin1');
     chmodSync(join(electronDist, 'electron'), 0o755);
     const electronPkg = JSON.parse(readFileSync(join(ROOT, 'node_modules/electron/package.json'), 'utf8')) as { version: string };
     writeFileSync(join(electronDist, 'version'), electronPkg.version);
@@ -112,7 +153,22 @@ describe('packaging with --dir and a stand-in Electron', () => {
     const asar = require('@electron/asar') as { listPackage(path: string, options?: object): string[] };
     entries = asar.listPackage(join(output, 'linux-unpacked/resources/app.asar'), {}).map((p) => p.replace(/\\/g, '/'));
     unpacked = join(output, 'linux-unpacked/resources/app.asar.unpacked');
+    const { getCurrentFuseWire } = require('@electron/fuses') as { getCurrentFuseWire(path: string): Promise<Record<string, number | string>> };
+    fuses = await getCurrentFuseWire(join(output, 'linux-unpacked/patchbay'));
   }, 120_000);
+
+  it('flips the fuses in the packaged binary: no run-as-node, NODE_OPTIONS or --inspect; cookie encryption, asar only + integrity (issue 8 item 13)', () => {
+    const on = 49; // '1'
+    const off = 48; // '0'
+    expect([0, 1, 2, 3, 4, 5, 7].map((index) => fuses[index])).toEqual([off, on, off, off, on, on, off]);
+    // The one fuse we leave alone keeps Electron's default.
+    expect(fuses[6]).toBe(off);
+  });
+
+  it('leaves the signing entitlements out of the app', () => {
+    expect(entries).not.toContain('/resources/entitlements.mac.plist');
+    expect(entries).toContain('/resources/policy.example.jsonc');
+  });
 
   it('packs the main process, the preload bundle, the renderer, package.json and the icon', () => {
     for (const path of [MAIN_FILE, PRELOAD_FILE, `${RENDERER_DIR}/index.html`, 'dist/main/core/log.js', 'dist/preload/contract.js', 'package.json', ICON_FILE]) {

@@ -11,6 +11,14 @@ export class FakeWebContents extends EventEmitter {
   destroyed = false;
   readonly sent: unknown[][] = [];
   readonly session = new FakeSession();
+  devToolsOpen = false;
+  openDevTools(): void {
+    this.devToolsOpen = true;
+    this.emit('devtools-opened');
+  }
+  closeDevTools(): void {
+    this.devToolsOpen = false;
+  }
   setWindowOpenHandler(handler: (details: { url: string }) => { action: string }): void {
     this.windowOpenHandler = handler;
   }
@@ -109,6 +117,9 @@ export function createFakeElectron() {
     },
     getAppPath: () => '/opt/patchbay/resources/app.asar',
     getVersion: () => '0.1.0',
+    getName: () => 'Patchbay',
+    /** Tests flip it to act as a packaged build. */
+    isPackaged: false,
     getPath: (name: string) => `/home/agent/.config/Patchbay#${name}`,
     quit: () => record('app.quit'),
     exit: (code: number) => record('app.exit', code),
@@ -167,7 +178,11 @@ export function createFakeElectron() {
       this.destroyed = true;
     }
   }
-  const Menu = { buildFromTemplate: (template: unknown[]) => ({ template }) };
+  const applicationMenus: { template: unknown[] }[] = [];
+  const Menu = {
+    buildFromTemplate: (template: unknown[]) => ({ template }),
+    setApplicationMenu: (menu: { template: unknown[] }) => void applicationMenus.push(menu),
+  };
   class FakeNotification extends EventEmitter {
     static isSupported(): boolean {
       return true;
@@ -191,6 +206,7 @@ export function createFakeElectron() {
     calls,
     trays,
     notifications,
+    applicationMenus,
     windows,
     protocolHandlers,
     ipcHandlers,

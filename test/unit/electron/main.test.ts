@@ -12,7 +12,10 @@ import { createFakeElectron, fakeEvent, type FakeElectron } from './fake-electro
 vi.hoisted(() => {
   // Should the mock ever not apply, the real `electron` module must not start a download.
   process.env.ELECTRON_OVERRIDE_DIST_PATH ??= '/nonexistent-electron-dist';
+  // Electron's process.resourcesPath (where app-update.yml sits in a packaged build).
+  (process as { resourcesPath?: string }).resourcesPath ??= '/nonexistent-resources';
 });
+const updaterChecks: string[] = [];
 
 const APP_PATH = '/opt/patchbay/resources/app.asar';
 
@@ -23,10 +26,13 @@ interface Started {
   fetched: string[];
 }
 
-async function loadMain(options: { secondInstance?: boolean } = {}): Promise<Started> {
+async function loadMain(options: { secondInstance?: boolean; packaged?: boolean } = {}): Promise<Started> {
   vi.resetModules();
   const fake = createFakeElectron();
   if (options.secondInstance) fake.denyLock();
+  fake.module.app.isPackaged = options.packaged ?? false;
+  // A packaged build reads resources/app-update.yml (none here: unsigned) and would load electron-updater.
+  vi.doMock('electron-updater', () => ({ autoUpdater: { on: () => undefined, checkForUpdatesAndNotify: async () => void updaterChecks.push('check'), setFeedURL: () => undefined } }));
   (fake.module.app as unknown as { getVersion: () => string }).getVersion = () => '0.1.0';
   const fetched: string[] = [];
   fake.module.net.fetch = async (url: string) => {
@@ -69,8 +75,8 @@ async function loadMain(options: { secondInstance?: boolean } = {}): Promise<Sta
   return { fake, core, logs, fetched };
 }
 
-async function loadAndStart(): Promise<Started & { window: FakeElectron['windows'][number] }> {
-  const started = await loadMain();
+async function loadAndStart(options: { packaged?: boolean } = {}): Promise<Started & { window: FakeElectron['windows'][number] }> {
+  const started = await loadMain(options);
   started.fake.ready();
   await vi.waitFor(() => expect(started.fake.windows).toHaveLength(1));
   const window = started.fake.windows[0];
@@ -109,7 +115,7 @@ describe('main.ts after ready', () => {
   it('opens one secure window with the bundled preload and loads the app:// entry', async () => {
     const { window, logs } = await loadAndStart();
     expect(logs.filter((entry) => entry.level === 'error')).toEqual([]);
-    expect(window.options.webPreferences).toEqual({ ...SECURE_WEB_PREFERENCES, preload: `${APP_PATH}/dist/preload/index.cjs` });
+    expect(window.options.webPreferences).toEqual({ ...SECURE_WEB_PREFERENCES, devTools: true, preload: `${APP_PATH}/dist/preload/index.cjs` });
     expect(window.options.icon).toBe(`${APP_PATH}/resources/icon.png`);
     expect(window.loaded).toEqual([APP_ENTRY_URL]);
   });
@@ -171,6 +177,31 @@ describe('main.ts after ready', () => {
     const attach = fakeEvent({});
     contents.emit('will-attach-webview', attach, {}, {});
     expect(attach.defaultPrevented).toBe(true);
+  });
+
+  it('a packaged build: no DevTools in the window or any later webContents, a menu without developer items (issue 8 item 13)', async () => {
+    const { fake, window, logs } = await loadAndStart({ packaged: true });
+    expect(window.options.webPreferences).toMatchObject({ devTools: false });
+    const { FakeWebContents } = await import('./fake-electron.ts');
+    const contents = new FakeWebContents();
+    fake.module.app.emit('web-contents-created', fakeEvent({}), contents);
+    contents.openDevTools();
+    expect(contents.devToolsOpen).toBe(false);
+    const { menuRoles } = await import('../../../main/electron/app-menu.ts');
+    expect(fake.applicationMenus).toHaveLength(1);
+    const roles = menuRoles(fake.applicationMenus[0]?.template as never);
+    expect(roles).toContain('quit');
+    expect(roles.filter((role) => ['toggleDevTools', 'reload', 'forceReload'].includes(role))).toEqual([]);
+    // No app-update.yml: a Windows build would refuse updates (updater.test.ts); on Linux the updater runs.
+    await vi.waitFor(() => expect(updaterChecks).toContain('check'));
+    expect(logs.filter((entry) => entry.level === 'error')).toEqual([]);
+  });
+
+  it('a development build keeps DevTools and the developer menu items', async () => {
+    const { fake, window } = await loadAndStart();
+    expect(window.options.webPreferences).toMatchObject({ devTools: true });
+    const { menuRoles } = await import('../../../main/electron/app-menu.ts');
+    expect(menuRoles(fake.applicationMenus[0]?.template as never)).toContain('toggleDevTools');
   });
 
   it('shuts the sessions down without signing out before quitting, once', async () => {

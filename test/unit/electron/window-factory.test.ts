@@ -18,20 +18,20 @@ const log = createLogger({ sink: memorySink() });
 
 describe('createSecureWindow', () => {
   it('creates a hidden window with the secure webPreferences and the given preload', () => {
-    createSecureWindow({ preloadPath: '/app/dist/preload/index.cjs', log, window: { width: 800, title: 'Patchbay' } });
+    createSecureWindow({ preloadPath: '/app/dist/preload/index.cjs', log, packaged: false, window: { width: 800, title: 'Patchbay' } });
     const options = fake.windows.at(-1)?.options;
     expect(options).toMatchObject({ show: false, width: 800, title: 'Patchbay' });
-    expect(options?.webPreferences).toEqual({ ...SECURE_WEB_PREFERENCES, preload: '/app/dist/preload/index.cjs' });
+    expect(options?.webPreferences).toEqual({ ...SECURE_WEB_PREFERENCES, devTools: true, preload: '/app/dist/preload/index.cjs' });
   });
 
   it('keeps the secure webPreferences even when a caller smuggles its own in', () => {
     const window = { webPreferences: { nodeIntegration: true, sandbox: false, contextIsolation: false } };
-    createSecureWindow({ preloadPath: '/p.cjs', log, window: window as never });
+    createSecureWindow({ preloadPath: '/p.cjs', log, packaged: false, window: window as never });
     expect(fake.windows.at(-1)?.options.webPreferences).toMatchObject({ nodeIntegration: false, sandbox: true, contextIsolation: true });
   });
 
   it('hardens the window: foreign navigation prevented, new windows denied, permissions refused', () => {
-    createSecureWindow({ preloadPath: '/p.cjs', log });
+    createSecureWindow({ preloadPath: '/p.cjs', log, packaged: false });
     const window = fake.windows.at(-1);
     if (!window) throw new Error('no window');
     const away = fakeEvent({ url: 'https://evil.example/' });
@@ -44,8 +44,27 @@ describe('createSecureWindow', () => {
     expect(window.webContents.session.permissionCheckHandler?.(null, 'media', APP_ORIGIN, {})).toBe(false);
   });
 
+  it('gives a packaged build no DevTools, and closes them should anything open them (issue 8 item 13)', () => {
+    const sink = memorySink();
+    createSecureWindow({ preloadPath: '/p.cjs', log: createLogger({ sink }), packaged: true, window: { webPreferences: { devTools: true } } as never });
+    const window = fake.windows.at(-1);
+    if (!window) throw new Error('no window');
+    expect(window.options.webPreferences).toMatchObject({ devTools: false, sandbox: true });
+    window.webContents.openDevTools();
+    expect(window.webContents.devToolsOpen).toBe(false);
+    expect(sink.entries.some((e) => e.event === 'window.devtools-blocked')).toBe(true);
+  });
+
+  it('keeps DevTools in a development build', () => {
+    createSecureWindow({ preloadPath: '/p.cjs', log, packaged: false });
+    const window = fake.windows.at(-1);
+    expect(window?.options.webPreferences).toMatchObject({ devTools: true });
+    window?.webContents.openDevTools();
+    expect(window?.webContents.devToolsOpen).toBe(true);
+  });
+
   it('shows the window once it is ready to show', () => {
-    createSecureWindow({ preloadPath: '/p.cjs', log });
+    createSecureWindow({ preloadPath: '/p.cjs', log, packaged: false });
     const window = fake.windows.at(-1);
     expect(window?.shown).toBe(false);
     window?.emit('ready-to-show');
