@@ -197,6 +197,10 @@ export const AgentStateSchema = z.object({
   reason: z.string().optional(),
   /** ISO-8601 time the state started, when the platform says. */
   since: z.string().optional(),
+  /** A one-click way out of this state the card offers (Genesys Cloud Not Responding → "Back to Idle"). */
+  quickAction: z.object({ stateId: z.string().min(1), label: z.string() }).strict().optional(),
+  /** True when the platform can no longer confirm this state (the sign-in lapsed): shown as not current. */
+  stale: z.boolean().optional(),
 });
 export type AgentState = z.infer<typeof AgentStateSchema>;
 

@@ -1,0 +1,446 @@
+// The Genesys Cloud adapter (issue 10; seed 004; protocols/genesys-cloud.md): sign-in through the
+// GenesysCloudAuth port (PKCE, renewal — auth.ts), then the user, presence definitions, the
+// notification stream (./notifications.ts), presence / routing status / conversations on screen.
+// This class only orchestrates: wire shapes in ./wire.ts, requests in ./api.ts, mapping in
+// ./agent-state.ts, and the view changes only through ./reducer.ts.
+// Tokens (GC-04): asked of the port per request, put in an Authorization header only, never kept,
+// never in a URL, a log line or the view.
+import type { Call, SelectableState, SignInOptions } from '../../../../preload/contract.ts';
+import type { Clock } from '../../clock.ts';
+import { PatchbayError, toPatchbayError } from '../../errors.ts';
+import type { Logger } from '../../log.ts';
+import type { HttpSession } from '../../net/http-session.ts';
+import type { HttpResponse } from '../../net/types.ts';
+import { Listeners, SIGNED_OUT_VIEW, type PlatformContext, type PlatformSession, type SessionView, type SignInInput } from '../platform.ts';
+import { agentStateOf, applyConversation, BACK_TO_IDLE_ID, callsOf, selectableStates } from './agent-state.ts';
+import * as api from './api.ts';
+import type { GenesysCloudAuth, GenesysCloudAuthEvent, GenesysCloudGrantInfo } from './auth-port.ts';
+import { NotificationStream, type GcSocketFactory, type NotificationStreamOptions, type StreamStatus } from './notifications.ts';
+import { reduce, type GenesysCloudAction } from './reducer.ts';
+import { undiciSocketFactory } from './socket.ts';
+import { ConversationEventSchema, parseWith, PresenceEventSchema, RoutingStatusEventSchema, type PresenceDefinition, type RoutingStatus, type UserPresence } from './wire.ts';
+
+/** 429s retried per request (Retry-After honoured, capped) before the error is shown. */
+const MAX_RATE_LIMIT_RETRIES = 2;
+const MAX_RETRY_AFTER_MS = 60_000;
+
+export type StreamTimings = Pick<NotificationStreamOptions, 'pingIntervalMs' | 'watchdogMs' | 'connectTimeoutMs' | 'renewBeforeMs' | 'reconnectDelaysMs' | 'evictionWindowMs'>;
+
+export interface GenesysCloudSessionOptions {
+  auth: GenesysCloudAuth;
+  /** The profile's HttpSession (tests: a scripted stand-in). */
+  http?: Pick<HttpSession, 'request'>;
+  socketFactory?: GcSocketFactory;
+  stream?: StreamTimings;
+}
+
+export class GenesysCloudSession implements PlatformSession {
+  private readonly context: PlatformContext;
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private readonly auth: GenesysCloudAuth;
+  private readonly http: Pick<HttpSession, 'request'>;
+  private readonly socketFactory: GcSocketFactory;
+  private readonly timings: StreamTimings;
+  private readonly apiBase: string;
+  private readonly language: string;
+  private readonly listeners = new Listeners<SessionView>();
+  private current: SessionView = SIGNED_OUT_VIEW;
+  private stream: NotificationStream | undefined;
+  private userId: string | undefined;
+  private definitions: PresenceDefinition[] = [];
+  private presence: UserPresence | undefined;
+  private routing: RoutingStatus | undefined;
+  private signInAbort: AbortController | undefined;
+  private unsubscribeAuth: (() => void) | undefined;
+  /** GC-09: once the sign-in is lost nothing runs until the agent signs in again. */
+  private authLost = false;
+
+  constructor(context: PlatformContext, options: GenesysCloudSessionOptions) {
+    this.context = context;
+    this.clock = context.clock;
+    this.log = context.log.child({ platform: 'genesys-cloud' });
+    this.auth = options.auth;
+    this.http = options.http ?? context.createHttpSession?.() ?? missingHttp();
+    this.socketFactory = options.socketFactory ?? undiciSocketFactory(context.dispatcher);
+    this.timings = options.stream ?? {};
+    this.apiBase = apiBaseOf(context.profile.servers[0]);
+    this.language = context.profile.language;
+  }
+
+  get view(): SessionView {
+    return this.current;
+  }
+
+  onView(listener: (view: SessionView) => void): () => void {
+    return this.listeners.add(listener);
+  }
+
+  private dispatch(action: GenesysCloudAction): void {
+    this.current = reduce(this.current, action);
+    this.listeners.emit(this.current);
+  }
+
+  async signInOptions(): Promise<SignInOptions> {
+    const browser = this.context.profile.options.genesysCloud?.loginMethod !== 'login-window';
+    return {
+      credentialsForm: false,
+      identityProviders: [],
+      userNameRequired: false,
+      extensionRequired: false,
+      note: browser
+        ? 'Genesys Cloud signs you in on its own page in your web browser; come back to Patchbay when it says so.'
+        : 'Genesys Cloud signs you in on its own page in a sign-in window; your password is typed there only.',
+    };
+  }
+
+  // ------------------------------------------------------------------ sign-in
+  async signIn(_input: SignInInput = {}): Promise<void> {
+    if (this.current.phase === 'active' && this.current.lastError?.action === 'sign-in-again') {
+      // Asked to sign in ahead of a lapse: a new grant in place, the agent's state untouched.
+      await this.auth.signIn();
+      this.dispatch({ type: 'clear-error', codePrefix: 'genesys-cloud.auth' });
+      this.showToken(this.auth.info);
+      return;
+    }
+    await this.run(async (signal) => {
+      this.dispatch({ type: 'awaiting-user' });
+      const info = await this.auth.signIn({ signal });
+      this.dispatch({ type: 'signing-in' });
+      this.showToken(info);
+      await this.establish(signal);
+    });
+  }
+
+  /** Silent resume at launch: the port's saved refresh token, never a prompt. */
+  async resume(): Promise<boolean> {
+    let resumed = false;
+    await this.run(async (signal) => {
+      resumed = await this.auth.resume();
+      if (!resumed) {
+        this.teardown();
+        this.dispatch({ type: 'signed-out' });
+        return;
+      }
+      this.showToken(this.auth.info);
+      await this.establish(signal);
+    });
+    return resumed;
+  }
+
+  private async run(body: (signal: AbortSignal) => Promise<void>): Promise<void> {
+    this.authLost = false;
+    this.signInAbort = new AbortController();
+    const signal = this.signInAbort.signal;
+    this.unsubscribeAuth ??= this.auth.onEvent((event) => this.onAuthEvent(event));
+    this.dispatch({ type: 'connecting', server: this.apiBase });
+    try {
+      await body(signal);
+    } catch (error) {
+      const failure = signal.aborted
+        ? new PatchbayError('genesys-cloud.sign-in.cancelled', 'Sign-in was cancelled.', { action: 'none' })
+        : toPatchbayError(error);
+      this.teardown();
+      this.dispatch({ type: 'failed', error: failure.toContract() });
+      throw failure;
+    } finally {
+      this.signInAbort = undefined;
+    }
+  }
+
+  /** The user, the presence list, the notification stream (before the reads, so nothing falls
+   *  between them), then presence, routing status and conversations. */
+  private async establish(signal: AbortSignal): Promise<void> {
+    const user = api.readUser(await this.call(api.usersMe(), signal));
+    this.userId = user.id;
+    this.dispatch({ type: 'connected', ...(user.name ? { userDisplayName: user.name } : {}) });
+    this.definitions = api.readDefinitions(await this.call(api.presenceDefinitions(), signal));
+    this.dispatch({ type: 'states', states: selectableStates(this.definitions, this.language) });
+    this.stream = this.createStream(user.id);
+    await this.stream.start();
+    if (signal.aborted) throw signal.reason;
+    await this.resync(signal);
+    this.dispatch({ type: 'active' });
+  }
+
+  private createStream(userId: string): NotificationStream {
+    return new NotificationStream({
+      clock: this.clock,
+      log: this.log,
+      topics: api.topicsFor(userId),
+      // GC-05 (seed 004): the token is renewed right before the channel starts, so it cannot lapse mid start-up.
+      createChannel: async () => api.readChannel(await this.call(api.createChannel(), undefined, { fresh: true })),
+      subscribe: async (channelId, topics) => void (await this.call(api.putSubscriptions(channelId, topics))),
+      checkUri: (uri) => api.checkConnectUri(uri, this.apiBase),
+      socketFactory: this.socketFactory,
+      onEvent: (topic, body) => this.onEvent(topic, body),
+      onStatus: (status) => this.onStreamStatus(status),
+      onResync: () => this.resync(),
+      onTokenRevoked: () => this.tokenRevoked(),
+      ...this.timings,
+    });
+  }
+
+  /** Presence, routing status and conversations as the server has them now. */
+  private async resync(signal?: AbortSignal): Promise<void> {
+    const userId = this.requireUser();
+    const [presence, routing, conversations] = await Promise.all([
+      this.call(api.getPresence(userId), signal).then(api.readPresence),
+      this.call(api.getRoutingStatus(userId), signal).then(api.readRoutingStatus),
+      this.call(api.conversations(), signal).then(api.readConversations),
+    ]);
+    this.presence = presence;
+    this.routing = routing;
+    this.showAgent();
+    this.dispatch({ type: 'calls', calls: callsOf(conversations, userId) });
+  }
+
+  // ------------------------------------------------------------------ requests
+  /** One API call with a bearer token from the port (GC-04: header only). 401 → the port renews
+   *  once and the call is repeated; 429 → wait Retry-After and repeat (bounded). */
+  private async call(request: api.ApiRequest, signal?: AbortSignal, tokenOptions: { fresh?: boolean } = {}): Promise<HttpResponse> {
+    let renewed = false;
+    for (let rateLimited = 0; ; ) {
+      const token = await this.auth.accessToken({ ...tokenOptions, ...(signal ? { signal } : {}) });
+      const res = await this.http.request({
+        method: request.method,
+        url: `${this.apiBase}${request.path}`,
+        headers: { Authorization: `Bearer ${token}`, Accept: 'application/json', ...(request.json !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+        ...(request.json !== undefined ? { json: request.json } : {}),
+        followRedirects: false, // a credentialed request never follows a redirect (DESIGN.md trust boundaries)
+        ...(signal ? { signal } : {}),
+      });
+      if (res.status >= 200 && res.status < 300) return res;
+      const error = api.responseError(res, request, this.clock.now());
+      if (res.status === 401 && !renewed) {
+        renewed = true;
+        await this.invalidate('401');
+        continue;
+      }
+      if (res.status === 429 && rateLimited < MAX_RATE_LIMIT_RETRIES) {
+        rateLimited++;
+        const waitMs = typeof error.details.retryAfterMs === 'number' ? error.details.retryAfterMs : 1_000;
+        this.log.info('genesys-cloud.rate-limited', { step: request.what, waitMs });
+        await this.clock.sleep(Math.min(MAX_RETRY_AFTER_MS, waitMs), signal);
+        continue;
+      }
+      if (res.status === 401) this.loseAuth(error);
+      throw error;
+    }
+  }
+
+  /** The server refused the token: the port renews now, or the sign-in is lost (GC-09). */
+  private async invalidate(reason: string): Promise<void> {
+    try {
+      await this.auth.invalidate(reason);
+    } catch (error) {
+      const failure = toPatchbayError(error);
+      this.loseAuth(failure);
+      throw failure;
+    }
+  }
+
+  private async tokenRevoked(): Promise<boolean> {
+    try {
+      await this.invalidate('token_revoked');
+      return !this.authLost;
+    } catch {
+      return false;
+    }
+  }
+
+  // ------------------------------------------------------------------ agent state
+  async listStates(): Promise<SelectableState[]> {
+    if (this.current.phase !== 'active') return this.current.selectableStates;
+    this.definitions = api.readDefinitions(await this.call(api.presenceDefinitions()));
+    const states = selectableStates(this.definitions, this.language);
+    this.dispatch({ type: 'states', states });
+    return states;
+  }
+
+  async setAgentState(stateId: string): Promise<void> {
+    if (this.current.phase !== 'active') {
+      throw new PatchbayError('genesys-cloud.not-active', 'Sign in to Genesys Cloud before changing your status.', { action: 'sign-in-again' });
+    }
+    const userId = this.requireUser();
+    try {
+      if (stateId === BACK_TO_IDLE_ID) {
+        // §3: Not Responding → Idle is a routing-status change, not a presence change.
+        this.routing = api.readRoutingStatus(await this.call(api.setRoutingStatus(userId, 'IDLE')));
+      } else {
+        if (!this.definitions.some((d) => d.id === stateId)) {
+          throw new PatchbayError('genesys-cloud.state.unknown', 'That status is not available in your organisation.', { action: 'none' });
+        }
+        this.presence = api.readPresence(await this.call(api.setPresence(userId, stateId)));
+      }
+      this.showAgent();
+    } catch (error) {
+      const failure = toPatchbayError(error);
+      if (!this.authLost) this.dispatch({ type: 'error', error: failure.toContract() });
+      throw failure;
+    }
+  }
+
+  private showAgent(): void {
+    if (!this.presence) return;
+    this.dispatch({ type: 'agent', agent: agentStateOf(this.presence, this.routing, this.definitions, this.language) });
+  }
+
+  private onEvent(topic: string, body: unknown): void {
+    this.dispatch({ type: 'event', at: new Date(this.clock.now()).toISOString() });
+    const userId = this.userId;
+    if (!userId) return;
+    try {
+      if (topic === `v2.users.${userId}.presence`) {
+        this.presence = parseWith(PresenceEventSchema, body, 'a presence update');
+        this.showAgent();
+      } else if (topic === `v2.users.${userId}.routingStatus`) {
+        this.routing = parseWith(RoutingStatusEventSchema, body, 'a routing-status update').routingStatus;
+        this.showAgent();
+      } else if (topic === `v2.users.${userId}.conversations`) {
+        const conversation = parseWith(ConversationEventSchema, body, 'a conversation update');
+        this.dispatch({ type: 'calls', calls: applyConversation(this.current.calls ?? ([] as Call[]), conversation, userId) });
+      }
+    } catch (error) {
+      this.log.warn('genesys-cloud.event.unreadable', { topic: topic.replace(userId, '{id}'), code: toPatchbayError(error).code });
+    }
+  }
+
+  private onStreamStatus(status: StreamStatus): void {
+    if (this.authLost) return;
+    switch (status.state) {
+      case 'online':
+        if (status.rotated) this.dispatch({ type: 'reconnected' });
+        return;
+      case 'reconnecting':
+        this.dispatch({ type: 'reconnecting', attempt: status.attempt, nextAttemptAt: new Date(status.nextAttemptAt).toISOString() });
+        return;
+      case 'warning':
+        this.dispatch({ type: 'error', error: status.error.toContract() });
+        return;
+      case 'offline':
+        if (status.error) this.dispatch({ type: 'failed', error: status.error.toContract() });
+        return;
+    }
+  }
+
+  // ------------------------------------------------------------------ renewal (GC-09)
+  private onAuthEvent(event: GenesysCloudAuthEvent): void {
+    if (this.authLost) return;
+    switch (event.kind) {
+      case 'renewed':
+        this.showToken(event.info);
+        this.dispatch({ type: 'clear-error', codePrefix: 'genesys-cloud.auth' });
+        return;
+      case 'renewal-failed':
+        if (event.final) {
+          this.loseAuth(event.error);
+          return;
+        }
+        this.dispatch({
+          type: 'error',
+          error: {
+            code: 'genesys-cloud.auth.renewal-retrying',
+            message: `Renewing your Genesys Cloud sign-in failed${event.nextAttemptAt ? `; Patchbay tries again at ${this.timeOf(event.nextAttemptAt)}` : ''}. Your status is kept meanwhile.`,
+            action: 'none',
+          },
+        });
+        return;
+      case 'sign-in-needed':
+        this.dispatch({
+          type: 'error',
+          error: {
+            code: 'genesys-cloud.auth.sign-in-soon',
+            message: `Genesys Cloud needs you to sign in again by ${this.timeOf(event.deadline)}. Your status is kept.`,
+            action: 'sign-in-again',
+          },
+        });
+        return;
+    }
+  }
+
+  /** GC-09 (seed 004 Edge Case 1): renewal failed for good. Stop everything (no loop continues),
+   *  keep the last known state on screen marked not current, and say plainly what to do. */
+  private loseAuth(cause: PatchbayError): void {
+    if (this.authLost || this.current.phase === 'signed-out') return;
+    this.authLost = true;
+    this.log.warn('genesys-cloud.auth.lost', { code: cause.code });
+    this.stream?.stop();
+    this.stream = undefined;
+    this.auth.dispose();
+    this.dispatch({
+      type: 'auth-lost',
+      error: {
+        code: 'genesys-cloud.auth.sign-in-required',
+        message: 'Genesys Cloud needs a fresh sign-in: Patchbay could not renew your sign-in. The status shown is the last one known and may no longer be current.',
+        action: 'sign-in-again',
+      },
+    });
+  }
+
+  private showToken(info: GenesysCloudGrantInfo | undefined): void {
+    const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(this.clock.toWallTime?.(ms) ?? ms).toISOString());
+    const expiresAt = iso(info?.expiresAt);
+    const refreshAt = iso(info?.refreshAt);
+    this.dispatch({ type: 'token', ...(expiresAt ? { expiresAt } : {}), ...(refreshAt ? { refreshAt } : {}) });
+  }
+
+  private timeOf(at: number): string {
+    const wall = this.clock.toWallTime?.(at) ?? at;
+    try {
+      return new Date(wall).toLocaleTimeString(this.language, { hour: '2-digit', minute: '2-digit' });
+    } catch {
+      return new Date(wall).toISOString().slice(11, 16);
+    }
+  }
+
+  // ------------------------------------------------------------------ ending
+  async signOut(): Promise<void> {
+    this.signInAbort?.abort();
+    this.teardown();
+    try {
+      await this.auth.signOut(); // DELETE /api/v2/tokens/me and the keychain entries
+    } catch (error) {
+      this.log.info('genesys-cloud.sign-out.revoke-failed', { code: toPatchbayError(error).code });
+    }
+    this.dispatch({ type: 'signed-out' });
+  }
+
+  cancel(): void {
+    this.signInAbort?.abort(new PatchbayError('genesys-cloud.sign-in.cancelled', 'Sign-in was cancelled.'));
+  }
+
+  dispose(): void {
+    this.signInAbort?.abort();
+    this.teardown();
+    this.unsubscribeAuth?.();
+    this.unsubscribeAuth = undefined;
+    this.auth.dispose();
+  }
+
+  private teardown(): void {
+    this.stream?.stop();
+    this.stream = undefined;
+  }
+
+  private requireUser(): string {
+    if (!this.userId) throw new PatchbayError('genesys-cloud.not-active', 'Sign in to Genesys Cloud first.', { action: 'sign-in-again' });
+    return this.userId;
+  }
+}
+
+function apiBaseOf(server: string | undefined): string {
+  if (!server) throw new PatchbayError('genesys-cloud.profile.invalid', 'This Genesys Cloud profile names no API address (https://api.<region>).', { action: 'contact-it' });
+  return server.replace(/\/+$/, '');
+}
+
+function missingHttp(): never {
+  throw new PatchbayError('internal.no-http', 'No network session for this profile.', { action: 'contact-it' });
+}
+
+/** The registry's factory. The OAuth side (auth.ts, GC-AUTH) is not in this build yet: a clear,
+ *  typed refusal rather than a stub that pretends to sign in. */
+export function createGenesysCloudSession(context: PlatformContext): PlatformSession {
+  void context;
+  throw new PatchbayError('genesys-cloud.unavailable', 'Genesys Cloud sign-in is not available in this build of Patchbay yet.', { action: 'contact-it' });
+}
