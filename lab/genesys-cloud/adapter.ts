@@ -4,6 +4,8 @@
 // a user's grants (revokeTokens, setGrantedScopes).
 import type { Adapter, AdapterFactory, AdapterPayload } from 'oidc-provider';
 
+const EXPIRED_TOKEN_RETENTION_SEC = 3600;
+
 interface Entry {
   payload: AdapterPayload;
   /** Date.now() ms after which the entry is gone; Infinity without a lifetime. */
@@ -48,7 +50,10 @@ export function createLabOidcStore(): LabOidcStore {
 
     async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
       const key = this.key(id);
-      entries.set(key, { payload, expiresAt: typeof expiresIn === 'number' ? Date.now() + expiresIn * 1000 : Infinity });
+      // Access tokens stay findable an hour past expiry so the API can tell "expired" from "unknown"
+      // (oidc-provider's find checks `exp` itself).
+      const retainSec = this.name === 'AccessToken' ? EXPIRED_TOKEN_RETENTION_SEC : 0;
+      entries.set(key, { payload, expiresAt: typeof expiresIn === 'number' ? Date.now() + (expiresIn + retainSec) * 1000 : Infinity });
       if (this.name === 'Session' && typeof payload.uid === 'string') sessionUids.set(payload.uid, id);
       if (this.name !== 'Grant' && typeof payload.grantId === 'string') {
         const members = grantMembers.get(payload.grantId) ?? new Set<string>();
