@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { fieldErrors, ProfileSchema, type Profile } from '../../../preload/contract.ts';
 import { PatchbayError } from '../errors.ts';
+import { decodeJsonText, parseJsonSafely } from '../settings/safe-json.ts';
 
 export const ProfileFileSchema = ProfileSchema.extend({ fixturePassword: z.string().min(1).optional() });
 
@@ -14,13 +15,18 @@ export interface ProfileFile {
   fixturePassword?: string;
 }
 
+/** Parses one profile file; bad input of any shape ends in a typed PatchbayError (issue 8 item 10:
+ *  BOM allowed, depth-guarded, `__proto__`/`constructor` refused). */
 export function parseProfileFile(text: string, source: string): ProfileFile {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
+  const result = parseJsonSafely(text);
+  if (!result.ok) {
+    if (result.problem === 'too-deep') throw new PatchbayError('profile-file.too-deep', `${source} is not a profile: ${result.reason}.`, { action: 'none' });
     throw new PatchbayError('profile-file.bad-json', `${source} is not valid JSON.`, { action: 'none' });
   }
+  if (result.reserved.length > 0) {
+    throw new PatchbayError('profile-file.invalid', `${source} is not a valid profile — ${result.reserved[0]}: a reserved name`, { action: 'none' });
+  }
+  const raw = result.value;
   const parsed = ProfileFileSchema.safeParse(raw);
   if (!parsed.success) {
     const fields = Object.entries(fieldErrors(parsed.error)).map(([field, message]) => `${field}: ${message}`);
@@ -33,7 +39,7 @@ export function parseProfileFile(text: string, source: string): ProfileFile {
 export async function readProfileFile(path: string): Promise<ProfileFile> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = decodeJsonText(await readFile(path));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new PatchbayError('profile-file.unreadable', `Cannot read the profile file ${path}${code ? ` (${code})` : ''}.`, { action: 'none' });

@@ -5,10 +5,11 @@
 // documents the format.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { z } from 'zod';
 import { ProfileSchema, type Notice, type Profile } from '../../../preload/contract.ts';
 import type { LogLevel } from '../log.ts';
+import { policyFileTrust, powershellFileOwnerPort, type FileOwnerPort } from './file-trust.ts';
+import { decodeJsonText, MAX_JSON_DEPTH, parseJsonSafely } from './safe-json.ts';
 import { CaBundlePathSchema, describe, LogLevelSchema, NoProxySchema, profileLabel, ProxyUrlSchema } from './schema.ts';
 
 /** Profile fields IT may preset and lock for the agents' own profiles. */
@@ -62,17 +63,43 @@ export function policyPath(platform: NodeJS.Platform = process.platform, env: No
   return '/etc/patchbay/policy.json';
 }
 
-export function loadPolicy(options: { path?: string; platform?: NodeJS.Platform; env?: NodeJS.ProcessEnv } = {}): PolicyLoad {
-  const path = options.path ?? policyPath(options.platform, options.env);
-  let text: string;
+export interface LoadPolicyOptions {
+  path?: string;
+  platform?: NodeJS.Platform;
+  env?: NodeJS.ProcessEnv;
+  /** Who owns the file and who may write it; on Windows the policy is read only when IT alone can
+   *  (issue 8 item 11). Default: Get-Acl through PowerShell on win32, no check elsewhere (/etc and
+   *  /Library are writable by root only). */
+  fileOwner?: FileOwnerPort;
+}
+
+/** Never throws: whatever is wrong with the file becomes a rejected '(file)' entry (logged by the
+ *  caller), and the app starts with the keys that could be applied. */
+export function loadPolicy(options: LoadPolicyOptions = {}): PolicyLoad {
+  const platform = options.platform ?? process.platform;
+  const path = options.path ?? policyPath(platform, options.env);
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return { path, found: false, policy: emptyPolicy(), rejected: [] };
     return { path, found: true, policy: emptyPolicy(), rejected: [{ key: '(file)', reason: `cannot be read (${code ?? 'error'})` }] };
   }
-  return { path, found: true, ...parsePolicy(text) };
+  const fileOwner = options.fileOwner ?? (platform === 'win32' ? powershellFileOwnerPort : undefined);
+  if (fileOwner) {
+    const trust = policyFileTrust(path, fileOwner);
+    if (!trust.trusted) {
+      return {
+        path,
+        found: true,
+        policy: emptyPolicy(),
+        rejected: [{ key: '(file)', reason: `not trusted: ${trust.reason}; no part of the policy was applied (IT: let only Administrators and SYSTEM own and change the file and its folder)` }],
+      };
+    }
+  }
+  // PowerShell 5 writes a byte-order mark (UTF-8 or UTF-16): decode it, never reject the file for it.
+  return { path, found: true, ...parsePolicy(decodeJsonText(bytes)) };
 }
 
 const UpdatesSchema = z
@@ -114,15 +141,20 @@ const KNOWN_KEYS = new Set(['$schema', 'profiles', 'profileDefaults', 'lockedPro
 export function parsePolicy(text: string): { policy: Policy; rejected: RejectedPolicyKey[] } {
   const policy = emptyPolicy();
   const rejected: RejectedPolicyKey[] = [];
-  const errors: ParseError[] = [];
-  const raw: unknown = parseJsonc(text, errors, { allowTrailingComma: true, disallowComments: false });
-  if (errors.length > 0) {
-    // A syntax error makes every value after it doubtful: apply nothing.
-    const first = errors[0]!;
-    const { line, column } = position(text, first.offset);
-    rejected.push({ key: '(file)', reason: `not valid JSON (${printParseErrorCode(first.error)} at line ${line}, column ${column}); no part of the policy was applied` });
+  const result = parseJsonSafely(text, { jsonc: true });
+  if (!result.ok) {
+    // A syntax error makes every value after it doubtful, and 200k levels of nesting is no policy:
+    // apply nothing.
+    const reason =
+      result.problem === 'too-deep'
+        ? `${result.reason} (at most ${MAX_JSON_DEPTH}); no part of the policy was applied`
+        : `not valid JSON (${result.reason}); no part of the policy was applied`;
+    rejected.push({ key: '(file)', reason });
     return { policy, rejected };
   }
+  const raw = result.value;
+  // `__proto__` and friends are never applied (they would reach a prototype, not a setting).
+  for (const key of result.reserved) rejected.push({ key, reason: 'a reserved name, ignored' });
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     rejected.push({ key: '(file)', reason: 'the policy must be a JSON object' });
     return { policy, rejected };
@@ -134,7 +166,7 @@ export function parsePolicy(text: string): { policy: Policy; rejected: RejectedP
   }
 
   for (const [key, schema] of Object.entries(SCALAR_KEYS)) {
-    if (!(key in doc)) continue;
+    if (!Object.hasOwn(doc, key)) continue;
     const parsed = schema.safeParse(doc[key]);
     if (!parsed.success) {
       rejected.push({ key, reason: describe(parsed.error) });
@@ -143,7 +175,7 @@ export function parsePolicy(text: string): { policy: Policy; rejected: RejectedP
     (policy as unknown as Record<string, unknown>)[key] = parsed.data;
   }
 
-  if ('profiles' in doc) {
+  if (Object.hasOwn(doc, 'profiles')) {
     if (!Array.isArray(doc.profiles)) rejected.push({ key: 'profiles', reason: 'must be a list of profiles' });
     else {
       const seen = new Set<string>();
@@ -161,7 +193,7 @@ export function parsePolicy(text: string): { policy: Policy; rejected: RejectedP
     }
   }
 
-  if ('profileDefaults' in doc) {
+  if (Object.hasOwn(doc, 'profileDefaults')) {
     const defaults = doc.profileDefaults;
     if (defaults === null || typeof defaults !== 'object' || Array.isArray(defaults)) {
       rejected.push({ key: 'profileDefaults', reason: 'must be an object' });
@@ -179,7 +211,7 @@ export function parsePolicy(text: string): { policy: Policy; rejected: RejectedP
     }
   }
 
-  if ('lockedProfileFields' in doc) {
+  if (Object.hasOwn(doc, 'lockedProfileFields')) {
     const locked = doc.lockedProfileFields;
     if (!Array.isArray(locked)) rejected.push({ key: 'lockedProfileFields', reason: 'must be a list of field names' });
     else {
@@ -187,7 +219,7 @@ export function parsePolicy(text: string): { policy: Policy; rejected: RejectedP
         const key = `lockedProfileFields[${index}]`;
         if (typeof field !== 'string' || !(LOCKABLE_PROFILE_FIELDS as readonly string[]).includes(field)) {
           rejected.push({ key, reason: `not a lockable field (use one of ${LOCKABLE_PROFILE_FIELDS.join(', ')})` });
-        } else if (!(field in policy.profileDefaults)) {
+        } else if (!Object.hasOwn(policy.profileDefaults, field)) {
           rejected.push({ key, reason: `"${field}" is locked but profileDefaults gives it no valid value` });
         } else if (!policy.lockedProfileFields.includes(field as LockableProfileField)) {
           policy.lockedProfileFields.push(field as LockableProfileField);
@@ -196,11 +228,6 @@ export function parsePolicy(text: string): { policy: Policy; rejected: RejectedP
     }
   }
   return { policy, rejected };
-}
-
-function position(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, offset).split('\n');
-  return { line: before.length, column: (before.at(-1)?.length ?? 0) + 1 };
 }
 
 /** The one notice for a policy with rejected keys (nothing when it is fine or absent). */

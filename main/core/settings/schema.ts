@@ -117,7 +117,7 @@ export function parseSettings(raw: unknown): ParsedSettings {
     }
   }
   for (const key of Object.keys(doc)) {
-    if (key !== 'version' && !(key in SETTINGS_FIELDS)) problems.push(`${key}: unknown setting (dropped)`);
+    if (key !== 'version' && !Object.hasOwn(SETTINGS_FIELDS, key)) problems.push(`${key}: unknown setting (dropped)`);
   }
   return { settings: SettingsSchema.parse(out), problems, fromVersion: typeof declared === 'number' ? declared : undefined };
 }

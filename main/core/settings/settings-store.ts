@@ -2,12 +2,13 @@
 // electron-store under Electron (electron-store is conf with Electron defaults: same file format,
 // rigs/toolchain.md). Both write atomically (temp file + rename, conf's `atomically`). A corrupt
 // file is moved aside as `<name>.corrupt-<timestamp>.json`, reported, and defaults load.
-import { copyFileSync, existsSync, readFileSync, renameSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import Conf from 'conf';
 import type { Notice } from '../../../preload/contract.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
+import { decodeJsonText, parseJsonSafely } from './safe-json.ts';
 import { defaultSettings, parseSettings, SettingsSchema, type Settings } from './schema.ts';
 
 /** The part of conf / electron-store used here. */
@@ -66,9 +67,14 @@ export function openSettingsStore(options: OpenSettingsOptions): OpenedSettings 
   const path = join(options.dir, `${configName}.json`);
   let raw: unknown;
   let legacy = false;
+  let reserved: string[] = [];
   if (existsSync(path)) {
     try {
-      raw = JSON.parse(readFileSync(path, 'utf8'));
+      const read = readJsonFile(path);
+      raw = read.value;
+      reserved = read.reserved;
+      // conf/electron-store parse the file again with JSON.parse: give them one without a BOM.
+      if (read.hadBom) writeFileSync(path, JSON.stringify(raw, null, '\t'), { mode: 0o600 });
     } catch (error) {
       // Unreadable: move it aside whole and start from defaults.
       const aside = setAside(path, clock, 'move');
@@ -83,7 +89,9 @@ export function openSettingsStore(options: OpenSettingsOptions): OpenedSettings 
     const legacyPath = join(options.dir, LEGACY_PROFILES_FILE);
     if (existsSync(legacyPath)) {
       try {
-        raw = JSON.parse(readFileSync(legacyPath, 'utf8'));
+        const read = readJsonFile(legacyPath);
+        raw = read.value;
+        reserved = read.reserved;
         legacy = true;
       } catch (error) {
         log.warn('settings.legacy-unreadable', { file: legacyPath, error });
@@ -98,6 +106,8 @@ export function openSettingsStore(options: OpenSettingsOptions): OpenedSettings 
     settings = defaultSettings();
   } else {
     const parsed = parseSettings(raw);
+    // `__proto__` and friends were never data: report them with the other dropped keys.
+    parsed.problems.push(...reserved.map((key) => `${key}: a reserved name (dropped)`));
     settings = parsed.settings;
     if (parsed.problems.length > 0) {
       const aside = legacy ? undefined : setAside(backend.path, clock, 'copy');
@@ -155,6 +165,16 @@ class BackedSettingsStore implements SettingsStore {
   }
 }
 
+/** A settings/profiles file as data: BOM decoded, depth-guarded, reserved keys left out (issue 8
+ *  item 10). Throws a SyntaxError for text that is not such a document (the caller sets it aside). */
+export function readJsonFile(path: string): { value: unknown; reserved: string[]; hadBom: boolean } {
+  const bytes = readFileSync(path);
+  const hadBom = (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) || (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+  const result = parseJsonSafely(decodeJsonText(bytes));
+  if (!result.ok) throw new SyntaxError(`${basename(path)}: ${result.reason}`);
+  return { value: result.value, reserved: result.reserved, hadBom };
+}
+
 /** `<name>.corrupt-<timestamp>.json` beside the file (Windows-safe timestamp). */
 export function corruptBackupPath(path: string, now: number): string {
   const stamp = new Date(now).toISOString().replace(/[:.]/g, '-');
@@ -180,7 +200,7 @@ export function countStoredProfiles(dir: string, configName = 'settings'): numbe
     const path = join(dir, file);
     if (!existsSync(path)) continue;
     try {
-      return parseSettings(JSON.parse(readFileSync(path, 'utf8'))).settings.profiles.length;
+      return parseSettings(readJsonFile(path).value).settings.profiles.length;
     } catch {
       return 0;
     }
