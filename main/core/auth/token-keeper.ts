@@ -85,6 +85,11 @@ export interface TokenKeeperOptions {
   warningLeadMs?: number;
   onTimes?(times: TokenTimes): void;
   onRefreshed?(info: { strategy: string; mode: RefreshMode; interactive: boolean }): void;
+  /** One attempt of a strategy failed; `retryAt` when another attempt of it is scheduled (GC-09). */
+  onAttemptFailed?(info: { strategy: string; mode: RefreshMode; attempt: number; error: PatchbayError; retryAt?: number }): void;
+  /** Genesys Cloud: a public client's renewal (a silent re-authorization) brings no refresh token;
+   *  accept such a grant instead of treating it as a failed renewal (default false). */
+  renewalWithoutRefreshToken?: boolean;
   onSignInNeeded?(info: SignInNeeded): void;
   /** A new refresh token arrived (sign-in or renewal): the adapter keeps it in the keychain (CARD-02). */
   onRefreshToken?(refreshToken: string, expiresAt: number | undefined): void;
@@ -161,6 +166,16 @@ export class TokenKeeper {
     this.stopped = false;
     if (this.abort.signal.aborted) this.abort = new AbortController();
     this.install(grant, startedAt);
+  }
+
+  /** The refresh token was refused for good (invalid_grant: revoked, or a reused rotated one): drop
+   *  it so no later refresh presents it again; renewals continue with the other strategies. */
+  forgetRefreshToken(): void {
+    const held = this.held;
+    if (!held?.refreshToken) return;
+    const { refreshToken: _dropped, refreshExpiresAt: _until, ...rest } = held;
+    this.held = rest;
+    if (this.refreshFlight === undefined) this.schedule();
   }
 
   /** A new pair from a full sign-in done outside the keeper (e.g. the agent's own re-sign-in). */
@@ -392,7 +407,7 @@ export class TokenKeeper {
         });
         if (this.stopped) return false;
         if (this.held?.generation !== generation && mode === 'refresh') return true; // replaced meanwhile: keep the newer
-        if (mode === 'renew' && grant.refreshToken === undefined) {
+        if (mode === 'renew' && grant.refreshToken === undefined && !this.options.renewalWithoutRefreshToken) {
           throw new PatchbayError('auth.renew.no-refresh-token', 'The sign-in service returned no refresh token.', { action: 'none' });
         }
         this.install(grant, startedAt);
@@ -404,9 +419,12 @@ export class TokenKeeper {
         const typed = toPatchbayError(error, 'auth.refresh.failed');
         this.stats.failedAttempts += 1;
         this.log.info('auth.refresh.attempt-failed', { strategy: strategy.name, mode, attempt, code: typed.code });
-        if (typed.action !== 'retry' || attempt === this.maxAttempts) return false;
-        const delay = this.backoffBaseMs * 2 ** (attempt - 1);
-        if (this.clock.now() + delay >= deadline) return false;
+        // A server's Retry-After (429) wins over a shorter backoff (GC: 429 honoured).
+        const hinted = typeof typed.details.retryAfterMs === 'number' ? typed.details.retryAfterMs : 0;
+        const delay = Math.max(this.backoffBaseMs * 2 ** (attempt - 1), hinted);
+        const retry = typed.action === 'retry' && attempt < this.maxAttempts && this.clock.now() + delay < deadline;
+        this.options.onAttemptFailed?.({ strategy: strategy.name, mode, attempt, error: typed, ...(retry ? { retryAt: this.clock.now() + delay } : {}) });
+        if (!retry) return false;
         try {
           await this.clock.sleep(delay, this.abort.signal);
         } catch {

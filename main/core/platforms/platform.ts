@@ -2,6 +2,7 @@
 // (DESIGN.md "platforms/"). Adapters never import each other.
 import type { Profile, SelectableState, SessionState, SignInOptions } from '../../../preload/contract.ts';
 import type { LoginWindow } from '../auth/login-window.ts';
+import type { ExternalBrowser } from '../auth/external-browser.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
 import type { Dispatcher } from 'undici';
@@ -57,6 +58,8 @@ export interface PlatformContext {
   log: Logger;
   /** The shell's JavaScript-executing browser for IdP pages (absent in the headless CLI). */
   loginWindow?: LoginWindow;
+  /** The shell's system browser (RFC 8252 §8.12; Genesys Cloud sign-in), absent in the headless CLI. */
+  externalBrowser?: ExternalBrowser;
   /** This profile's keychain entries (refresh token; password only where policy and profile allow
    *  "remember password"). Absent when the app runs without a SecretStore (CLI probe). */
   secrets?: ProfileSecrets;
