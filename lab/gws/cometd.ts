@@ -108,7 +108,8 @@ export function createCometd(options: CometdOptions, devicesOf: (agent: AgentRec
           message.error = `403:${refused ?? ''}:Forbidden channel`;
           return callback(message);
         }
-        message.subscription = wanted.map((s) => `/u/${binding.agentId}${s}`);
+        const mapped = wanted.map((s) => `/u/${binding.agentId}${s}`);
+        message.subscription = Array.isArray(message.subscription) ? mapped : mapped[0];
         return callback(message);
       }
       if (!message.channel.startsWith('/meta/') && !message.channel.startsWith('/service/')) {
