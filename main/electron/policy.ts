@@ -36,6 +36,9 @@ export const SECURE_WEB_PREFERENCES = Object.freeze({
   spellcheck: false,
   experimentalFeatures: false,
   navigateOnDragDrop: false,
+  // A middle click would otherwise try to open a link in a new window (Electronegativity AUXCLICK_JS_CHECK;
+  // new windows are denied anyway, hardenWebContents).
+  disableBlinkFeatures: 'Auxclick',
 } as const);
 
 /**

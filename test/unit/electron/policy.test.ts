@@ -122,6 +122,7 @@ describe('CSP and webPreferences', () => {
       webviewTag: false,
       spellcheck: false,
       allowRunningInsecureContent: false,
+      disableBlinkFeatures: 'Auxclick',
     });
     expect(Object.isFrozen(SECURE_WEB_PREFERENCES)).toBe(true);
     expect(SECURE_WEB_PREFERENCES).not.toHaveProperty('preload');
