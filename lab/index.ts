@@ -10,6 +10,8 @@ import { startDefaultFinesseLabs } from './finesse/default-labs.ts';
 import { startLabIdp } from './saml/idp.ts';
 import type { LabIdp } from './saml/idp.ts';
 import type { DefaultFinesseLabs } from './finesse/default-labs.ts';
+import { startGenesysCloudLab } from './genesys-cloud/index.ts';
+import type { GenesysCloudLab, GenesysCloudLabOptions, GenesysCloudLabProfile } from './genesys-cloud/index.ts';
 
 export type { IcwsLabServer, IcwsServerOptions, LabRequestRecord, LabSessionSummary, LabUserStatus } from './icws/server.ts';
 export type { LabStatusStore, LabStoredStatus } from './icws/server.ts';
@@ -17,19 +19,21 @@ export { createLabStatusStore, startIcwsServer } from './icws/server.ts';
 export type { FinesseLab, FinesseLabNode, FinesseLabOptions } from './finesse/lab.ts';
 export { startFinesseLab } from './finesse/lab.ts';
 export type { DefaultFinesseLabs, FinesseLabProfile } from './finesse/default-labs.ts';
+export type { GenesysCloudLab, GenesysCloudLabOptions, GenesysCloudLabProfile } from './genesys-cloud/index.ts';
+export { startGenesysCloudLab, labLogin } from './genesys-cloud/index.ts';
 
 /** A client profile plus the fixture password of the lab's fake user (DESIGN.md "Profiles"). */
 export interface LabProfileFile {
   id: string;
   name: string;
-  platform: 'icws' | 'finesse';
+  platform: 'icws' | 'finesse' | 'genesys-cloud';
   servers: string[];
   authMode: 'password' | 'sso';
   userName: string;
   language: string;
   applicationName: string;
-  /** ICWS profiles only. */
-  options?: { messaging: 'auto' | 'sse' | 'polling'; heartbeat: boolean; pollIntervalMs: number; station?: string };
+  /** ICWS profiles: messaging options; Genesys Cloud profiles: `genesysCloud`. */
+  options?: { messaging: 'auto' | 'sse' | 'polling'; heartbeat: boolean; pollIntervalMs: number; station?: string } | GenesysCloudLabProfile['options'];
   lab: true;
   /** Password profiles only (SSO users type their IdP password on the IdP's page). */
   fixturePassword?: string;
@@ -40,6 +44,8 @@ export interface LabOptions {
   /** Port of the SSE ICWS server; the short-polling one takes the next port. 0 (default) = random. */
   icwsPort?: number;
   inactivityTimeoutMs?: number;
+  /** Genesys Cloud lab options (token lifetime, refresh tokens, redirect port, …). */
+  genesysCloud?: GenesysCloudLabOptions;
 }
 
 export interface Lab {
@@ -54,6 +60,8 @@ export interface Lab {
   icwsIdp: LabIdp;
   /** Finesse UCCE (HYBRID) and UCCX (SSO) pairs with their IdS and the lab IdP (lab/README.md "Finesse"). */
   finesse: DefaultFinesseLabs;
+  /** Genesys Cloud: login server, API + notifications (lab/README.md "Genesys Cloud"). */
+  genesysCloud: GenesysCloudLab;
   profiles: LabProfileFile[];
   close(): Promise<void>;
 }
@@ -157,6 +165,13 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     await Promise.all([closeIcws(), icwsIdp.close()]);
     throw error;
   }
+  let genesysCloud: GenesysCloudLab;
+  try {
+    genesysCloud = await startGenesysCloudLab({ host, ...options.genesysCloud });
+  } catch (error) {
+    await Promise.all([closeIcws(), icwsIdp.close(), finesse.close()]);
+    throw error;
+  }
   const profiles: LabProfileFile[] = [
     icwsProfile('lab-icws-agent1', 'SSE', icws, 'agent1'),
     icwsProfile('lab-icws-supervisor1', 'SSE', icws, 'supervisor1'),
@@ -164,6 +179,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     icwsProfile('lab-icws-pair-agent1', 'switchover pair', icwsPair.primary, 'agent1', 'lab-station-1'),
     icwsSsoProfile('lab-icws-agent1-sso', icws),
     ...finesse.profiles,
+    ...genesysCloud.profiles(),
   ];
   return {
     icws,
@@ -171,9 +187,10 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     icwsPair,
     icwsIdp,
     finesse,
+    genesysCloud,
     profiles,
     close: async () => {
-      await Promise.all([closeIcws(), icwsIdp.close(), finesse.close()]);
+      await Promise.all([closeIcws(), icwsIdp.close(), finesse.close(), genesysCloud.close()]);
     },
   };
 }
@@ -208,6 +225,7 @@ async function main(): Promise<void> {
   console.log(`Lab SAML IdP (ICWS):       ${lab.icwsIdp.url}`);
   for (const f of [lab.finesse.ucce, lab.finesse.uccx]) console.log(`Finesse ${f.deploymentType} ${f.systemAuthMode}: ${f.servers.join(' ')}  IdS ${f.ids.url}`);
   console.log(`Lab SAML IdP (Finesse):    ${lab.finesse.idp.url}`);
+  console.log(`Genesys Cloud login/API:   ${lab.genesysCloud.loginBase} ${lab.genesysCloud.apiBase}  (redirect ${lab.genesysCloud.redirectUri}; POST /lab/<control> on the API)`);
   for (const profile of lab.profiles) console.log(`profile ${profile.id}  ${profile.name}  ${profile.servers.join(' ')}`);
   if (values['profiles-out'] !== undefined) {
     for (const path of await writeProfileFiles(values['profiles-out'], lab.profiles)) console.log(`wrote ${path}`);
