@@ -12,6 +12,8 @@ import type { LabIdp } from './saml/idp.ts';
 import type { DefaultFinesseLabs } from './finesse/default-labs.ts';
 import { startGenesysCloudLab } from './genesys-cloud/index.ts';
 import type { GenesysCloudLab, GenesysCloudLabOptions, GenesysCloudLabProfile } from './genesys-cloud/index.ts';
+import { startGwsLab } from './gws/index.ts';
+import type { GwsLab, GwsLabProfile } from './gws/index.ts';
 
 export type { IcwsLabServer, IcwsServerOptions, LabRequestRecord, LabSessionSummary, LabUserStatus } from './icws/server.ts';
 export type { LabStatusStore, LabStoredStatus } from './icws/server.ts';
@@ -21,19 +23,21 @@ export { startFinesseLab } from './finesse/lab.ts';
 export type { DefaultFinesseLabs, FinesseLabProfile } from './finesse/default-labs.ts';
 export type { GenesysCloudLab, GenesysCloudLabOptions, GenesysCloudLabProfile } from './genesys-cloud/index.ts';
 export { startGenesysCloudLab, labLogin } from './genesys-cloud/index.ts';
+export type { GwsLab, GwsLabOptions, GwsLabProfile } from './gws/index.ts';
+export { startGwsLab } from './gws/index.ts';
 
 /** A client profile plus the fixture password of the lab's fake user (DESIGN.md "Profiles"). */
 export interface LabProfileFile {
   id: string;
   name: string;
-  platform: 'icws' | 'finesse' | 'genesys-cloud';
+  platform: 'icws' | 'finesse' | 'genesys-cloud' | 'gws';
   servers: string[];
   authMode: 'password' | 'sso';
   userName: string;
   language: string;
   applicationName: string;
   /** ICWS profiles: messaging options; Genesys Cloud profiles: `genesysCloud`. */
-  options?: { messaging: 'auto' | 'sse' | 'polling'; heartbeat: boolean; pollIntervalMs: number; station?: string } | GenesysCloudLabProfile['options'];
+  options?: { messaging: 'auto' | 'sse' | 'polling'; heartbeat: boolean; pollIntervalMs: number; station?: string } | GenesysCloudLabProfile['options'] | GwsLabProfile['options'];
   lab: true;
   /** Password profiles only (SSO users type their IdP password on the IdP's page). */
   fixturePassword?: string;
@@ -62,6 +66,8 @@ export interface Lab {
   finesse: DefaultFinesseLabs;
   /** Genesys Cloud: login server, API + notifications (lab/README.md "Genesys Cloud"). */
   genesysCloud: GenesysCloudLab;
+  /** Genesys Engage Web Services: API v2, CometD, SAML SP of `icwsIdp`, Salesforce stand-in (lab/README.md "Genesys Engage"). */
+  gws: GwsLab;
   profiles: LabProfileFile[];
   close(): Promise<void>;
 }
@@ -172,6 +178,15 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     await Promise.all([closeIcws(), icwsIdp.close(), finesse.close()]);
     throw error;
   }
+  let gws: GwsLab;
+  try {
+    // GWS trusts the ICWS lab IdP (same users and passwords; its schema validator is already warm).
+    gws = await startGwsLab({ host, samlIdp: { entityId: icwsIdp.entityId, ssoUrl: icwsIdp.ssoUrl, certificatePem: icwsIdp.certificate } });
+    icwsIdp.addServiceProvider({ entityId: gws.saml.entityId, acsUrl: gws.saml.acsUrl });
+  } catch (error) {
+    await Promise.all([closeIcws(), icwsIdp.close(), finesse.close(), genesysCloud.close()]);
+    throw error;
+  }
   const profiles: LabProfileFile[] = [
     icwsProfile('lab-icws-agent1', 'SSE', icws, 'agent1'),
     icwsProfile('lab-icws-supervisor1', 'SSE', icws, 'supervisor1'),
@@ -180,6 +195,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     icwsSsoProfile('lab-icws-agent1-sso', icws),
     ...finesse.profiles,
     ...genesysCloud.profiles(),
+    ...gws.profiles(),
   ];
   return {
     icws,
@@ -188,9 +204,10 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     icwsIdp,
     finesse,
     genesysCloud,
+    gws,
     profiles,
     close: async () => {
-      await Promise.all([closeIcws(), icwsIdp.close(), finesse.close(), genesysCloud.close()]);
+      await Promise.all([closeIcws(), icwsIdp.close(), finesse.close(), genesysCloud.close(), gws.close()]);
     },
   };
 }
@@ -226,6 +243,7 @@ async function main(): Promise<void> {
   for (const f of [lab.finesse.ucce, lab.finesse.uccx]) console.log(`Finesse ${f.deploymentType} ${f.systemAuthMode}: ${f.servers.join(' ')}  IdS ${f.ids.url}`);
   console.log(`Lab SAML IdP (Finesse):    ${lab.finesse.idp.url}`);
   console.log(`Genesys Cloud login/API:   ${lab.genesysCloud.loginBase} ${lab.genesysCloud.apiBase}  (redirect ${lab.genesysCloud.redirectUri}; POST /lab/<control> on the API)`);
+  console.log(`GWS (Genesys Engage):       ${lab.gws.baseUrl}  (Salesforce stand-in ${lab.gws.salesforce.loginBase}; POST /lab/<control>)`);
   for (const profile of lab.profiles) console.log(`profile ${profile.id}  ${profile.name}  ${profile.servers.join(' ')}`);
   if (values['profiles-out'] !== undefined) {
     for (const path of await writeProfileFiles(values['profiles-out'], lab.profiles)) console.log(`wrote ${path}`);

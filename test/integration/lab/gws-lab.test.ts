@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startGwsLab } from '../../../lab/gws/index.ts';
+import { ProfileSchema } from '../../../preload/contract.ts';
 import type { GwsLab } from '../../../lab/gws/index.ts';
 import { basic, Caller, salesforceLogin } from './gws-helpers.ts';
 
@@ -308,7 +309,12 @@ it('offers one lab profile per method', () => {
     ['lab-gws-agent1-saml', 'sso', 'saml'],
     ['lab-gws-agent3-salesforce', 'sso', 'salesforce'],
   ]);
-  for (const p of profiles) expect(p).toMatchObject({ platform: 'gws', servers: [lab.baseUrl], lab: true });
+  for (const p of profiles) {
+    expect(p).toMatchObject({ platform: 'gws', servers: [lab.baseUrl], lab: true });
+    // What npm start preloads must be a valid profile of the contract.
+    const { fixturePassword: _pw, lab: _lab, ...profile } = p;
+    expect(ProfileSchema.safeParse(profile).error).toBeUndefined();
+  }
   expect(profiles[0]!.fixturePassword).toBe('agent1-lab-pw');
   expect(profiles[3]!.options.gws['salesforce']).toMatchObject({ loginBase: lab.salesforce.loginBase, clientId: lab.salesforce.clientId, sessionIdHeader: 'ssid', identityUrlHeader: 'surl' });
 });
