@@ -1,6 +1,7 @@
 // The adapters available in this build (DESIGN.md "platforms/").
 import type { Platform } from '../../../preload/contract.ts';
 import { createFinesseSession } from './finesse/finesse-session.ts';
+import { createGenesysCloudSession } from './genesys-cloud/genesys-cloud-session.ts';
 import { createGwsSession } from './gws/gws-session.ts';
 import { createIcwsSession } from './icws/icws-session.ts';
 import type { PlatformSessionFactory } from './platform.ts';
@@ -9,4 +10,5 @@ export const platformFactories: Partial<Record<Platform, PlatformSessionFactory>
   icws: createIcwsSession,
   finesse: createFinesseSession,
   gws: createGwsSession,
+  'genesys-cloud': createGenesysCloudSession,
 };

@@ -9,11 +9,12 @@ import type { Call, SelectableState, SignInOptions } from '../../../../preload/c
 import type { Clock } from '../../clock.ts';
 import { PatchbayError, toPatchbayError } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
-import type { HttpSession } from '../../net/http-session.ts';
+import { HttpSession } from '../../net/http-session.ts';
 import type { HttpResponse } from '../../net/types.ts';
 import { Listeners, SIGNED_OUT_VIEW, type PlatformContext, type PlatformSession, type SessionView, type SignInInput } from '../platform.ts';
 import { agentStateOf, applyConversation, BACK_TO_IDLE_ID, callsOf, selectableStates } from './agent-state.ts';
 import * as api from './api.ts';
+import { createGenesysCloudAuth } from './auth.ts';
 import type { GenesysCloudAuth, GenesysCloudAuthEvent, GenesysCloudGrantInfo } from './auth-port.ts';
 import { NotificationStream, type GcSocketFactory, type NotificationStreamOptions, type StreamStatus } from './notifications.ts';
 import { reduce, type GenesysCloudAction } from './reducer.ts';
@@ -438,9 +439,12 @@ function missingHttp(): never {
   throw new PatchbayError('internal.no-http', 'No network session for this profile.', { action: 'contact-it' });
 }
 
-/** The registry's factory. The OAuth side (auth.ts, GC-AUTH) is not in this build yet: a clear,
- *  typed refusal rather than a stub that pretends to sign in. */
+/** The registry's factory: one HttpSession (IT's trust store and proxy) shared by the OAuth side
+ *  (./auth.ts) and the API calls. */
 export function createGenesysCloudSession(context: PlatformContext): PlatformSession {
-  void context;
-  throw new PatchbayError('genesys-cloud.unavailable', 'Genesys Cloud sign-in is not available in this build of Patchbay yet.', { action: 'contact-it' });
+  const http =
+    context.createHttpSession?.() ??
+    new HttpSession({ profileId: context.profile.id, log: context.log, clock: context.clock, ...(context.dispatcher ? { dispatcher: context.dispatcher } : {}) });
+  const auth = createGenesysCloudAuth(context, { http });
+  return new GenesysCloudSession(context, { auth, http });
 }
