@@ -2,6 +2,7 @@
 // pair, statusCode envelopes, the agent API and the fault controls (lab/README.md "Genesys Engage").
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startGwsLab } from '../../../lab/gws/index.ts';
 import { ProfileSchema } from '../../../preload/contract.ts';
@@ -298,6 +299,48 @@ describe('fault controls', () => {
     expect((await fetch(`${lab.baseUrl}/lab/explode`, { method: 'POST' })).status).toBe(404);
     expect((await fetch(`${lab.baseUrl}/lab/rotateCsrf`)).status).toBe(404);
     expect((await fetch(`${lab.baseUrl}/lab/startCall`, { method: 'POST', body: JSON.stringify({ userName: 'nobody' }) })).status).toBe(409);
+  });
+});
+
+describe('hostile input', () => {
+  const printable = fc.string({ unit: fc.constantFrom(...' !"#$%&()*+,-./0123456789:;<=>?@ABCXYZabcxyz[]^_{|}~'.split('')), maxLength: 60 });
+
+  it('any JSON or text body on the write endpoints ends in a statusCode envelope, never a crash', async () => {
+    const c = await signedIn('agent3', 'agent3-lab-pw');
+    const body = fc.oneof(fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)), printable, fc.record({ operationName: fc.oneof(printable, fc.constantFrom('StartContactCenterSession', 'NotReadyLunch', 'Ready')), channels: fc.anything({ maxDepth: 2 }), place: fc.anything({ maxDepth: 1 }) }).map((v) => JSON.stringify(v)));
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('/api/v2/me/channels/voice', '/api/v2/me/channels/chat', '/api/v2/me/devices'), body, async (path, text) => {
+        const res = await fetch(`${lab.baseUrl}${path}`, { method: 'POST', headers: { cookie: `JSESSIONID=${await c.sessionId()}`, [c.csrf!.name]: c.csrf!.value, 'content-type': 'application/json' }, body: text });
+        const json = (await res.json()) as { statusCode: unknown };
+        expect(res.status).toBeLessThan(500);
+        expect(typeof json.statusCode).toBe('number');
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('random Authorization, Cookie and Salesforce headers are refused as anonymous: 401 statusCode 20', async () => {
+    await fc.assert(
+      fc.asyncProperty(printable, printable, printable, async (authorization, cookie, surl) => {
+        const res = await fetch(`${lab.baseUrl}/api/v2/me`, { headers: { authorization, cookie, ssid: authorization, surl } });
+        const json = (await res.json()) as { statusCode: unknown };
+        expect(res.status).toBe(401);
+        expect(json.statusCode).toBe(20);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('any body on a lab control is a 200, 400 or 409, never a crash', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('setAgentState', 'setConfigServerAuth', 'endCall', 'invalidateSession'), fc.oneof(fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v)), printable), async (name, text) => {
+        const res = await fetch(`${lab.baseUrl}/lab/${name}`, { method: 'POST', body: text });
+        await res.arrayBuffer();
+        expect([200, 400, 409]).toContain(res.status);
+      }),
+      { numRuns: 60 },
+    );
+    lab.setConfigServerAuth(true);
   });
 });
 
