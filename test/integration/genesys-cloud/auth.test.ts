@@ -264,6 +264,39 @@ describe('Genesys Cloud renewal', () => {
     expect(store.size).toBe(0); // a public client without refresh tokens: nothing in the keychain
   });
 
+  it('GC-09: no refresh token and no login session: announced ahead, one visible sign-in, then renewal-failed final and no loop', async () => {
+    await setUp({ tokenLifetimeSec: 300 });
+    const agent = browserAgent(fixture);
+    const inner = loginWindow(agent);
+    let agentAway = false;
+    const runs: LoginWindowRequest[] = [];
+    const window: LoginWindow = {
+      run: async (request) => {
+        runs.push(request);
+        if (agentAway && request.visible !== 'never') throw new PatchbayError('login.cancelled', 'closed', { action: 'sign-in-again' });
+        return inner.run(request);
+      },
+    };
+    const a = auth(profile('login-window'), { loginWindow: window });
+    await a.signIn();
+    agent.forgetCookies(); // the login session is gone (e.g. the org's IdP session ended)
+    agentAway = true;
+    await clock.advance(225_000); // 75 % of 300 s
+    await waitFor(() => a.seen.some((e) => e.kind === 'renewal-failed' && e.final));
+    const kinds = a.seen.map((e) => (e.kind === 'renewal-failed' ? `failed${e.final ? '-final' : ''}:${e.error.code}` : e.kind));
+    expect(kinds).toEqual(['failed:login.timeout', 'sign-in-needed', 'failed-final:login.cancelled']);
+    const deadline = (a.seen.find((e) => e.kind === 'sign-in-needed') as { deadline: number }).deadline;
+    expect(deadline - clock.now()).toBeGreaterThan(60_000); // told ahead of the expiry
+    expect(runs.map((r) => r.visible)).toEqual(['when-needed', 'never', 'when-needed']);
+    // Nothing retries behind the agent's back: requests inside the margin and a whole day later.
+    await clock.advance(74_000);
+    await expect(a.accessToken({ fresh: true })).rejects.toMatchObject({ code: 'genesys-cloud.sign-in-needed', action: 'sign-in-again' });
+    await clock.advance(24 * 3600_000);
+    await expect(a.accessToken()).rejects.toMatchObject({ action: 'sign-in-again' });
+    expect(runs).toHaveLength(3);
+    expect(a.seen.filter((e) => e.kind === 'renewal-failed' && e.final)).toHaveLength(1);
+  });
+
   it('GC-09: 429 on the token endpoint waits for Retry-After before the next attempt', async () => {
     await setUp({ refreshTokens: true, tokenLifetimeSec: 3600 });
     const a = auth(profile('login-window'), { loginWindow: loginWindow() }, { startupMarginMs: 4_000_000 });

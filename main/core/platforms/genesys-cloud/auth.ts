@@ -222,7 +222,7 @@ class GenesysCloudAuthImpl implements GenesysCloudAuth {
     this.hasRefreshToken = result.refreshToken !== undefined;
     this.active = true;
     this.keeper.start(toTokenGrant(result, this.log), startedAt);
-    this.log.info('genesys-cloud.signed-in', { scopes: parseScopes(result.scope).length, refreshToken: this.hasRefreshToken, expiresInSec: result.expiresInSec });
+    this.log.info('genesys-cloud.signed-in', { scopes: parseScopes(result.scope).length, refresh: this.hasRefreshToken, expiresInSec: result.expiresInSec });
   }
 
   private refreshTokenRejected(): void {
