@@ -4,7 +4,7 @@
 // notifications, reconnect and A/B failover. The view changes only through ./reducer.ts.
 import { randomUUID } from 'node:crypto';
 import type { AgentState, SelectableState, SignInOptions } from '../../../../preload/contract.ts';
-import { TokenKeeper, type TokenGrant } from '../../auth/token-keeper.ts';
+import type { TokenGrant } from '../../auth/token-keeper.ts';
 import type { LoginWindow } from '../../auth/login-window.ts';
 import type { Clock, TimerHandle } from '../../clock.ts';
 import { PatchbayError, toPatchbayError } from '../../errors.ts';
@@ -13,25 +13,23 @@ import { HttpSession } from '../../net/http-session.ts';
 import type { HttpResponse } from '../../net/types.ts';
 import { Listeners, SIGNED_OUT_VIEW, type PlatformContext, type PlatformSession, type SessionView, type SignInInput } from '../platform.ts';
 import { agentStateOf, selectableStates } from './agent-state.ts';
+import { FinesseCredentials } from './credentials.ts';
+import { fetchUserAuthMode, hostOf, signInOptionsFor } from './discovery.ts';
+import { createFinesseKeeper } from './keeper.ts';
+import { FinesseNodes } from './nodes.ts';
 import { NotificationChannel, xmppServiceUrl, type ChannelStatus } from './notifications.ts';
 import { finesseOptionsOf, type FinesseOptions, type FinesseOptionsInput } from './options.ts';
 import { reduce, type FinesseAction } from './reducer.ts';
+import { restError, restRequest, stateChangeError, type RestOptions } from './rest.ts';
+import { parseResumeData, resumeGrant } from './resume.ts';
 import { grantOf, refreshStrategies, signInUrl, SIGN_IN_WINDOW_TIMEOUT_MS, windowToken, type SsoContext } from './sso.ts';
+import { asyncStateError, checkStateChoice, isMine, restoreStep, signOutSteps } from './state-rules.ts';
+import { StateWaiters } from './state-waiters.ts';
+import { fetchDialogs, fetchReasonCodes, fetchUser, type Rest } from './user.ts';
 import {
-  apiErrorMessage,
-  basicAuthorization,
-  FINESSE_XML,
   IN_SERVICE,
   jwtExpiry,
   loginBody,
-  parseApiErrors,
-  parseDialogs,
-  parseReasonCodes,
-  parseSystemInfo,
-  parseUser,
-  parseUserAuthMode,
-  stateBody,
-  systemInfoNodeOrigins,
   userPath,
   type FinesseUpdate,
   type FinesseUser,
@@ -39,28 +37,6 @@ import {
   type SystemInfo,
 } from './wire.ts';
 import type { XmppLinkFactory } from './xmpp-link.ts';
-
-const DISCOVERY_TIMEOUT_MS = 10_000;
-const PROBE_TIMEOUT_MS = 3_000;
-const OUT_OF_SERVICE_POLL_MS = 2_000;
-
-/** What the keychain entry holds (JSON): the refresh token plus the non-secret facts to resume. */
-interface ResumeData {
-  v: 1;
-  refreshToken: string;
-  userName: string;
-  extension?: string;
-}
-
-type Auth = { kind: 'basic'; header: string; password: string } | { kind: 'sso'; keeper: TokenKeeper; ctx: SsoContext };
-
-interface StateWaiter {
-  /** LOGIN: any state but LOGOUT; otherwise the target state (or pending state). */
-  target: string;
-  requestId: string;
-  resolve: () => void;
-  reject: (error: PatchbayError) => void;
-}
 
 export interface FinesseSessionOptions {
   http?: HttpSession;
@@ -82,12 +58,10 @@ export class FinesseSession implements PlatformSession {
   private readonly linkFactory: XmppLinkFactory | undefined;
   private readonly resource: string;
   private readonly listeners = new Listeners<SessionView>();
-  /** The profile's servers, plus (when it names one only) the SystemInfo nodes (§5 failover). */
-  private nodes: string[];
+  /** The node REST and XMPP use now, and the others to fail over to (§5). */
+  private readonly nodes: FinesseNodes;
   private current: SessionView = SIGNED_OUT_VIEW;
-  private nodeIndex = 0;
-  private system: SystemInfo | undefined;
-  private auth: Auth | undefined;
+  private readonly auth = new FinesseCredentials();
   /** FIN-10: the loginId every REST call uses after sign-in. */
   private userId: string | undefined;
   private extension: string | undefined;
@@ -95,11 +69,10 @@ export class FinesseSession implements PlatformSession {
   private notReadyCodes: ReasonCode[] = [];
   private logoutCodes: ReasonCode[] = [];
   private lastUser: FinesseUser | undefined;
-  private waiters = new Set<StateWaiter>();
+  private readonly waiters = new StateWaiters();
   private signInAbort: AbortController | undefined;
   /** The agent's state when the notification channel went down (restored after a failover). */
   private stateBeforeOutage: FinesseUser | undefined;
-  private outOfServiceSince: number | undefined;
   private loggingOut = false;
   private ended = false;
 
@@ -115,7 +88,7 @@ export class FinesseSession implements PlatformSession {
     this.options = finesseOptionsOf(context.profile, options.finesse);
     this.linkFactory = options.linkFactory;
     this.resource = options.resource ?? `patchbay-${randomUUID().slice(0, 8)}`;
-    this.nodes = context.profile.servers.map((s) => new URL(s).origin);
+    this.nodes = new FinesseNodes({ http: this.http, clock: this.clock, log: this.log, servers: context.profile.servers, outOfServiceFailoverMs: this.options.outOfServiceFailoverMs });
   }
 
   get view(): SessionView {
@@ -133,76 +106,21 @@ export class FinesseSession implements PlatformSession {
 
   /** The node REST and XMPP use now (they always move together, §5 failover). */
   private get origin(): string {
-    return this.nodes[this.nodeIndex] ?? this.nodes[0]!;
+    return this.nodes.origin;
+  }
+
+  private get system(): SystemInfo | undefined {
+    return this.nodes.system;
   }
 
   // ------------------------------------------------------------------ discovery (FIN-05, FIN-06)
-  private async fetchSystemInfo(origin: string, timeoutMs: number, signal?: AbortSignal): Promise<SystemInfo> {
-    const res = await this.http.request({
-      url: `${origin}/finesse/api/SystemInfo`,
-      headers: { Accept: FINESSE_XML },
-      followRedirects: false,
-      timeoutMs,
-      ...(signal ? { signal } : {}),
-    });
-    if (res.status !== 200 && res.status !== 503) throw responseError(res, 'finesse.system-info.failed', `Finesse answered ${res.status} for its system information.`);
-    return parseSystemInfo(res.text());
-  }
-
-  /** [FIN-05] SystemInfo first, on the first node IN_SERVICE (primary first). */
-  private async discover(signal?: AbortSignal): Promise<SystemInfo> {
-    let outOfService: SystemInfo | undefined;
-    let lastError: PatchbayError | undefined;
-    for (let step = 0; step < this.nodes.length; step++) {
-      const index = (this.nodeIndex + step) % this.nodes.length;
-      try {
-        const info = await this.fetchSystemInfo(this.nodes[index]!, DISCOVERY_TIMEOUT_MS, signal);
-        if (info.status === IN_SERVICE) {
-          this.nodeIndex = index;
-          this.system = info;
-          this.learnNodes(info);
-          return info;
-        }
-        outOfService ??= info;
-      } catch (error) {
-        if (signal?.aborted) throw error;
-        lastError = toPatchbayError(error);
-        this.log.info('finesse.node.unavailable', { node: hostOf(this.nodes[index]!), code: lastError.code });
-      }
-    }
-    if (outOfService) {
-      throw new PatchbayError('finesse.out-of-service', `Finesse is out of service${outOfService.statusReason ? ` (${outOfService.statusReason.slice(0, 120)})` : ''}. Try again in a moment.`, {
-        action: 'retry',
-      });
-    }
-    throw lastError ?? new PatchbayError('finesse.no-server', 'No Finesse server is configured for this profile.', { action: 'contact-it' });
-  }
-
-  /** §5 failover with a one-server profile: SystemInfo's primaryNode/secondaryNode become the other
-   *  targets (the profile's own server stays first). A profile listing several servers is IT's choice. */
-  private learnNodes(info: SystemInfo): void {
-    if (this.context.profile.servers.length !== 1) return;
-    const base = new URL(this.context.profile.servers[0]!).origin;
-    const learned = [base, ...systemInfoNodeOrigins(base, info)];
-    if (learned.length === this.nodes.length && learned.every((o, i) => o === this.nodes[i])) return;
-    const current = this.origin;
-    this.nodes = learned;
-    this.nodeIndex = Math.max(0, learned.indexOf(current));
-    this.log.info('finesse.nodes.from-system-info', { nodes: learned.map(hostOf) });
+  private discover(signal?: AbortSignal): Promise<SystemInfo> {
+    return this.nodes.discover(signal);
   }
 
   /** [FIN-06] HYBRID: the user's own mode; undefined when the service is disabled (403) or unknown. */
-  private async userAuthMode(userName: string, signal?: AbortSignal): Promise<'SSO' | 'NON_SSO' | undefined> {
-    const res = await this.http.request({
-      url: `${this.origin}/finesse/api/UserAuthMode/${encodeURIComponent(userName)}`,
-      headers: { Accept: FINESSE_XML },
-      followRedirects: false,
-      timeoutMs: DISCOVERY_TIMEOUT_MS,
-      ...(signal ? { signal } : {}),
-    });
-    if (res.status === 200) return parseUserAuthMode(res.text());
-    this.log.info('finesse.user-auth-mode.unavailable', { status: res.status, message: apiErrorMessage(parseApiErrors(res.text())) });
-    return undefined;
+  private userAuthMode(userName: string, signal?: AbortSignal): Promise<'SSO' | 'NON_SSO' | undefined> {
+    return fetchUserAuthMode(this.http, this.log, this.origin, userName, signal);
   }
 
   /** What the form asks for (FIN-09: an SSO user types no password in Patchbay). `hint.userName`
@@ -217,29 +135,12 @@ export class FinesseSession implements PlatformSession {
       this.log.info('finesse.discovery.failed', { code: toPatchbayError(error).code });
     }
     mode ??= this.context.profile.authMode === 'sso' ? 'SSO' : 'NON_SSO';
-    const sso = [{ id: 'finesse-sso', label: 'Single sign-on' }];
-    if (mode === 'SSO') {
-      return {
-        credentialsForm: false,
-        identityProviders: sso,
-        userNameRequired: !this.context.profile.userName,
-        extensionRequired: true,
-        note: "You type your password on your organisation's sign-in page, never in Patchbay.",
-      };
-    }
-    if (mode === 'NON_SSO') return { credentialsForm: true, identityProviders: [], userNameRequired: true, extensionRequired: true };
-    return {
-      credentialsForm: false,
-      identityProviders: sso,
-      userNameRequired: true,
-      extensionRequired: true,
-      note: 'Enter your user ID first: this server decides per user between a password and single sign-on.',
-    };
+    return signInOptionsFor(mode, this.context.profile);
   }
 
   // ------------------------------------------------------------------ sign-in
   async signIn(input: SignInInput): Promise<void> {
-    if (this.current.phase === 'active' && this.auth?.kind === 'sso') {
+    if (this.current.phase === 'active' && this.auth.kind === 'sso') {
       // Signing in again on a live SSO session renews the tokens only: the agent's state is kept (FIN-14).
       if (!(await this.reauthenticate())) throw new PatchbayError('finesse.sso.not-renewed', 'Signing in again did not complete.', { action: 'sign-in-again' });
       return;
@@ -261,7 +162,7 @@ export class FinesseSession implements PlatformSession {
         if (!input.credentials) {
           throw new PatchbayError('finesse.sign-in.password-required', 'This user signs in with a password: enter it to continue.', { action: 'sign-in-again' });
         }
-        this.auth = { kind: 'basic', header: basicAuthorization(userName, input.credentials.password), password: input.credentials.password };
+        this.auth.useBasic(userName, input.credentials.password);
       } else {
         // FIN-09: whatever password the form may hold is not used for an SSO user.
         this.dispatch({ type: 'awaiting-user' });
@@ -289,7 +190,7 @@ export class FinesseSession implements PlatformSession {
       options: this.options,
       origin: () => this.origin,
       userName,
-      nodeHosts: this.nodes.map(hostOf),
+      nodeHosts: this.nodes.hosts,
     };
   }
 
@@ -315,61 +216,34 @@ export class FinesseSession implements PlatformSession {
   /** FIN-01..04, 07, 08 happened in the LoginWindow; from here TokenKeeper keeps the token fresh. */
   private startKeeper(ctx: SsoContext, grant: TokenGrant, obtainedAt: number): void {
     if (!grant.refreshToken) this.log.warn('finesse.sso.no-refresh-token', {});
-    if (this.auth?.kind === 'sso') this.auth.keeper.stop();
-    const keeper = new TokenKeeper({
-      clock: this.clock,
-      log: this.log,
-      strategies: refreshStrategies(ctx),
+    const keeper = createFinesseKeeper(this.clock, this.log, ctx, {
       onRefreshToken: (token) => {
-        this.refreshToken = token;
+        this.auth.refreshToken = token;
         if (this.current.phase === 'active') void this.saveResumeData();
       },
-      onTimes: (t) => this.dispatch({ type: 'token', expiresAt: iso(t.expiresAt), refreshAt: iso(t.refreshAt) }),
-      onRefreshed: (info) => {
-        this.log.info('finesse.sso.refreshed', { strategy: info.strategy, mode: info.mode });
-        this.dispatch({ type: 'clear-error', codePrefix: 'finesse.sso.' });
-      },
-      onSignInNeeded: (info) =>
-        this.dispatch({
-          type: 'error',
-          error: {
-            code: 'finesse.sso.sign-in-soon',
-            message: `Your single sign-on session ends at ${this.timeOf(info.deadline)}. Sign in again in the window that opens to stay signed in; your agent state is kept.`,
-            action: 'sign-in-again',
-          },
-        }),
-      onExpired: () =>
-        this.dispatch({
-          type: 'error',
-          error: { code: 'finesse.sso.expired', message: 'Your sign-in has expired. Sign in again to change your state; Finesse keeps your current state meanwhile.', action: 'sign-in-again' },
-        }),
+      onTimes: (expiresAt, refreshAt) => this.dispatch({ type: 'token', expiresAt, refreshAt }),
+      onRefreshed: () => this.dispatch({ type: 'clear-error', codePrefix: 'finesse.sso.' }),
+      onError: (error) => this.dispatch({ type: 'error', error }),
+      timeOf: (at) => this.timeOf(at),
     });
-    this.auth = { kind: 'sso', keeper, ctx };
+    this.auth.useKeeper(keeper, ctx);
     keeper.start(grant, obtainedAt);
   }
 
   // ------------------------------------------------------------------ keychain (CARD-02)
-  private refreshToken: string | undefined;
-
   /** The refresh token (and the non-secret facts a resume needs) go to the keychain only. */
   private async saveResumeData(): Promise<void> {
     const secrets = this.context.secrets;
-    if (!secrets || this.auth?.kind !== 'sso' || !this.refreshToken) return;
-    const data: ResumeData = { v: 1, refreshToken: this.refreshToken, userName: this.auth.ctx.userName, ...(this.extension ? { extension: this.extension } : {}) };
+    const data = this.auth.resumeData(this.extension);
+    if (!secrets || !data) return;
     await secrets.set('refresh-token', JSON.stringify(data)).catch((error: unknown) => this.log.warn('finesse.secrets.save-failed', { code: toPatchbayError(error).code }));
   }
 
   /** Silent resume at launch: the saved refresh token over HTTP (the GET form needs no access
    *  token), else a hidden window (IdP session cookies); never a prompt. */
   async resume(): Promise<boolean> {
-    const raw = await this.context.secrets?.get('refresh-token');
-    let data: ResumeData | undefined;
-    try {
-      data = raw ? (JSON.parse(raw) as ResumeData) : undefined;
-    } catch {
-      data = undefined;
-    }
-    if (!data || data.v !== 1 || typeof data.refreshToken !== 'string' || typeof data.userName !== 'string') return false;
+    const data = parseResumeData(await this.context.secrets?.get('refresh-token'));
+    if (!data) return false;
     this.ended = false;
     this.signInAbort = new AbortController();
     const signal = this.signInAbort.signal;
@@ -378,20 +252,10 @@ export class FinesseSession implements PlatformSession {
       const system = await this.discover(signal);
       if (system.systemAuthMode === 'NON_SSO') return await this.resumeFailed();
       const ctx = this.ssoContext(data.userName);
-      let grant: TokenGrant | undefined;
       const startedAt = this.clock.now();
-      for (const strategy of refreshStrategies(ctx).filter((s) => !s.interactive)) {
-        if (strategy.name === 'finesse-refresh-post') continue; // needs the (long expired) access token
-        try {
-          grant = await strategy.run({ mode: strategy.modes.includes('refresh') && strategy.name !== 'finesse-window-hidden' ? 'refresh' : 'renew', accessToken: '', refreshToken: data.refreshToken, signal, attempt: 1 });
-          break;
-        } catch (error) {
-          if (signal.aborted) throw error;
-          this.log.info('finesse.resume.strategy-failed', { strategy: strategy.name, code: toPatchbayError(error).code });
-        }
-      }
+      const grant = await resumeGrant(refreshStrategies(ctx), data.refreshToken, signal, this.log);
       if (!grant) return await this.resumeFailed();
-      this.refreshToken = data.refreshToken;
+      this.auth.refreshToken = data.refreshToken;
       const savedExp = jwtExpiry(data.refreshToken);
       const saved = { refreshToken: data.refreshToken, ...(savedExp !== undefined ? { refreshExpiresAtServerMs: savedExp * 1000 } : {}) };
       this.startKeeper(ctx, grant.refreshToken ? grant : { ...grant, ...saved }, grant.obtainedAt ?? startedAt);
@@ -412,14 +276,12 @@ export class FinesseSession implements PlatformSession {
 
   /** FIN-14: a new sign-in on a live session, the agent's state untouched. */
   async reauthenticate(): Promise<boolean> {
-    if (this.auth?.kind !== 'sso') return false;
-    return this.auth.keeper.renewInteractively();
+    return this.auth.renewInteractively();
   }
 
   /** FIN-10: GET User/<loginName> → loginId, used for every later call (UCCE; same on UCCX). */
   private async lookupUser(name: string, signal?: AbortSignal): Promise<void> {
-    const res = await this.rest('GET', userPath(name), undefined, { signal, unauthorized: 'sign-in' });
-    const user = parseUser(okBody(res, 'finesse.user.failed', 'Finesse did not return your user.'));
+    const user = await fetchUser(this.restCall, name, { signal, unauthorized: 'sign-in' });
     this.userId = user.loginId ?? name;
     this.lastUser = user;
     const display = [user.firstName, user.lastName].filter(Boolean).join(' ');
@@ -432,20 +294,17 @@ export class FinesseSession implements PlatformSession {
     return this.userId;
   }
 
+  private get codes(): { notReady: ReasonCode[]; logout: ReasonCode[] } {
+    return { notReady: this.notReadyCodes, logout: this.logoutCodes };
+  }
+
   private async loadReasonCodes(): Promise<void> {
-    const id = this.requireUserId();
-    const read = async (category: 'NOT_READY' | 'LOGOUT') => {
-      const res = await this.rest('GET', `${userPath(id)}/ReasonCodes?category=${category}`);
-      if (res.status === 404) return [];
-      return parseReasonCodes(okBody(res, 'finesse.reason-codes.failed', 'Finesse did not return the reason codes.'));
-    };
-    [this.notReadyCodes, this.logoutCodes] = await Promise.all([read('NOT_READY'), read('LOGOUT')]);
+    ({ notReady: this.notReadyCodes, logout: this.logoutCodes } = await fetchReasonCodes(this.restCall, this.requireUserId()));
     this.dispatch({ type: 'states', states: selectableStates(this.notReadyCodes, this.logoutCodes) });
   }
 
   private async readUser(): Promise<FinesseUser> {
-    const res = await this.rest('GET', userPath(this.requireUserId()));
-    const user = parseUser(okBody(res, 'finesse.user.failed', 'Finesse did not return your user.'));
+    const user = await fetchUser(this.restCall, this.requireUserId());
     this.applyUser(user);
     return user;
   }
@@ -454,8 +313,7 @@ export class FinesseSession implements PlatformSession {
    *  failure only leaves the list to the notifications: it must not fail a sign-in or a reconnect. */
   private async readDialogs(): Promise<void> {
     try {
-      const res = await this.rest('GET', `${userPath(this.requireUserId())}/Dialogs`);
-      const dialogs = parseDialogs(okBody(res, 'finesse.dialogs.failed', 'Finesse did not return your calls.'));
+      const dialogs = await fetchDialogs(this.restCall, this.requireUserId());
       this.dispatch({ type: 'dialogs', dialogs, extension: this.extension, replace: true });
     } catch (error) {
       this.log.warn('finesse.dialogs.read-failed', { code: toPatchbayError(error).code });
@@ -466,56 +324,24 @@ export class FinesseSession implements PlatformSession {
     this.lastUser = { ...this.lastUser, ...user, roles: user.roles.length ? user.roles : (this.lastUser?.roles ?? []) };
     if (user.extension) this.extension = user.extension;
     this.dispatch({ type: 'agent', agent: agentStateOf(this.lastUser, [...this.notReadyCodes, ...this.logoutCodes]) });
-    for (const waiter of [...this.waiters]) {
-      const matches = waiter.target === 'LOGIN' ? user.state !== 'LOGOUT' : user.state === waiter.target || user.pendingState === waiter.target;
-      if (matches) waiter.resolve();
-    }
+    this.waiters.settle(user);
   }
 
   // ------------------------------------------------------------------ REST
-  private async authorization(): Promise<string> {
-    const auth = this.auth;
-    if (!auth) throw new PatchbayError('session.not-active', 'Sign in first.', { action: 'sign-in-again' });
-    // FIN-11: Bearer <access token>; the keeper never hands out an expired one (FIN-12).
-    return auth.kind === 'basic' ? auth.header : `Bearer ${await auth.keeper.accessToken()}`;
-  }
+  private readonly restCall: Rest = (method, path, body, options) => this.rest(method, path, body, options);
 
-  private async rest(
-    method: 'GET' | 'PUT' | 'POST',
-    path: string,
-    body?: string,
-    options: { signal?: AbortSignal | undefined; requestId?: string; unauthorized?: 'sign-in' } = {},
-  ): Promise<HttpResponse> {
-    const headers: Record<string, string> = { Accept: FINESSE_XML, Authorization: await this.authorization() };
-    if (body !== undefined) headers['Content-Type'] = FINESSE_XML;
-    // [DG125 22] echoed in the notification that carries the outcome.
-    if (options.requestId) headers.requestId = options.requestId;
+  private async rest(method: 'GET' | 'PUT' | 'POST', path: string, body?: string, options: RestOptions = {}): Promise<HttpResponse> {
     let res: HttpResponse;
     try {
-      res = await this.http.request({
-        method,
-        url: `${this.origin}${path}`,
-        headers,
-        ...(body !== undefined ? { body } : {}),
-        followRedirects: false,
-        ...(options.signal ? { signal: options.signal } : {}),
-      });
+      res = await this.http.request(restRequest(this.origin, method, path, await this.auth.authorization(), body, options));
     } catch (error) {
       const typed = toPatchbayError(error);
       // The node may be gone: let the channel's reconnect checks decide on a failover.
       if ((typed.code === 'net.unreachable' || typed.code === 'net.timeout') && this.current.phase === 'active') this.channel?.reconnectNow(typed);
       throw typed;
     }
-    if (res.status === 401) {
-      const message = apiErrorMessage(parseApiErrors(res.text()));
-      if (options.unauthorized === 'sign-in' && this.auth?.kind === 'basic') {
-        throw new PatchbayError('finesse.sign-in.rejected', 'Finesse did not accept the user ID or password.', { action: 'sign-in-again', details: { status: 401 } });
-      }
-      throw new PatchbayError('finesse.unauthorized', message ? `Finesse refused the request: ${message}` : 'Finesse refused the sign-in.', { action: 'sign-in-again', details: { status: 401 } });
-    }
-    if (res.status === 503) {
-      throw new PatchbayError('finesse.out-of-service', 'Finesse is out of service at the moment.', { action: 'retry', details: { status: 503 } });
-    }
+    const error = restError(res, options.unauthorized === 'sign-in' && this.auth.kind === 'basic');
+    if (error) throw error;
     return res;
   }
 
@@ -527,24 +353,9 @@ export class FinesseSession implements PlatformSession {
 
   async setAgentState(stateId: string, reasonId?: string): Promise<void> {
     try {
-      const state = stateId.toUpperCase();
-      if (state !== 'READY' && state !== 'NOT_READY' && state !== 'LOGOUT') {
-        throw new PatchbayError('finesse.state.unsupported', `"${stateId.slice(0, 40)}" is not a state an agent can choose.`, { action: 'none' });
-      }
-      const codes = state === 'NOT_READY' ? this.notReadyCodes : state === 'LOGOUT' ? this.logoutCodes : [];
-      if (state === 'NOT_READY' && codes.length > 0 && !reasonId) {
-        // §4: Finesse refuses NOT_READY without a reason code when codes are configured.
-        throw new PatchbayError('finesse.state.reason-required', 'Choose a reason for Not Ready.', { action: 'none' });
-      }
-      if (reasonId && state !== 'READY' && !codes.some((c) => c.id === reasonId)) {
-        throw new PatchbayError('finesse.state.unknown-reason', 'That reason is not available: refresh the list and choose again.', { action: 'none' });
-      }
-      if (state === 'LOGOUT' && this.system?.deploymentType === 'UCCE' && this.lastUser && this.lastUser.state !== 'NOT_READY' && this.lastUser.state !== 'LOGOUT') {
-        // §4: UCCE allows LOGOUT only from NOT_READY.
-        throw new PatchbayError('finesse.state.not-ready-first', 'Go Not Ready before you sign out.', { action: 'none' });
-      }
+      const { state, body } = checkStateChoice(stateId, reasonId, this.codes, this.system?.deploymentType, this.lastUser);
       this.loggingOut = state === 'LOGOUT';
-      await this.changeState(state, stateBody(state, state === 'READY' ? undefined : reasonId));
+      await this.changeState(state, body);
       if (state === 'LOGOUT') await this.endSession();
     } catch (error) {
       this.loggingOut = false;
@@ -565,39 +376,11 @@ export class FinesseSession implements PlatformSession {
   private async changeState(target: string, body: string): Promise<void> {
     const requestId = randomUUID();
     const pending: { timer?: TimerHandle } = {};
-    let waiter!: StateWaiter;
-    const outcome = new Promise<void>((resolve, reject) => {
-      waiter = {
-        target,
-        requestId,
-        resolve: () => {
-          this.waiters.delete(waiter);
-          pending.timer?.cancel();
-          resolve();
-        },
-        reject: (error) => {
-          this.waiters.delete(waiter);
-          pending.timer?.cancel();
-          reject(error);
-        },
-      };
-    });
-    outcome.catch(() => undefined);
-    this.waiters.add(waiter);
+    const { waiter, outcome } = this.waiters.expect(target, requestId, () => pending.timer?.cancel());
     try {
       const res = await this.rest('PUT', userPath(this.requireUserId()), body, { requestId });
-      if (res.status !== 202 && res.status !== 200 && res.status !== 204) {
-        const errors = parseApiErrors(res.text());
-        const message = apiErrorMessage(errors);
-        // Finesse words it "reasonCodeId …" or "… requires a valid reason code."
-        if (message && /reason\s*code/i.test(message)) {
-          throw new PatchbayError('finesse.state.reason-required', 'Finesse needs a reason for this state.', { action: 'none', details: { status: res.status } });
-        }
-        throw new PatchbayError('finesse.state.rejected', message ? `Finesse refused the change: ${message}` : `Finesse refused the change (${res.status}).`, {
-          action: 'none',
-          details: { status: res.status },
-        });
-      }
+      const refused = stateChangeError(res);
+      if (refused) throw refused;
     } catch (error) {
       waiter.reject(toPatchbayError(error));
       return outcome;
@@ -613,13 +396,6 @@ export class FinesseSession implements PlatformSession {
   }
 
   // ------------------------------------------------------------------ notifications (§5)
-  private async xmppPassword(): Promise<string> {
-    const auth = this.auth;
-    if (!auth) throw new PatchbayError('session.not-active', 'Sign in first.', { action: 'sign-in-again' });
-    // SSO: the access token as the SASL PLAIN password (§5 INFERRED).
-    return auth.kind === 'basic' ? auth.password : auth.keeper.accessToken();
-  }
-
   private async startChannel(): Promise<void> {
     const channel = new NotificationChannel({
       clock: this.clock,
@@ -628,7 +404,7 @@ export class FinesseSession implements PlatformSession {
         service: xmppServiceUrl(this.origin, { ...(this.options.xmppPort !== undefined ? { port: this.options.xmppPort } : {}), path: this.options.xmppPath }),
         domain: this.system?.xmppDomain ?? new URL(this.origin).hostname,
         username: this.requireUserId().toLowerCase(),
-        password: await this.xmppPassword(),
+        password: await this.auth.xmppPassword(),
         resource: this.resource,
       }),
       ...(this.linkFactory ? { linkFactory: this.linkFactory } : {}),
@@ -644,24 +420,18 @@ export class FinesseSession implements PlatformSession {
 
   private onUpdate(update: FinesseUpdate): void {
     this.dispatch({ type: 'event', at: new Date(this.clock.now()).toISOString() });
-    const mine = this.userId ? userPath(this.userId).toLowerCase() : undefined;
-    const source = update.source.toLowerCase();
     switch (update.kind) {
       case 'user':
-        if (!mine || source === mine || source === '') this.applyUser(update.user);
+        if (isMine(update, this.userId, 'user')) this.applyUser(update.user);
         break;
       case 'dialogs':
         // §5: the agent's own Dialogs node only (a supervisor's team nodes are not the agent's calls).
-        if (!mine || source === `${mine}/dialogs` || source === '') this.dispatch({ type: 'dialogs', dialogs: update.dialogs, extension: this.extension, event: update.event });
+        if (isMine(update, this.userId, 'dialogs')) this.dispatch({ type: 'dialogs', dialogs: update.dialogs, extension: this.extension, event: update.event });
         break;
       case 'errors': {
         // The async CTI error of a state change (§5): fail the matching waiter.
-        const message = apiErrorMessage(update.errors);
-        const error = new PatchbayError('finesse.state.rejected', message ? `Finesse refused the change: ${message}` : 'Finesse refused the change.', { action: 'none' });
-        const waiters = [...this.waiters];
-        const matching = update.requestId ? waiters.filter((w) => w.requestId === update.requestId) : waiters;
-        for (const w of matching) w.reject(error);
-        if (matching.length === 0) this.dispatch({ type: 'error', error: error.toContract() });
+        const error = asyncStateError(update.errors);
+        if (this.waiters.reject(error, update.requestId) === 0) this.dispatch({ type: 'error', error: error.toContract() });
         break;
       }
       case 'system':
@@ -692,43 +462,9 @@ export class FinesseSession implements PlatformSession {
    *  node, REST and XMPP together (§5 failover). */
   private async beforeReconnect(attempt: number, _error: PatchbayError, signal: AbortSignal): Promise<void> {
     if (attempt === 1) return;
-    for (;;) {
-      let here: SystemInfo | undefined;
-      try {
-        here = await this.fetchSystemInfo(this.origin, PROBE_TIMEOUT_MS, signal);
-      } catch (error) {
-        if (signal.aborted) throw error;
-      }
-      if (here?.status === IN_SERVICE) {
-        this.outOfServiceSince = undefined;
-        this.system = { ...this.system, ...here };
-        return;
-      }
-      if (here) this.outOfServiceSince ??= this.clock.now();
-      const mayLeave = !here || this.clock.now() - (this.outOfServiceSince ?? 0) >= this.options.outOfServiceFailoverMs;
-      if (mayLeave && this.nodes.length > 1) {
-        for (let step = 1; step < this.nodes.length; step++) {
-          const index = (this.nodeIndex + step) % this.nodes.length;
-          try {
-            const other = await this.fetchSystemInfo(this.nodes[index]!, PROBE_TIMEOUT_MS, signal);
-            if (other.status === IN_SERVICE) {
-              this.log.warn('finesse.failover', { from: hostOf(this.origin), to: hostOf(this.nodes[index]!) });
-              this.nodeIndex = index;
-              this.system = { ...this.system, ...other };
-              this.outOfServiceSince = undefined;
-              this.dispatch({ type: 'reconnecting', attempt, nextAttemptAt: new Date(this.clock.now()).toISOString(), nextHost: hostOf(this.origin) });
-              return;
-            }
-          } catch (error) {
-            if (signal.aborted) throw error;
-          }
-        }
-      }
-      if (!here) return; // unreachable everywhere: let the channel's schedule retry
-      // OUT_OF_SERVICE: keep waiting for IN_SERVICE.
-      this.dispatch({ type: 'reconnecting', attempt, nextAttemptAt: new Date(this.clock.now() + OUT_OF_SERVICE_POLL_MS).toISOString(), nextHost: hostOf(this.origin) });
-      await this.clock.sleep(OUT_OF_SERVICE_POLL_MS, signal);
-    }
+    await this.nodes.beforeReconnect(signal, (nextAttemptAt, host) =>
+      this.dispatch({ type: 'reconnecting', attempt, nextAttemptAt: new Date(nextAttemptAt).toISOString(), nextHost: host }),
+    );
   }
 
   /** Back online (same or other node): re-read the user; if the outage logged the agent out
@@ -745,8 +481,8 @@ export class FinesseSession implements PlatformSession {
       if (!extension) return;
       this.log.warn('finesse.state.restoring', { from: before.state });
       await this.login(extension);
-      if (before.state === 'READY') await this.changeState('READY', stateBody('READY'));
-      else if (before.state === 'NOT_READY' && before.reasonCodeId) await this.changeState('NOT_READY', stateBody('NOT_READY', before.reasonCodeId));
+      const step = restoreStep(before);
+      if (step) await this.changeState(step.state, step.body);
     } catch (error) {
       const typed = toPatchbayError(error);
       this.log.warn('finesse.reconnect.read-failed', { code: typed.code });
@@ -756,17 +492,10 @@ export class FinesseSession implements PlatformSession {
 
   // ------------------------------------------------------------------ ending
   async signOut(): Promise<void> {
-    if (this.userId && this.auth && this.lastUser && this.lastUser.state !== 'LOGOUT' && this.current.phase === 'active') {
+    if (this.userId && this.auth.kind && this.lastUser && this.lastUser.state !== 'LOGOUT' && this.current.phase === 'active') {
       this.loggingOut = true;
       try {
-        // §4: UCCE takes LOGOUT only from NOT_READY, and NOT_READY/LOGOUT need a reason code when the
-        // server has codes for them (else 400 require_reasoncode, or an async Invalid State): a bare
-        // LOGOUT left a Ready agent Ready (still routed calls) until the 60 s presence rule [PRES].
-        // Sign-out has no reason picker, so the first configured code of each category is used.
-        if (this.system?.deploymentType === 'UCCE' && this.lastUser.state !== 'NOT_READY') {
-          await this.changeState('NOT_READY', stateBody('NOT_READY', this.notReadyCodes[0]?.id));
-        }
-        await this.changeState('LOGOUT', stateBody('LOGOUT', this.logoutCodes[0]?.id));
+        for (const step of signOutSteps(this.system?.deploymentType, this.lastUser.state, this.codes)) await this.changeState(step.state, step.body);
       } catch (error) {
         // Signing out locally must not depend on the server; Finesse logs the agent out 60 s after
         // their presence goes away [PRES].
@@ -778,7 +507,7 @@ export class FinesseSession implements PlatformSession {
 
   private async endSession(): Promise<void> {
     await this.teardown(true);
-    this.refreshToken = undefined;
+    this.auth.refreshToken = undefined;
     await this.context.secrets?.delete('refresh-token').catch(() => false);
     await this.http.clearCookies();
     this.dispatch({ type: 'signed-out' });
@@ -794,12 +523,12 @@ export class FinesseSession implements PlatformSession {
 
   private async teardown(graceful: boolean): Promise<void> {
     this.ended = true;
-    for (const w of [...this.waiters]) w.reject(new PatchbayError('session.ended', 'The session ended.', { action: 'none' }));
-    if (this.auth?.kind === 'sso') this.auth.keeper.stop();
+    this.waiters.reject(new PatchbayError('session.ended', 'The session ended.', { action: 'none' }));
+    this.auth.stopKeeper();
     const channel = this.channel;
     this.channel = undefined;
     if (channel) await (graceful ? channel.stop() : channel.stop().catch(() => undefined));
-    this.auth = undefined;
+    this.auth.clear();
     this.userId = undefined;
     this.loggingOut = false;
   }
@@ -827,7 +556,7 @@ export class FinesseSession implements PlatformSession {
       node: this.origin,
       userId: this.userId,
       reconnectTimes: [...(this.channel?.reconnectTimes ?? [])],
-      tokenStats: this.auth?.kind === 'sso' ? this.auth.keeper.stats : undefined,
+      tokenStats: this.auth.stats,
       agent: this.current.agent as AgentState | undefined,
     };
   }
@@ -835,26 +564,4 @@ export class FinesseSession implements PlatformSession {
 
 export function createFinesseSession(context: PlatformContext): PlatformSession {
   return new FinesseSession(context);
-}
-
-function hostOf(origin: string): string {
-  try {
-    return new URL(origin).host;
-  } catch {
-    return origin;
-  }
-}
-
-function iso(ms: number | undefined): string | undefined {
-  return ms === undefined ? undefined : new Date(ms).toISOString();
-}
-
-function okBody(res: HttpResponse, code: string, fallback: string): string {
-  if (res.status === 200) return res.text();
-  throw responseError(res, code, fallback);
-}
-
-function responseError(res: HttpResponse, code: string, fallback: string): PatchbayError {
-  const message = apiErrorMessage(parseApiErrors(res.text()));
-  return new PatchbayError(code, message ? `${fallback} (${message})` : `${fallback} (${res.status})`, { action: 'retry', details: { status: res.status } });
 }

@@ -1,0 +1,100 @@
+// Finesse discovery steps (protocols/finesse.md §1, FIN-05, FIN-06): SystemInfo on the first node
+// IN_SERVICE, the per-user auth mode in HYBRID, what the sign-in form asks for, and the nodes a
+// one-server profile learns from SystemInfo (§5 failover).
+import type { Profile, SignInOptions } from '../../../../preload/contract.ts';
+import { PatchbayError, toPatchbayError } from '../../errors.ts';
+import type { Logger } from '../../log.ts';
+import type { HttpSession } from '../../net/http-session.ts';
+import { responseError } from './rest.ts';
+import { apiErrorMessage, FINESSE_XML, IN_SERVICE, parseApiErrors, parseSystemInfo, parseUserAuthMode, systemInfoNodeOrigins, type SystemInfo } from './wire.ts';
+
+export const DISCOVERY_TIMEOUT_MS = 10_000;
+export const PROBE_TIMEOUT_MS = 3_000;
+
+export function hostOf(origin: string): string {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return origin;
+  }
+}
+
+export async function fetchSystemInfo(http: HttpSession, origin: string, timeoutMs: number, signal?: AbortSignal): Promise<SystemInfo> {
+  const res = await http.request({
+    url: `${origin}/finesse/api/SystemInfo`,
+    headers: { Accept: FINESSE_XML },
+    followRedirects: false,
+    timeoutMs,
+    ...(signal ? { signal } : {}),
+  });
+  if (res.status !== 200 && res.status !== 503) throw responseError(res, 'finesse.system-info.failed', `Finesse answered ${res.status} for its system information.`);
+  return parseSystemInfo(res.text());
+}
+
+/** [FIN-05] SystemInfo first, on the first node IN_SERVICE, starting at `start` (primary first). */
+export async function discoverNode(http: HttpSession, log: Logger, nodes: string[], start: number, signal?: AbortSignal): Promise<{ index: number; info: SystemInfo }> {
+  let outOfService: SystemInfo | undefined;
+  let lastError: PatchbayError | undefined;
+  for (let step = 0; step < nodes.length; step++) {
+    const index = (start + step) % nodes.length;
+    try {
+      const info = await fetchSystemInfo(http, nodes[index]!, DISCOVERY_TIMEOUT_MS, signal);
+      if (info.status === IN_SERVICE) return { index, info };
+      outOfService ??= info;
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      lastError = toPatchbayError(error);
+      log.info('finesse.node.unavailable', { node: hostOf(nodes[index]!), code: lastError.code });
+    }
+  }
+  if (outOfService) {
+    throw new PatchbayError('finesse.out-of-service', `Finesse is out of service${outOfService.statusReason ? ` (${outOfService.statusReason.slice(0, 120)})` : ''}. Try again in a moment.`, {
+      action: 'retry',
+    });
+  }
+  throw lastError ?? new PatchbayError('finesse.no-server', 'No Finesse server is configured for this profile.', { action: 'contact-it' });
+}
+
+/** §5 failover with a one-server profile: SystemInfo's primaryNode/secondaryNode become the other
+ *  targets (the profile's own server stays first). A profile listing several servers is IT's choice. */
+export function learnedNodes(servers: readonly string[], info: SystemInfo): string[] | undefined {
+  if (servers.length !== 1) return undefined;
+  const base = new URL(servers[0]!).origin;
+  return [base, ...systemInfoNodeOrigins(base, info)];
+}
+
+/** [FIN-06] HYBRID: the user's own mode; undefined when the service is disabled (403) or unknown. */
+export async function fetchUserAuthMode(http: HttpSession, log: Logger, origin: string, userName: string, signal?: AbortSignal): Promise<'SSO' | 'NON_SSO' | undefined> {
+  const res = await http.request({
+    url: `${origin}/finesse/api/UserAuthMode/${encodeURIComponent(userName)}`,
+    headers: { Accept: FINESSE_XML },
+    followRedirects: false,
+    timeoutMs: DISCOVERY_TIMEOUT_MS,
+    ...(signal ? { signal } : {}),
+  });
+  if (res.status === 200) return parseUserAuthMode(res.text());
+  log.info('finesse.user-auth-mode.unavailable', { status: res.status, message: apiErrorMessage(parseApiErrors(res.text())) });
+  return undefined;
+}
+
+/** What the form asks for in each mode (FIN-09: an SSO user types no password in Patchbay). */
+export function signInOptionsFor(mode: 'SSO' | 'NON_SSO' | 'HYBRID', profile: Pick<Profile, 'userName'>): SignInOptions {
+  const sso = [{ id: 'finesse-sso', label: 'Single sign-on' }];
+  if (mode === 'SSO') {
+    return {
+      credentialsForm: false,
+      identityProviders: sso,
+      userNameRequired: !profile.userName,
+      extensionRequired: true,
+      note: "You type your password on your organisation's sign-in page, never in Patchbay.",
+    };
+  }
+  if (mode === 'NON_SSO') return { credentialsForm: true, identityProviders: [], userNameRequired: true, extensionRequired: true };
+  return {
+    credentialsForm: false,
+    identityProviders: sso,
+    userNameRequired: true,
+    extensionRequired: true,
+    note: 'Enter your user ID first: this server decides per user between a password and single sign-on.',
+  };
+}

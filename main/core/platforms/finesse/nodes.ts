@@ -1,0 +1,82 @@
+// The Finesse node REST and XMPP use now (protocols/finesse.md §5: they always move together):
+// discovery on the first node IN_SERVICE, the nodes a one-server profile learns from SystemInfo,
+// and the failover check before each notification-channel reconnect.
+import type { Clock } from '../../clock.ts';
+import type { Logger } from '../../log.ts';
+import type { HttpSession } from '../../net/http-session.ts';
+import { discoverNode, hostOf, learnedNodes } from './discovery.ts';
+import { checkNodesBeforeReconnect } from './failover.ts';
+import type { SystemInfo } from './wire.ts';
+
+export interface FinesseNodesOptions {
+  http: HttpSession;
+  clock: Clock;
+  log: Logger;
+  /** The profile's servers (IT's or the agent's choice). */
+  servers: readonly string[];
+  outOfServiceFailoverMs: number;
+}
+
+export class FinesseNodes {
+  private readonly opts: FinesseNodesOptions;
+  /** The profile's servers, plus (when it names one only) the SystemInfo nodes (§5 failover). */
+  private list: string[];
+  private index = 0;
+  private readonly outOfService: { since?: number | undefined } = {};
+  /** The last SystemInfo read (deployment type, XMPP domain). */
+  system: SystemInfo | undefined;
+
+  constructor(opts: FinesseNodesOptions) {
+    this.opts = opts;
+    this.list = opts.servers.map((s) => new URL(s).origin);
+  }
+
+  get origin(): string {
+    return this.list[this.index] ?? this.list[0]!;
+  }
+
+  get hosts(): string[] {
+    return this.list.map(hostOf);
+  }
+
+  /** [FIN-05] SystemInfo first, on the first node IN_SERVICE (primary first). */
+  async discover(signal?: AbortSignal): Promise<SystemInfo> {
+    const { index, info } = await discoverNode(this.opts.http, this.opts.log, this.list, this.index, signal);
+    this.index = index;
+    this.system = info;
+    this.learn(info);
+    return info;
+  }
+
+  /** §5 failover with a one-server profile: SystemInfo's nodes become the other targets. */
+  private learn(info: SystemInfo): void {
+    const learned = learnedNodes(this.opts.servers, info);
+    if (!learned) return;
+    if (learned.length === this.list.length && learned.every((o, i) => o === this.list[i])) return;
+    const current = this.origin;
+    this.list = learned;
+    this.index = Math.max(0, learned.indexOf(current));
+    this.opts.log.info('finesse.nodes.from-system-info', { nodes: learned.map(hostOf) });
+  }
+
+  /** Before a reconnect attempt: stay, wait for IN_SERVICE, or move to the other node (failover.ts). */
+  beforeReconnect(signal: AbortSignal, onWaiting: (nextAttemptAt: number, host: string) => void): Promise<void> {
+    return checkNodesBeforeReconnect(
+      {
+        http: this.opts.http,
+        clock: this.opts.clock,
+        log: this.opts.log,
+        nodes: this.list,
+        nodeIndex: this.index,
+        outOfServiceFailoverMs: this.opts.outOfServiceFailoverMs,
+        outOfService: this.outOfService,
+        onInService: (index, info) => {
+          this.index = index;
+          this.system = { ...this.system, ...info };
+        },
+        onWaiting: (nextAttemptAt, index) => onWaiting(nextAttemptAt, hostOf(this.list[index]!)),
+      },
+      signal,
+    );
+  }
+}

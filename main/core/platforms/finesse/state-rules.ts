@@ -1,0 +1,66 @@
+// Finesse agent-state rules (protocols/finesse.md §4, §5): which choice is valid before any request
+// goes out, the state changes a sign-out needs, and what a notification is for this agent.
+import { PatchbayError } from '../../errors.ts';
+import { apiErrorMessage, stateBody, userPath, type FinesseUpdate, type FinesseUser, type ReasonCode } from './wire.ts';
+
+export type ChosenState = 'READY' | 'NOT_READY' | 'LOGOUT';
+
+/** The agent's choice, checked against the reason codes and the deployment (§4); the PUT body. */
+export function checkStateChoice(
+  stateId: string,
+  reasonId: string | undefined,
+  codes: { notReady: ReasonCode[]; logout: ReasonCode[] },
+  deploymentType: string | undefined,
+  lastUser: FinesseUser | undefined,
+): { state: ChosenState; body: string } {
+  const state = stateId.toUpperCase();
+  if (state !== 'READY' && state !== 'NOT_READY' && state !== 'LOGOUT') {
+    throw new PatchbayError('finesse.state.unsupported', `"${stateId.slice(0, 40)}" is not a state an agent can choose.`, { action: 'none' });
+  }
+  const list = state === 'NOT_READY' ? codes.notReady : state === 'LOGOUT' ? codes.logout : [];
+  if (state === 'NOT_READY' && list.length > 0 && !reasonId) {
+    // §4: Finesse refuses NOT_READY without a reason code when codes are configured.
+    throw new PatchbayError('finesse.state.reason-required', 'Choose a reason for Not Ready.', { action: 'none' });
+  }
+  if (reasonId && state !== 'READY' && !list.some((c) => c.id === reasonId)) {
+    throw new PatchbayError('finesse.state.unknown-reason', 'That reason is not available: refresh the list and choose again.', { action: 'none' });
+  }
+  if (state === 'LOGOUT' && deploymentType === 'UCCE' && lastUser && lastUser.state !== 'NOT_READY' && lastUser.state !== 'LOGOUT') {
+    // §4: UCCE allows LOGOUT only from NOT_READY.
+    throw new PatchbayError('finesse.state.not-ready-first', 'Go Not Ready before you sign out.', { action: 'none' });
+  }
+  return { state, body: stateBody(state, state === 'READY' ? undefined : reasonId) };
+}
+
+/** §4: UCCE takes LOGOUT only from NOT_READY, and NOT_READY/LOGOUT need a reason code when the
+ *  server has codes for them (else 400 require_reasoncode, or an async Invalid State): a bare
+ *  LOGOUT left a Ready agent Ready (still routed calls) until the 60 s presence rule [PRES].
+ *  Sign-out has no reason picker, so the first configured code of each category is used. */
+export function signOutSteps(deploymentType: string | undefined, current: string, codes: { notReady: ReasonCode[]; logout: ReasonCode[] }): { state: ChosenState; body: string }[] {
+  const steps: { state: ChosenState; body: string }[] = [];
+  if (deploymentType === 'UCCE' && current !== 'NOT_READY') steps.push({ state: 'NOT_READY', body: stateBody('NOT_READY', codes.notReady[0]?.id) });
+  steps.push({ state: 'LOGOUT', body: stateBody('LOGOUT', codes.logout[0]?.id) });
+  return steps;
+}
+
+/** After an outage logged the agent out: the state to restore after LOGIN (READY, or NOT_READY with its reason). */
+export function restoreStep(before: FinesseUser): { state: ChosenState; body: string } | undefined {
+  if (before.state === 'READY') return { state: 'READY', body: stateBody('READY') };
+  if (before.state === 'NOT_READY' && before.reasonCodeId) return { state: 'NOT_READY', body: stateBody('NOT_READY', before.reasonCodeId) };
+  return undefined;
+}
+
+/** Whether a notification's node is this agent's (§5): their User node, their Dialogs node; an
+ *  empty source or an unknown user counts as theirs. */
+export function isMine(update: FinesseUpdate, userId: string | undefined, kind: 'user' | 'dialogs'): boolean {
+  if (!userId) return true;
+  const mine = userPath(userId).toLowerCase();
+  const source = update.source.toLowerCase();
+  return source === '' || source === (kind === 'user' ? mine : `${mine}/dialogs`);
+}
+
+/** The async CTI error of a state change (§5). */
+export function asyncStateError(errors: Parameters<typeof apiErrorMessage>[0]): PatchbayError {
+  const message = apiErrorMessage(errors);
+  return new PatchbayError('finesse.state.rejected', message ? `Finesse refused the change: ${message}` : 'Finesse refused the change.', { action: 'none' });
+}
