@@ -44,6 +44,9 @@ export interface BrowserShell {
   /** The URL to open: origin + the secret in the fragment (never sent to a server or a log). */
   launchUrl: string;
   secret: string;
+  /** Settles when the first renderer has connected with the secret (start.ts then deletes the
+   *  app-window launch page that held it). */
+  connected: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -61,6 +64,26 @@ export function resolveStaticPath(root: string, requestPath: string): string | n
   return full === rootResolved || full.startsWith(rootResolved + sep) ? full : null;
 }
 
+/** Host header values the shell answers to: its own port on a loopback name. Anything else is a
+ *  DNS-rebinding page (evil.example resolving to 127.0.0.1) or a confused client. */
+export function isLoopbackHost(hostHeader: string | undefined, port: number): boolean {
+  if (!hostHeader) return false;
+  const match = /^(127\.0\.0\.1|localhost|\[::1\]):(\d{1,5})$/i.exec(hostHeader.trim());
+  return match !== null && Number(match[2]) === port;
+}
+
+/** The request target as a URL on the shell's origin, or undefined when it is not one (an
+ *  absolute-form target such as `http://[` or another host). Never throws. */
+export function parseRequestTarget(target: string | undefined, origin: string): URL | undefined {
+  if (!target || !target.startsWith('/') || target.startsWith('//')) return undefined;
+  try {
+    const url = new URL(target, origin);
+    return url.origin === origin ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function secretsEqual(a: string, b: string): boolean {
   const left = Buffer.from(a);
   const right = Buffer.from(b);
@@ -72,12 +95,17 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
   const host = options.host ?? '127.0.0.1';
   const secret = options.secret ?? randomBytes(24).toString('base64url');
   let origin = '';
+  let port = 0;
 
   const server: Server = createServer((req, res) => {
     const send = (status: number, text: string) => {
       res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Security-Policy': RENDERER_CSP });
       res.end(text);
     };
+    if (!isLoopbackHost(req.headers.host, port)) {
+      log.warn('browser-shell.request-refused', { reason: 'Host is not a loopback name', remote: req.socket.remoteAddress });
+      return send(400, 'Bad request');
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'Method not allowed');
     const path = resolveStaticPath(rendererDir, req.url ?? '/');
     if (!path) return send(404, 'Not found');
@@ -102,12 +130,15 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
   const clients = new Set<WebSocket>();
 
   server.on('upgrade', (req: IncomingMessage, socket, head) => {
-    const url = new URL(req.url ?? '/', origin);
-    const refuse = (reason: string) => {
+    // Any local process can connect: nothing a request carries may throw here (issue 8 item 9).
+    socket.on('error', () => socket.destroy());
+    const refuse = (reason: string, status = '403 Forbidden') => {
       log.warn('browser-shell.connection-refused', { reason, remote: req.socket.remoteAddress });
-      socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      socket.destroy();
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
     };
+    if (!isLoopbackHost(req.headers.host, port)) return refuse('Host is not a loopback name', '400 Bad Request');
+    const url = parseRequestTarget(req.url, origin);
+    if (!url) return refuse('malformed request target', '400 Bad Request');
     if (url.pathname !== '/bridge') return refuse('unknown path');
     if (req.headers.origin !== origin) return refuse('foreign origin');
     const offered = url.searchParams.get('secret');
@@ -115,8 +146,11 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
+  let firstConnection: () => void = () => {};
+  const connected = new Promise<void>((resolveConnected) => (firstConnection = resolveConnected));
   wss.on('connection', (ws: WebSocket) => {
     clients.add(ws);
+    firstConnection();
     // Start-up warnings (keychain, policy, settings) were raised before any window existed.
     for (const notice of manager.stickyNotices()) send(ws, { kind: 'event', event: 'notice', payload: notice });
     ws.on('close', () => clients.delete(ws));
@@ -152,6 +186,7 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
     server.listen(options.port ?? 0, host, () => resolveListen());
   });
   const address = server.address() as AddressInfo;
+  port = address.port;
   origin = `http://${host}:${address.port}`;
   log.info('browser-shell.listening', { origin });
 
@@ -159,6 +194,7 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
     origin,
     launchUrl: `${origin}/#secret=${secret}`,
     secret,
+    connected,
     async close() {
       offState();
       offNotice();

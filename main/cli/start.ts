@@ -7,6 +7,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { prepareAppWindow } from '../browser-shell/app-window.ts';
 import { createChromiumLoginWindow, type ChromiumLoginWindow } from '../browser-shell/login-window.ts';
 import { startBrowserShell } from '../browser-shell/server.ts';
 import { bootCore } from '../core/app-core.ts';
@@ -102,8 +103,14 @@ export async function start(argv: string[]): Promise<number> {
   const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
   if (!values['no-open'] && process.env.DISPLAY && chromium) {
     const profileDir = await mkdtemp(join(tmpdir(), 'patchbay-chromium-'));
-    browser = spawn(chromium, [`--app=${shell.launchUrl}`, `--user-data-dir=${profileDir}`, '--no-first-run', '--disable-background-networking', '--disable-sync'], {
-      stdio: 'ignore',
+    // Issue 8 item 9: the secret travels in an owner-only page, never on Chromium's command line.
+    const app = prepareAppWindow(shell.launchUrl, profileDir);
+    browser = spawn(chromium, app.args, { stdio: 'ignore' });
+    const fallback = setTimeout(app.removePage, 60_000);
+    fallback.unref();
+    void shell.connected.then(() => {
+      clearTimeout(fallback);
+      app.removePage();
     });
   }
 
