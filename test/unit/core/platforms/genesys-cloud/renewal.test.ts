@@ -19,19 +19,20 @@ function setup(plan: { refresh?: Step[]; silent?: Step[]; interactive?: Step[] }
   const clock = new FakeClock();
   const calls = { refresh: [] as number[], silent: [] as number[], interactive: [] as number[], rejected: 0 };
   const take = (list: Step[] | undefined, name: string): Step => list?.shift() ?? (() => Promise.reject(new Error(`unexpected ${name}`)));
-  let keeper!: TokenKeeper;
+  const holder: { keeper?: TokenKeeper } = {};
   const steps: RenewalSteps = {
     refresh: async () => (calls.refresh.push(clock.now()), take(plan.refresh, 'refresh')()),
     refreshTokenRejected: () => {
       calls.rejected += 1;
-      keeper.forgetRefreshToken();
+      holder.keeper?.forgetRefreshToken();
     },
     silent: async () => (calls.silent.push(clock.now()), take(plan.silent, 'silent')()),
     interactive: async () => (calls.interactive.push(clock.now()), take(plan.interactive, 'interactive')()),
     accept: () => undefined,
   };
   const signInNeeded: number[] = [];
-  keeper = new TokenKeeper({ clock, strategies: genesysCloudStrategies(steps), ...keeperSettings(), onSignInNeeded: (i) => void signInNeeded.push(i.deadline) });
+  const keeper = new TokenKeeper({ clock, strategies: genesysCloudStrategies(steps), ...keeperSettings(), onSignInNeeded: (i) => void signInNeeded.push(i.deadline) });
+  holder.keeper = keeper;
   const t0 = clock.now();
   keeper.start(toTokenGrant(first), t0);
   return { clock, keeper, calls, t0, signInNeeded };
