@@ -133,7 +133,10 @@ export function createApi(options: ApiOptions): { handle(req: IncomingMessage, r
     if (!parsed.ok) return reply(res, parsed.statusCode, parsed.message, headers);
     const op = OperationBody.safeParse(parsed.value);
     if (!op.success) return reply(res, STATUS.missingParameter, 'Missing parameter: operationName', headers);
-    // NotReady reasons are custom operation names of the agent-states settings (gws.md §2).
+    // NotReady reasons are custom operation names of the agent-states settings (gws.md §2); a body with
+    // anything else (a `reasonCode` beside NotReady, say) is refused rather than half-applied.
+    const extra = Object.keys(parsed.value as object).find((k) => k !== 'operationName');
+    if (extra !== undefined) return reply(res, STATUS.validationError, `Unsupported parameter: ${extra} (NotReady reasons are operation names from the agent-states settings)`, headers);
     const key = Object.keys(store.agentStates).find((k) => store.agentStates[k]!.operationName === op.data.operationName);
     if (key === undefined) return reply(res, STATUS.validationError, `Unsupported operationName: ${op.data.operationName}`, headers);
     if (!agent.channels.has('voice')) return reply(res, STATUS.invalidState, 'The voice channel is not logged in: start a contact center session first', headers);

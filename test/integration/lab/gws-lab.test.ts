@@ -212,6 +212,8 @@ describe('the agent API', () => {
     expect(early.json).toMatchObject({ statusCode: 2 });
     const unknown = await c.call('POST', '/api/v2/me/channels/voice', { body: { operationName: 'Dance' } });
     expect(unknown.json).toMatchObject({ statusCode: 10 });
+    const reasonField = await c.call('POST', '/api/v2/me/channels/voice', { body: { operationName: 'NotReady', reasonCode: 'Lunch' } });
+    expect(reasonField.json).toMatchObject({ statusCode: 10, statusMessage: expect.stringContaining('reasonCode') });
     const notJson = await c.call('POST', '/api/v2/me', { headers: { 'content-type': 'application/json' } });
     expect(notJson.json).toMatchObject({ statusCode: 10 });
     const nowhere = await c.call('GET', '/api/v2/me/nowhere');
