@@ -11,13 +11,15 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import Provider from 'oidc-provider';
+import { createLabOidcStore } from '../genesys-cloud/adapter.ts';
 import { readBody } from '../http-io.ts';
 import { escapeHtml, page, sendHtml } from '../saml/html.ts';
 import type { GwsLabUser } from './fixture.ts';
 
 export const SALESFORCE_ORG_ID = '00DLAB0000000001AAA';
 export const SALESFORCE_CLIENT_ID = 'patchbay-lab-gws-connected-app';
-const JWKS = JSON.parse(readFileSync(join(import.meta.dirname, 'keys', 'salesforce-jwks-test-only.json'), 'utf8')) as { keys: object[] };
+// The lab's committed test-only signing keys and Map storage, shared with the Genesys Cloud lab.
+const JWKS = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'genesys-cloud', 'lab-jwks.json'), 'utf8')) as { keys: object[] };
 
 export interface SalesforceStandIn {
   readonly loginBase: string;
@@ -37,48 +39,6 @@ interface SfAccount {
   userName: string;
   password: string;
   displayName: string;
-}
-
-/** oidc-provider's storage, in memory (its own quick-start adapter prints a warning on every start). */
-function memoryAdapter(): new (name: string) => object {
-  const store = new Map<string, { payload: Record<string, unknown>; expiresAt: number }>();
-  const live = (key: string) => {
-    const item = store.get(key);
-    if (item && item.expiresAt <= Date.now()) store.delete(key);
-    return store.get(key)?.payload;
-  };
-  return class MemoryAdapter {
-    readonly name: string;
-    constructor(name: string) {
-      this.name = name;
-    }
-    key(id: string): string {
-      return `${this.name}:${id}`;
-    }
-    async upsert(id: string, payload: Record<string, unknown>, expiresIn: number): Promise<void> {
-      store.set(this.key(id), { payload: { ...payload }, expiresAt: expiresIn ? Date.now() + expiresIn * 1000 : Number.MAX_SAFE_INTEGER });
-    }
-    async find(id: string): Promise<Record<string, unknown> | undefined> {
-      return live(this.key(id));
-    }
-    async findByUid(uid: string): Promise<Record<string, unknown> | undefined> {
-      for (const key of store.keys()) if (key.startsWith(`${this.name}:`) && live(key)?.['uid'] === uid) return live(key);
-      return undefined;
-    }
-    async findByUserCode(): Promise<undefined> {
-      return undefined;
-    }
-    async consume(id: string): Promise<void> {
-      const item = live(this.key(id));
-      if (item) item['consumed'] = Math.floor(Date.now() / 1000);
-    }
-    async destroy(id: string): Promise<void> {
-      store.delete(this.key(id));
-    }
-    async revokeByGrantId(grantId: string): Promise<void> {
-      for (const [key, item] of store) if (item.payload['grantId'] === grantId) store.delete(key);
-    }
-  };
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -123,7 +83,7 @@ export async function startSalesforceStandIn(users: GwsLabUser[], host = '127.0.
         response_types: ['code'],
       },
     ],
-    adapter: memoryAdapter() as never,
+    adapter: createLabOidcStore().factory,
     jwks: JWKS as never,
     scopes: ['openid', 'api', 'id', 'refresh_token', 'web'],
     pkce: { required: () => true },
