@@ -17,6 +17,7 @@ import {
   FeaturesSchema,
   ICWS_ACCEPT,
   ICWS_CONTENT_TYPE,
+  isHostName,
   ServerInfoSchema,
 } from './wire.ts';
 
@@ -42,12 +43,26 @@ export interface ConnectContext {
   log: Logger;
 }
 
-/** Turns an alternate host name into a session base (same scheme and port, or the cloud template). */
-export type HostToBase = (current: string, host: string) => string;
+/** Turns an alternate host name into a session base (same scheme and port, or the cloud template);
+ *  undefined for anything but a bare host name. */
+export type HostToBase = (current: string, host: string) => string | undefined;
 
-/** An alternate host name → a session base: the cloud template when there is one, else same scheme and port. */
-export function hostToBase(cloudTemplate: string | undefined, current: string, host: string): string {
-  return cloudTemplate ? cloudBase(cloudTemplate, host) : alternateHostUrl(current, host);
+/** An alternate host name → a session base: the cloud template when there is one, else same scheme
+ *  and port (seed 000: names only; never another scheme or port). */
+export function hostToBase(cloudTemplate: string | undefined, current: string, host: string): string | undefined {
+  if (cloudTemplate) return isHostName(host) ? cloudBase(cloudTemplate, host) : undefined;
+  return alternateHostUrl(current, host);
+}
+
+/** The session bases of a server's alternate host list; entries that are not host names are logged and skipped. */
+export function alternateBases(log: Logger, current: string, hosts: readonly string[], toBase: HostToBase): string[] {
+  const out: string[] = [];
+  for (const host of hosts) {
+    const base = toBase(current, host);
+    if (base === undefined) log.warn('icws.alternate-host.ignored', { reason: 'not a host name', length: String(host).length });
+    else if (!out.includes(base)) out.push(base);
+  }
+  return out;
 }
 
 /** A session base built from one cloud template, rebuilt with another (same host name). */
@@ -79,7 +94,8 @@ export function postConnection(ctx: ConnectContext, base: string, settings: stri
  *  turns host names into session bases. */
 export async function fetchCloudServers(ctx: ConnectContext, customUrl: string, signal?: AbortSignal): Promise<{ template: string; bases: string[] }> {
   const res = await ctx.http.request({ url: `${customUrl}/config/servers.json`, headers: { Accept: 'application/json' }, ...(signal ? { signal } : {}) });
-  const servers = res.status === 200 ? cloudServers(jsonOrUndefined(res)) : undefined;
+  // [ICWS-24] and seed 000: host names only, through the custom URL's own front door.
+  const servers = res.status === 200 ? cloudServers(jsonOrUndefined(res), customUrl) : undefined;
   if (!servers) {
     throw new PatchbayError('icws.cloud.bad-servers-json', 'The PureConnect Cloud address did not give a usable server list (config/servers.json).', {
       action: 'contact-it',
@@ -107,10 +123,7 @@ export async function walkHosts(ctx: ConnectContext, hosts: string[], settings: 
     const body = safeErrorBody(res);
     if (res.status === 503) {
       // seed 000: 503 + alternateHostList → continue with the listed hosts, in order.
-      for (const host of body?.alternateHostList ?? []) {
-        const url = toBase(base, host);
-        if (!hosts.includes(url)) hosts.push(url);
-      }
+      for (const url of alternateBases(ctx.log, base, body?.alternateHostList ?? [], toBase)) if (!hosts.includes(url)) hosts.push(url);
       lastError = serverError(res, body, 'icws.connect.unavailable', 'The server is not accepting connections.', 'retry');
       continue;
     }
@@ -150,7 +163,7 @@ export async function attemptOnce(
   if (res.status === 400) {
     return { outcome: { kind: 'rejected', status: 400, message: body?.message?.trim() || 'The server refused the connection.', ...(body?.errorId ? { errorId: body.errorId } : {}) } };
   }
-  if (res.status === 503) return { outcome: { kind: 'unavailable', alternateHosts: (body?.alternateHostList ?? []).map((h) => toBase(base, h)) } };
+  if (res.status === 503) return { outcome: { kind: 'unavailable', alternateHosts: alternateBases(ctx.log, base, body?.alternateHostList ?? [], toBase) } };
   return { outcome: { kind: 'failed', status: res.status } };
 }
 

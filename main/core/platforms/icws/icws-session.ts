@@ -11,6 +11,7 @@ import type { HttpResponse } from '../../net/types.ts';
 import { Listeners, SIGNED_OUT_VIEW, type PlatformContext, type PlatformSession, type SessionView, type SignInInput } from '../platform.ts';
 import { agentStateOf } from './agent-state.ts';
 import {
+  alternateBases,
   attemptOnce,
   discardConnection,
   fetchCloudServers,
@@ -253,7 +254,6 @@ export class IcwsSession implements PlatformSession {
     return attemptOnce(this.connectContext, base, prepared.settings, prepared.userName, signal, (current, host) => this.hostToBase(current, host));
   }
 
-
   /** [ICWS-19..23] reconnect over the alternate host list of the last POST /icws/connection. */
   private startReconnect(previous: Connection, reason: string | undefined): void {
     if (!this.credentials && !this.ssoIdentityProviderId) return;
@@ -262,9 +262,8 @@ export class IcwsSession implements PlatformSession {
     this.reconnecting = controller;
     // [ICWS-05] the kept alternate host list; a server that sent none leaves us its own address and
     // the profile's servers (documented fallback).
-    const hosts = previous.alternateHosts.length > 0
-      ? previous.alternateHosts.map((h) => this.hostToBase(previous.base, h))
-      : [previous.base, ...this.profile.servers.map((s) => s.replace(/\/+$/, ''))].filter((h, i, all) => all.indexOf(h) === i);
+    const kept = alternateBases(this.log, previous.base, previous.alternateHosts, (current, host) => this.hostToBase(current, host));
+    const hosts = kept.length > 0 ? kept : [previous.base, ...this.profile.servers.map((s) => s.replace(/\/+$/, ''))].filter((h, i, all) => all.indexOf(h) === i);
     const lostMessage = reason?.trim() ? reason : 'The connection to the server was lost.';
     this.dispatch({ type: 'reconnecting', error: { code: 'icws.connection.lost', message: lostMessage, action: 'none' }, attempt: 0 });
     let established: Connection | undefined;
@@ -324,7 +323,7 @@ export class IcwsSession implements PlatformSession {
   }
 
   /** An alternate host name → a session base: same scheme and port, or the cloud template. */
-  private hostToBase(current: string, host: string): string {
+  private hostToBase(current: string, host: string): string | undefined {
     return hostToBase(this.profile.options.connectionMode === 'cloud' ? this.cloudTemplate : undefined, current, host);
   }
 

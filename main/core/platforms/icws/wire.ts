@@ -93,11 +93,28 @@ export function icAuthConnectionBody(applicationName: string, userID: string, pa
   return JSON.stringify({ __type: 'urn:inin.com:connection:icAuthConnectionRequestSettings', applicationName, userID, password });
 }
 
-/** Alternate hosts are bare host names: rebuild with the same scheme and port (protocols/icws.md §1). */
-export function alternateHostUrl(current: string, host: string): string {
-  const url = new URL(current);
-  if (/^https?:\/\//i.test(host)) return new URL(host).origin;
-  url.hostname = host;
+/** A bare host name as seed 000 gives alternate hosts ("server2"): DNS labels, an IPv4 address or a
+ *  bracketed IPv6 literal — no scheme, port, path or user info. */
+const DNS_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const IPV6_LITERAL = /^\[[0-9A-Fa-f:.]{2,45}\]$/;
+export function isHostName(host: unknown): host is string {
+  return typeof host === 'string' && (DNS_NAME.test(host) || IPV6_LITERAL.test(host));
+}
+
+/** seed 000 §Reconnecting: alternate hosts are names only. The session base keeps the accepting
+ *  server's scheme and port, so a server can never move the password to another scheme (https → http)
+ *  or port; anything but a bare host name gives undefined (the caller skips it). */
+export function alternateHostUrl(current: string, host: unknown): string | undefined {
+  if (!isHostName(host)) return undefined;
+  let url: URL;
+  try {
+    url = new URL(current);
+    url.hostname = host;
+  } catch {
+    return undefined;
+  }
+  // WHATWG may normalise (127.1 → 127.0.0.1) or refuse the assignment silently: take the name as given only.
+  if (url.hostname.toLowerCase() !== host.toLowerCase()) return undefined;
   return url.origin;
 }
 
@@ -134,14 +151,33 @@ export interface CloudServers {
   hosts: string[];
 }
 
-export function cloudServers(raw: unknown): CloudServers | undefined {
+export function cloudServers(raw: unknown, customUrl?: string): CloudServers | undefined {
   const parsed = ServersJsonSchema.safeParse(raw);
   if (!parsed.success) return undefined;
   const template = (parsed.data.serviceURLTemplate ?? parsed.data.serviceUrlTemplate)!;
+  if (customUrl !== undefined && !cloudTemplateAllowed(template, customUrl)) return undefined;
   const ordered = [...parsed.data.servers].sort((a, b) => (a.order ?? 0) - (b.order ?? 0));
   const hosts: string[] = [];
-  for (const server of ordered) for (const host of [server.host, ...(server.altHostHints ?? [])]) if (!hosts.includes(host)) hosts.push(host);
-  return { template, hosts };
+  // seed 000: servers.json names hosts; anything else (a URL, a path) is not a host and is dropped.
+  for (const server of ordered) for (const host of [server.host, ...(server.altHostHints ?? [])]) if (isHostName(host) && !hosts.includes(host)) hosts.push(host);
+  return hosts.length > 0 ? { template, hosts } : undefined;
+}
+
+/** seed 000 (PureConnect Cloud): the service URL template is the custom URL's own front door
+ *  ("<friendlyname>/CustomICWS/api/{host}"). Allowed: the custom URL's origin with {host} in the path;
+ *  or {host} as the host name with the custom URL's scheme and port. Never https → http. */
+export function cloudTemplateAllowed(template: string, customUrl: string): boolean {
+  let custom: URL;
+  let probe: URL;
+  try {
+    custom = new URL(customUrl);
+    probe = new URL(template.replace('{host}', 'host-probe.invalid'));
+  } catch {
+    return false;
+  }
+  if (probe.protocol !== custom.protocol || probe.username || probe.password) return false;
+  if (probe.hostname === 'host-probe.invalid') return probe.port === custom.port;
+  return probe.origin === custom.origin;
 }
 
 /** [ICWS-24] the session base for a host: the template with {host} substituted, no trailing slash. */
