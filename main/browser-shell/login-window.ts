@@ -65,6 +65,10 @@ export interface ChromiumLoginWindow extends LoginWindow {
   readonly cdpEndpoint: string | undefined;
   /** Closes the browser (pending runs end with login.cancelled). */
   close(): Promise<void>;
+  /** The one Chromium of this process (launched on first use), shared with the browser shell's
+   *  ExternalBrowser (main/browser-shell/external-browser.ts). */
+  browser(): Promise<Browser>;
+  readonly headless: boolean;
 }
 
 function defaultHeadless(): boolean {
@@ -170,6 +174,8 @@ export function createChromiumLoginWindow(options: ChromiumLoginWindowOptions): 
 
   return {
     run,
+    browser,
+    headless,
     get cdpEndpoint() {
       return cdpEndpoint;
     },

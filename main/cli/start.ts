@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { prepareAppWindow } from '../browser-shell/app-window.ts';
 import { createChromiumLoginWindow, type ChromiumLoginWindow } from '../browser-shell/login-window.ts';
+import { createChromiumExternalBrowser, type ChromiumExternalBrowser } from '../browser-shell/external-browser.ts';
 import { startBrowserShell } from '../browser-shell/server.ts';
 import { bootCore } from '../core/app-core.ts';
 import { ScaledClock, type Clock } from '../core/clock.ts';
@@ -71,6 +72,7 @@ export async function start(argv: string[]): Promise<number> {
   }
 
   let loginWindow: ChromiumLoginWindow | undefined;
+  let externalBrowser: ChromiumExternalBrowser | undefined;
   const rendererDir = join(REPO_ROOT, 'dist', 'renderer');
   if (!existsSync(join(rendererDir, 'index.html'))) {
     await lab?.stop();
@@ -88,6 +90,8 @@ export async function start(argv: string[]): Promise<number> {
     console: consoleSink(process.stderr),
     // SSO: the IdP's pages run in Debian Chromium (headed when a display exists), with the core's proxy.
     loginWindow: (proxy) => (loginWindow = createChromiumLoginWindow({ ...(proxy ? { proxy } : {}) })),
+    // Genesys Cloud's "system browser" (RFC 8252): a page in that same Chromium, with its own cookies.
+    externalBrowser: () => (externalBrowser = createChromiumExternalBrowser({ chromium: loginWindow! })),
   });
   const { manager, handler, log } = booted;
   keepRunningOnStrayRejections(log);
@@ -118,6 +122,7 @@ export async function start(argv: string[]): Promise<number> {
     const stop = async () => {
       // Stay signed in on the server (like the Electron shell) so the next start can resume.
       await booted.close();
+      await externalBrowser?.close();
       await loginWindow?.close();
       await shell.close();
       browser?.kill('SIGTERM');

@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import type { PolicyView, Profile } from '../../preload/contract.ts';
 import type { LoginWindow } from './auth/login-window.ts';
+import type { ExternalBrowser } from './auth/external-browser.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { diagnosticsFileName, writeDiagnosticsZip } from './diagnostics/export.ts';
 import { createRendererLogGate } from './diagnostics/renderer-log.ts';
@@ -37,6 +38,7 @@ export interface CoreOptions {
   log: Logger;
   clock?: Clock;
   loginWindow?: LoginWindow;
+  externalBrowser?: ExternalBrowser;
   secrets?: SecretStore;
   allowSecret?: (profile: Profile, kind: SecretKind) => boolean;
   dispatcher?: Dispatcher;
@@ -54,6 +56,7 @@ export function createCore(options: CoreOptions): Core {
     log: options.log,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.loginWindow ? { loginWindow: options.loginWindow } : {}),
+    ...(options.externalBrowser ? { externalBrowser: options.externalBrowser } : {}),
     ...(options.secrets ? { secrets: options.secrets } : {}),
     ...(options.allowSecret ? { allowSecret: options.allowSecret } : {}),
     ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
@@ -87,6 +90,9 @@ export interface BootOptions {
   /** The shell's LoginWindow, or a function making it with the proxy rules in force (the LoginWindow
    *  uses the same proxy as the core: Chromium --proxy-server/--proxy-bypass-list, Electron setProxy). */
   loginWindow?: LoginWindow | ((proxy: LoginWindowProxy | undefined) => LoginWindow);
+  /** The shell's system browser (Genesys Cloud sign-in): made after the LoginWindow, so the browser
+   *  shell can open its pages in the same Chromium. */
+  externalBrowser?: ExternalBrowser | (() => ExternalBrowser);
   /** The keychain probe (tests hand in a memory store). */
   openSecrets?: (log: Logger) => Promise<OpenedSecretStore>;
   platform?: NodeJS.Platform;
@@ -142,6 +148,7 @@ export async function bootCore(options: BootOptions): Promise<BootedCore> {
   }
   const windowProxy = loginWindowProxy(network.description.proxy);
   const loginWindow = typeof options.loginWindow === 'function' ? options.loginWindow(windowProxy) : options.loginWindow;
+  const externalBrowser = typeof options.externalBrowser === 'function' ? options.externalBrowser() : options.externalBrowser;
   const secretsOpened = await (options.openSecrets ?? ((l: Logger) => openSecretStore({ log: l, clock })))(log);
   const secrets = secretsOpened.store;
 
@@ -195,6 +202,7 @@ export async function bootCore(options: BootOptions): Promise<BootedCore> {
     // Network changes apply at the next start (the dispatcher is built once, above).
     settings: settingsCommands(settings, policy.policy),
     ...(loginWindow ? { loginWindow } : {}),
+    ...(externalBrowser ? { externalBrowser } : {}),
   });
   live.manager = core.manager;
 

@@ -5,7 +5,7 @@ import { IPC_EVENT_CHANNEL } from '../../preload/contract.ts';
 import { readUpdateSigning, startUpdater, updateDecision } from './updater.ts';
 import { keepRunningOnStrayRejections } from '../core/process-guard.ts';
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, Menu, nativeImage, net, Notification, protocol, session, Tray } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, nativeImage, net, Notification, protocol, session, shell, Tray } from 'electron';
 import ElectronStore from 'electron-store';
 import { bootCore } from '../core/app-core.ts';
 import { consoleSink, createLogger } from '../core/log.ts';
@@ -14,6 +14,7 @@ import { installApplicationMenu } from './app-menu.ts';
 import { createAppProtocolHandler } from './app-protocol.ts';
 import { closeDevToolsWhenPackaged } from './harden.ts';
 import { createElectronLoginWindow } from './login-window.ts';
+import { createElectronExternalBrowser } from './external-browser.ts';
 import { ICON_FILE, PRELOAD_FILE, RENDERER_DIR } from './paths.ts';
 import { bindIpc } from './ipc.ts';
 import { APP_ENTRY_URL, APP_SCHEME } from './policy.ts';
@@ -80,6 +81,8 @@ async function start(): Promise<void> {
     console: consoleSink(process.stderr),
     // SSO: the IdP's pages in a sandboxed BrowserWindow per profile partition, with the core's proxy.
     loginWindow: (proxy) => createElectronLoginWindow({ BrowserWindow, session }, { log, ...(proxy ? { proxy } : {}), parent: () => mainWindow }),
+    // Genesys Cloud sign-in in the agent's default browser (RFC 8252 §8.12), back through a loopback redirect.
+    externalBrowser: () => createElectronExternalBrowser({ shell }, { log }),
   });
   const { manager, handler } = booted;
   keepRunningOnStrayRejections(booted.log);

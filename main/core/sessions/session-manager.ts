@@ -5,6 +5,7 @@ import { systemClock, type Clock } from '../clock.ts';
 import { PatchbayError, toPatchbayError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { LoginWindow } from '../auth/login-window.ts';
+import type { ExternalBrowser } from '../auth/external-browser.ts';
 import { Listeners, SIGNED_OUT_VIEW, type PlatformSession, type SignInInput, type PlatformSessionFactory, type SessionView } from '../platforms/platform.ts';
 import type { ProfileStore } from './profile-store.ts';
 import type { Dispatcher } from 'undici';
@@ -19,6 +20,8 @@ export interface SessionManagerOptions {
   clock?: Clock;
   /** The shell's browser for IdP pages; absent in the headless CLI. */
   loginWindow?: LoginWindow;
+  /** The shell's system browser (Genesys Cloud sign-in, RFC 8252); absent in the headless CLI. */
+  externalBrowser?: ExternalBrowser;
   /** The keychain (or memory) store for refresh tokens and remembered passwords (secrets/). */
   secrets?: SecretStore;
   /** Which kinds a profile may keep (IT policy + profile); default: refresh tokens only. */
@@ -225,6 +228,7 @@ export class SessionManager {
       clock: this.clock,
       log,
       ...(this.options.loginWindow ? { loginWindow: this.options.loginWindow } : {}),
+      ...(this.options.externalBrowser ? { externalBrowser: this.options.externalBrowser } : {}),
       ...(secrets ? { secrets: profileSecrets(secrets, profile.id, { allow: SECRET_KINDS.filter((kind) => this.allows(profile, kind)) }) } : {}),
       ...(dispatcher ? { dispatcher } : {}),
       createHttpSession: (options = {}) => {

@@ -199,10 +199,19 @@ export function createFakeElectron() {
   }
   const nativeImage = { createFromBuffer: (buffer: Buffer) => ({ png: buffer }) };
 
+  const openedExternally: string[] = [];
+  const shell = {
+    openExternal: async (url: string, options?: { activate?: boolean }) => {
+      record('shell.openExternal', url, options);
+      openedExternally.push(url);
+    },
+  };
+
   const net = { fetch: async (url: string) => new Response(`file body of ${url}`, { headers: { 'Content-Type': 'text/html' } }) };
 
   return {
-    module: { app, BrowserWindow: FakeBrowserWindow, ipcMain, net, protocol, Tray: FakeTray, Menu, Notification: FakeNotification, nativeImage },
+    module: { app, BrowserWindow: FakeBrowserWindow, ipcMain, net, protocol, Tray: FakeTray, Menu, Notification: FakeNotification, nativeImage, shell },
+    openedExternally,
     calls,
     trays,
     notifications,
