@@ -6,7 +6,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProfileSchema, type Profile } from '../../../preload/contract.ts';
 import type { ExternalBrowser } from '../../../main/core/auth/external-browser.ts';
+import type { LoginWindow } from '../../../main/core/auth/login-window.ts';
 import { systemClock } from '../../../main/core/clock.ts';
+import { PatchbayError } from '../../../main/core/errors.ts';
 import { createLogger, memorySink } from '../../../main/core/log.ts';
 import { HttpSession } from '../../../main/core/net/http-session.ts';
 import { BACK_TO_IDLE_ID } from '../../../main/core/platforms/genesys-cloud/agent-state.ts';
@@ -44,10 +46,20 @@ async function start(labOptions: Parameters<typeof startGenesysCloudLab>[0] = {}
       void labLogin(lab, 'gc-agent1', url, { jar, deliver: true }).catch(() => undefined);
     },
   };
+  // The hidden sign-in window of a silent re-authorization: it comes back on the login session's
+  // cookie alone; a page that needs the agent cannot be answered in a hidden window.
+  const loginWindow: LoginWindow = {
+    run: async (request) => {
+      if (agent.away && request.visible !== 'never') throw new PatchbayError('login.timeout', 'The sign-in did not finish.', { action: 'sign-in-again' });
+      const result = await labLogin(lab, 'gc-agent1', request.url, { jar });
+      if (result.showedLoginForm && request.visible === 'never') throw new PatchbayError('login.timeout', 'The sign-in needs the agent.', { action: 'sign-in-again' });
+      return { completion: request.until[0]!, url: result.callbackUrl, status: 303, headers: {} };
+    },
+  };
   const sink = memorySink();
   const log = createLogger({ sink });
   const http = new HttpSession({ profileId: profile.id, log, clock: systemClock });
-  const context: PlatformContext = { profile, clock: systemClock, log, externalBrowser, createHttpSession: () => http };
+  const context: PlatformContext = { profile, clock: systemClock, log, externalBrowser, loginWindow, createHttpSession: () => http };
   const auth = createGenesysCloudAuth(context, { http, signInTimeoutMs: 3_000, silentTimeoutMs: 1_000 });
   const session = new GenesysCloudSession(context, { auth, http, stream: { pingIntervalMs: 300, watchdogMs: 2_000, connectTimeoutMs: 3_000, reconnectDelaysMs: [0, 200, 500] } });
   cleanups.push(() => session.dispose());
@@ -154,7 +166,8 @@ describe('Genesys Cloud session against the lab', () => {
   it('GC-09: a revoked token the agent does not renew ends in one clear prompt, the state kept as not current', async () => {
     const { session, lab, agent, logins } = await start();
     await session.signIn({});
-    agent.away = true; // the agent does not come back to the login page
+    agent.away = true; // the agent does not come back to the login page…
+    lab.setLoginAvailable(false); // …and the login service cannot renew silently either
     await lab.revokeTokens('gc-agent1');
     await waitFor('the sign-in prompt', () => session.view.phase === 'failed', 15_000);
     expect(session.view.lastError).toMatchObject({ code: 'genesys-cloud.auth.sign-in-required', action: 'sign-in-again' });
@@ -164,6 +177,47 @@ describe('Genesys Cloud session against the lab', () => {
     await new Promise((r) => setTimeout(r, 1_500));
     expect(lab.requests.length).toBe(requests);
     expect(logins.length).toBe(shown);
+  });
+
+  it('a second device taking the only channel: one reconnect with a clear message, then a plain stop (no ping-pong)', async () => {
+    const first = await start({ maxChannelsPerUser: 1 });
+    await first.session.signIn({});
+    // The same user on another device: its own auth and session against the same lab.
+    const { lab } = first;
+    const other = new GenesysCloudSession(first.context, {
+      auth: createGenesysCloudAuth(first.context, { http: first.http, signInTimeoutMs: 3_000 }),
+      http: first.http,
+      stream: { pingIntervalMs: 300, watchdogMs: 2_000, reconnectDelaysMs: [0, 200, 500] },
+    });
+    cleanups.push(() => other.dispose());
+    await other.signIn({});
+    await waitFor('one of them to stop', () => first.session.view.phase === 'failed' || other.view.phase === 'failed', 15_000);
+    const stopped = first.session.view.phase === 'failed' ? first.session : other;
+    expect(stopped.view.lastError).toMatchObject({ code: 'genesys-cloud.notifications.evicted', action: 'sign-in-again' });
+    expect(stopped.view.lastError?.message).toMatch(/another app or device/);
+    const survivor = stopped === other ? first.session : other;
+    lab.setPresence('gc-agent1', 'Meeting');
+    await waitFor('the survivor to see events', () => survivor.view.phase === 'active' && survivor.view.agent?.label === 'Meeting');
+    // No ping-pong: nobody opens another channel or socket afterwards.
+    const connections = lab.streamingStats.connections;
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(lab.streamingStats.connections).toBe(connections);
+    expect(stopped.view.phase).toBe('failed');
+  });
+
+  it("the org's idle-token timeout: a silent renewal when the agent's login session allows, else a prompt that says why", async () => {
+    const { session, lab, agent } = await start();
+    await session.signIn({});
+    lab.setIdleTokenTimeout(1);
+    await new Promise((r) => setTimeout(r, 1_300));
+    await session.setAgentState(session.view.selectableStates.find((s) => s.label === 'Available')!.id);
+    expect(session.view).toMatchObject({ phase: 'active', agent: { label: 'Available' } });
+    agent.away = true;
+    lab.setLoginAvailable(false);
+    await new Promise((r) => setTimeout(r, 1_300));
+    await expect(session.setAgentState(session.view.selectableStates.find((s) => s.label === 'Break')!.id)).rejects.toMatchObject({ action: 'sign-in-again' });
+    expect(session.view).toMatchObject({ phase: 'failed', agent: { stale: true }, lastError: { code: 'genesys-cloud.auth.sign-in-required' } });
+    expect(session.view.lastError?.message).toMatch(/period without use/);
   });
 
   it('sign-out revokes the token and closes the channel socket', async () => {

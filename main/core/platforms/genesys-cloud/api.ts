@@ -91,6 +91,13 @@ export function responseError(res: HttpResponse, request: ApiRequest, nowMs: num
   const server = serverMessage(res);
   const details = { status: res.status, step: request.what, ...(server.code ? { serverCode: server.code } : {}) };
   if (res.status === 401) {
+    // The org's idle-token timeout (5 min–8 h, all clients) ends a token nobody used for that long (§1).
+    if (/idle/i.test(server.message ?? '') || /idle/i.test(server.code ?? '')) {
+      return new PatchbayError('genesys-cloud.token.idle', 'Genesys Cloud ended your sign-in because it was idle longer than your organisation allows. Sign in again.', {
+        action: 'sign-in-again',
+        details,
+      });
+    }
     return new PatchbayError('genesys-cloud.unauthorized', 'Genesys Cloud no longer accepts your sign-in. Sign in again.', { action: 'sign-in-again', details });
   }
   if (res.status === 403) {

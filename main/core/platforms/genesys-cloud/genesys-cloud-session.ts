@@ -56,6 +56,8 @@ export class GenesysCloudSession implements PlatformSession {
   private unsubscribeAuth: (() => void) | undefined;
   /** GC-09: once the sign-in is lost nothing runs until the agent signs in again. */
   private authLost = false;
+  /** The last 401 the API gave (idle timeout or not), to say why when renewal then fails. */
+  private lastRefusal: PatchbayError | undefined;
 
   constructor(context: PlatformContext, options: GenesysCloudSessionOptions) {
     this.context = context;
@@ -211,11 +213,15 @@ export class GenesysCloudSession implements PlatformSession {
         followRedirects: false, // a credentialed request never follows a redirect (DESIGN.md trust boundaries)
         ...(signal ? { signal } : {}),
       });
-      if (res.status >= 200 && res.status < 300) return res;
+      if (res.status >= 200 && res.status < 300) {
+        if (renewed) this.lastRefusal = undefined;
+        return res;
+      }
       const error = api.responseError(res, request, this.clock.now());
       if (res.status === 401 && !renewed) {
         renewed = true;
-        await this.invalidate('401');
+        this.lastRefusal = error;
+        await this.invalidate(error.code === 'genesys-cloud.token.idle' ? 'idle' : '401');
         continue;
       }
       if (res.status === 429 && rateLimited < MAX_RATE_LIMIT_RETRIES) {
@@ -320,7 +326,11 @@ export class GenesysCloudSession implements PlatformSession {
         this.dispatch({ type: 'error', error: status.error.toContract() });
         return;
       case 'offline':
-        if (status.error) this.dispatch({ type: 'failed', error: status.error.toContract() });
+        if (status.error) {
+          // Nothing left to keep a token for: renewal stops too (a new sign-in starts afresh).
+          this.auth.dispose();
+          this.dispatch({ type: 'failed', error: status.error.toContract() });
+        }
         return;
     }
   }
@@ -365,15 +375,18 @@ export class GenesysCloudSession implements PlatformSession {
   private loseAuth(cause: PatchbayError): void {
     if (this.authLost || this.current.phase === 'signed-out') return;
     this.authLost = true;
-    this.log.warn('genesys-cloud.auth.lost', { code: cause.code });
+    this.log.warn('genesys-cloud.auth.lost', { code: cause.code, refusal: this.lastRefusal?.code });
     this.stream?.stop();
     this.stream = undefined;
     this.auth.dispose();
+    const idle = cause.code === 'genesys-cloud.token.idle' || this.lastRefusal?.code === 'genesys-cloud.token.idle';
     this.dispatch({
       type: 'auth-lost',
       error: {
         code: 'genesys-cloud.auth.sign-in-required',
-        message: 'Genesys Cloud needs a fresh sign-in: Patchbay could not renew your sign-in. The status shown is the last one known and may no longer be current.',
+        message: `Genesys Cloud needs a fresh sign-in: ${
+          idle ? 'your organisation ended the sign-in after a period without use, and Patchbay could not renew it' : 'Patchbay could not renew your sign-in'
+        }. The status shown is the last one known and may no longer be current.`,
         action: 'sign-in-again',
       },
     });

@@ -281,14 +281,14 @@ export class NotificationStream {
     if (kind === 'socket') this.stats.rotations++;
     else this.stats.renewals++;
     this.o.onStatus({ state: 'online', rotated: kind });
-    await this.resync();
+    void this.resync();
   }
 
   private async resubscribe(): Promise<void> {
     const live = this.live;
     if (!live) return;
     await this.o.subscribe(live.channel.id, this.o.topics);
-    await this.resync();
+    void this.resync();
   }
 
   private async revoked(): Promise<void> {
@@ -363,7 +363,7 @@ export class NotificationStream {
         this.adopt(next);
         this.stats.reconnects++;
         this.o.onStatus({ state: 'online', rotated: 'reconnect' });
-        await this.resync();
+        void this.resync();
         return;
       } catch (failure) {
         if (!this.running) return;
@@ -380,6 +380,8 @@ export class NotificationStream {
     }
   }
 
+  /** Not awaited by the recoveries: a channel gone or a socket closed while the re-read runs must
+   *  still be handled (the recovery lock is released once the socket is current). */
   private async resync(): Promise<void> {
     try {
       await this.o.onResync();

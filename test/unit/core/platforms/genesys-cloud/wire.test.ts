@@ -58,6 +58,7 @@ describe('Genesys Cloud API steps', () => {
   it('turns 401, 403 (scope), 429 and 5xx into typed errors', () => {
     const req = setPresence('u', 'd');
     expect(responseError(res(401, {}), req, 0)).toMatchObject({ code: 'genesys-cloud.unauthorized', action: 'sign-in-again' });
+    expect(responseError(res(401, { message: 'The token expired because it was idle longer than the organization allows.' }), req, 0)).toMatchObject({ code: 'genesys-cloud.token.idle' });
     expect(responseError(res(403, { message: 'Missing scope presence' }), req, 0)).toMatchObject({ code: 'genesys-cloud.scopes.missing' });
     expect(responseError(res(403, { message: 'no' }), req, 0)).toMatchObject({ code: 'genesys-cloud.forbidden' });
     expect(responseError(res(429, {}, { 'retry-after': '3' }), req, 0).details.retryAfterMs).toBe(3_000);
