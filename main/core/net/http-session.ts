@@ -216,7 +216,7 @@ export class HttpSession {
               details: { host, status: res.statusCode },
             });
           }
-          next = nextHop(url, hop, res.statusCode, location, sensitive);
+          next = nextHop(url, hop, res.statusCode, location, sensitive, req.credentials === true);
         } catch (error) {
           if (error instanceof PatchbayError) entry.error = error.code;
           throw error;

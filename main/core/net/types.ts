@@ -19,6 +19,10 @@ export interface HttpRequest {
   /** Headers that must not cross an origin change on a redirect, on top of Authorization
    *  (e.g. ININ-ICWS-CSRF-Token, X-CSRF-Token). */
   sensitiveHeaders?: string[];
+  /** The request carries credentials in a way the session cannot see (a password or token in the
+   *  body). Such a request — and any with Authorization or one of `sensitiveHeaders` — refuses a
+   *  redirect to another origin or from https to http (net.credential-redirect). */
+  credentials?: boolean;
   signal?: AbortSignal;
 }
 

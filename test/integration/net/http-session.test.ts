@@ -170,32 +170,42 @@ describe('redirects', () => {
     expect(res.chain).toEqual([`${server.origin}/a/b/c`, `${server.origin}/a/d?x=1`, `${server.origin}/a/e`]);
   });
 
-  it('drops Authorization and sensitive headers on a hop to another host [RFC 9110 §15.4]', async () => {
+  it('keeps Authorization and sensitive headers on a same-origin hop, and refuses the hop to another host (issue 8 item 3) [RFC 9110 §15.4]', async () => {
     const other = await serve((_req, res) => res.end(), { host: '127.0.0.2' });
     const server = await serve((req, res) => (req.url === '/same' ? redirect(res, 307, `${other.origin}/x`) : redirect(res, 307, '/same')));
-    await session().request({
-      url: `${server.origin}/first`,
-      headers: { Authorization: 'Bearer t1', 'ININ-ICWS-CSRF-Token': 'csrf1', 'X-Other': 'kept' },
-      sensitiveHeaders: ['ININ-ICWS-CSRF-Token'],
-    });
+    const error = await failure(
+      session().request({
+        url: `${server.origin}/first`,
+        headers: { Authorization: 'Bearer t1', 'ININ-ICWS-CSRF-Token': 'csrf1', 'X-Other': 'kept' },
+        sensitiveHeaders: ['ININ-ICWS-CSRF-Token'],
+      }),
+    );
     // Same origin: kept.
     expect(server.received[1]?.headers).toMatchObject({ authorization: 'Bearer t1', 'inin-icws-csrf-token': 'csrf1' });
-    // Cross origin: dropped, other headers kept.
-    const crossed = other.received[0]?.headers;
-    expect(crossed?.authorization).toBeUndefined();
-    expect(crossed?.['inin-icws-csrf-token']).toBeUndefined();
-    expect(crossed?.['x-other']).toBe('kept');
+    // Cross origin: not followed at all.
+    expect(error.code).toBe('net.credential-redirect');
+    expect(other.received).toEqual([]);
   });
 
-  it('drops Authorization on a hop to another port of the same host, and does not restore it on return [RFC 9110 §15.4, RFC 6454]', async () => {
-    const back = { origin: '' };
-    const other = await serve((_req, res) => redirect(res, 302, `${back.origin}/back`));
+  it('refuses a credentialed hop to another port of the same host [RFC 6454] (issue 8 item 3)', async () => {
+    const other = await serve((_req, res) => res.end());
     const first = await serve((req, res) => (req.url === '/go' ? redirect(res, 302, `${other.origin}/x`) : res.end()));
-    back.origin = first.origin;
-    await session().request({ url: `${first.origin}/go`, headers: { authorization: 'Basic dTpw' } });
-    expect(other.received[0]?.headers.authorization).toBeUndefined();
-    expect(first.received[1]?.url).toBe('/back');
-    expect(first.received[1]?.headers.authorization).toBeUndefined();
+    const error = await failure(session().request({ url: `${first.origin}/go`, headers: { authorization: 'Basic dTpw' } }));
+    expect(error.code).toBe('net.credential-redirect');
+    expect(other.received).toEqual([]);
+  });
+
+  it('never re-sends a credential body (caller-flagged) on a 307/308 to another origin (issue 8 item 3) [RFC 9110 §15.4.8]', async () => {
+    for (const status of [307, 308]) {
+      const other = await serve((_req, res) => res.end('{}'), { host: '127.0.0.2' });
+      const first = await serve((_req, res) => redirect(res, status, `${other.origin}/desktop/sso/token`));
+      const error = await failure(
+        session().request({ method: 'POST', url: `${first.origin}/desktop/sso/token`, headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'token=a&refresh-token=b', credentials: true }),
+      );
+      expect(error.code).toBe('net.credential-redirect');
+      expect(error.message).not.toContain('refresh-token');
+      expect(other.received).toEqual([]);
+    }
   });
 
   it('follows exactly 20 redirects [fetch §4.4 step 6]', async () => {

@@ -120,6 +120,8 @@ export function silentPostStrategy(ctx: SsoContext): RefreshStrategy {
         url: new URL('/desktop/sso/token', ctx.origin()).href,
         headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
         body: ssoRefreshPostBody(context.accessToken, refreshToken),
+        // The body holds both tokens: a redirect to another origin or to http is refused (issue 8 item 3).
+        credentials: true,
         signal: context.signal,
       });
       return refreshResult(res, startedAt);

@@ -85,6 +85,8 @@ export function postConnection(ctx: ConnectContext, base: string, settings: stri
       Accept: ICWS_ACCEPT,
     },
     body: settings,
+    // The settings hold the password or a single-use SSO token (issue 8 item 3).
+    credentials: true,
     followRedirects: false,
     ...(signal ? { signal } : {}),
   });

@@ -40,9 +40,11 @@ describe('nextHop details [RFC 9110 §15.4]', () => {
   });
 
   it('drops Proxy-Authorization on an origin change, and matches caller-named headers in any case', () => {
-    const { hop } = nextHop(here, post, 307, 'https://idp.example.com/sso', ['X-CSRF-Token']);
-    expect(hop.headers).toEqual({ ...bodyHeaders, accept: 'xml' });
+    const { hop } = nextHop(here, post, 307, 'https://idp.example.com/sso');
+    expect(hop.headers).toEqual({ ...bodyHeaders, accept: 'xml', 'x-csrf-token': 'c' });
     expect(hop.body).toBe('abc');
+    // A caller-named header (any case) makes it a credentialed request: refused, not stripped (issue 8 item 3).
+    expect(() => nextHop(here, post, 307, 'https://idp.example.com/sso', ['X-CSRF-Token'])).toThrow(expect.objectContaining({ code: 'net.credential-redirect' }));
   });
 
   it('keeps Proxy-Authorization and caller-named headers on the same origin', () => {

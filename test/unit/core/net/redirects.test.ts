@@ -17,7 +17,7 @@ describe('nextHop', () => {
 
   it('resolves a relative Location against the current URL [RFC 9110 §10.2.2]', () => {
     expect(nextHop(here, post, 307, '../other?y=2').url.href).toBe('https://pbx.example.com:8019/other?y=2');
-    expect(nextHop(here, post, 307, '//idp.example.com/sso').url.href).toBe('https://idp.example.com/sso');
+    expect(nextHop(here, { ...post, headers: { accept: 'json' } }, 307, '//idp.example.com/sso').url.href).toBe('https://idp.example.com/sso');
   });
 
   for (const status of [301, 302]) {
@@ -48,16 +48,43 @@ describe('nextHop', () => {
     });
   }
 
-  it('drops Authorization and the sensitive headers when the origin changes [RFC 9110 §15.4]', () => {
-    const { hop } = nextHop(here, post, 307, 'https://idp.example.com/x', ['ININ-ICWS-CSRF-Token']);
-    expect(hop.headers.authorization).toBeUndefined();
-    expect(hop.headers['inin-icws-csrf-token']).toBeUndefined();
-    expect(hop.headers.accept).toBe('json');
+  it('refuses to take Authorization or a sensitive header to another origin (issue 8 item 3) [RFC 9110 §15.4]', () => {
+    const csrfOnly: Hop = { ...post, headers: { accept: 'json', 'inin-icws-csrf-token': 'c' } };
+    for (const [hop, sensitive] of [[post, []], [csrfOnly, ['ININ-ICWS-CSRF-Token']]] as const) {
+      expect(() => nextHop(here, hop, 307, 'https://idp.example.com/x', sensitive)).toThrow(expect.objectContaining({ code: 'net.credential-redirect' }));
+    }
   });
 
   it('counts a port or scheme change as an origin change [RFC 6454 §4]', () => {
-    expect(nextHop(here, post, 307, 'https://pbx.example.com:8018/x').hop.headers.authorization).toBeUndefined();
-    expect(nextHop(here, post, 307, 'http://pbx.example.com:8019/x').hop.headers.authorization).toBeUndefined();
+    expect(() => nextHop(here, post, 307, 'https://pbx.example.com:8018/x')).toThrow(expect.objectContaining({ code: 'net.credential-redirect' }));
+    expect(() => nextHop(here, post, 307, 'http://pbx.example.com:8019/x')).toThrow(expect.objectContaining({ code: 'net.credential-redirect' }));
+  });
+
+  it('refuses a 307/308 that would re-send a credential body (caller-flagged) to another origin or to http (issue 8 item 3)', () => {
+    const refresh: Hop = { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'token=a&refresh-token=b' };
+    for (const status of [307, 308]) {
+      for (const location of ['https://evil.example/desktop/sso/token', 'http://pbx.example.com:8019/desktop/sso/token']) {
+        let error: unknown;
+        try {
+          nextHop(here, refresh, status, location, [], true);
+        } catch (e) {
+          error = e;
+        }
+        expect(isPatchbayError(error) && error.code, `${status} ${location}`).toBe('net.credential-redirect');
+        expect((error as Error).message).not.toContain('refresh-token');
+      }
+      // Same origin, https kept: followed with the body.
+      expect(nextHop(here, refresh, status, '/desktop/sso/token2', [], true).hop.body).toBe('token=a&refresh-token=b');
+    }
+    // A 302/303 drops the body (POST → GET): that bounce (FIN-13 through IdS) carries nothing and is followed.
+    for (const status of [302, 303]) {
+      expect(nextHop(here, refresh, status, 'https://ids.example.com/authorize', [], true).hop).toEqual({ method: 'GET', headers: {} });
+    }
+  });
+
+  it('still follows a request without credentials to another origin, body and all [RFC 9110 §15.4.8]', () => {
+    const plain: Hop = { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' };
+    expect(nextHop(here, plain, 307, 'https://other.example.com/x').hop).toEqual(plain);
   });
 
   it('keeps Authorization and sensitive headers on a same-origin hop', () => {
@@ -86,7 +113,7 @@ describe('nextHop', () => {
   });
 
   it('does not change the hop it was given', () => {
-    nextHop(here, post, 303, 'https://idp.example.com/');
+    nextHop(here, post, 303, '/elsewhere');
     expect(post.headers.authorization).toBe('Bearer t');
     expect(post.body).toBe('{}');
   });
