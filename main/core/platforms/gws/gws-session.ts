@@ -129,8 +129,10 @@ export class GwsSession implements PlatformSession {
       // protocols/gws.md §2: StartContactCenterSession with the place and the voice channel.
       const started = await this.api.send('POST', '/api/v2/me', startSessionBody(place), 'Starting your contact-center session', signal);
       const partial = processStartSession(started);
-      await this.refresh(signal);
+      // CometD first, then the state: a change after the subscription arrives as an event, one
+      // before it is in what the GET answers.
       await this.startLink(signal);
+      await this.refresh(signal);
       this.stats.signInRequests = this.api.requests - before;
       this.dispatch({ type: 'active' });
       if (partial) this.dispatch({ type: 'error', error: partial.toContract() });

@@ -177,7 +177,7 @@ export interface NotificationsOptions extends LinkTransport {
   backoffIncrementMs?: number;
   maxBackoffMs?: number;
   onMessage(channel: string, data: unknown): void;
-  /** A handshake succeeded; `reestablish` after an earlier one (a drop recovered). */
+  /** Handshake and subscription confirmed; `reestablish` after an earlier one (a drop recovered). */
   onUp(reestablish: boolean): void;
   onDown(failure: LinkFailure): void;
 }
@@ -209,8 +209,15 @@ export class GwsNotifications {
       this.cometd.addListener('/meta/handshake', (m: Message) => {
         if (!m.successful) return;
         const reestablish = (m as Message & { reestablish?: boolean }).reestablish === true;
-        this.cometd.subscribe(SUBSCRIPTION, (msg: Message) => deliver(() => options.onMessage(msg.channel, msg.data)));
-        deliver(() => options.onUp(reestablish));
+        // Up only once the server confirmed the subscription: an event published before that is
+        // lost, so the caller reads the state after this point.
+        this.cometd.subscribe(
+          SUBSCRIPTION,
+          (msg: Message) => deliver(() => options.onMessage(msg.channel, msg.data)),
+          (reply: Message) => {
+            if (reply.successful) deliver(() => options.onUp(reestablish));
+          },
+        );
       });
       this.cometd.addListener('/meta/unsuccessful', (m: Message) => {
         const failure = (m as Message & { failure?: { httpCode?: number } }).failure;
