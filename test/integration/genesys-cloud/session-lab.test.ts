@@ -154,6 +154,20 @@ describe('Genesys Cloud session against the lab', () => {
     await waitFor('events on the new channel', () => session.view.agent?.label === 'Training');
   });
 
+  it('replaces a channel before it expires, with no event lost across the renewals', async () => {
+    const { session, lab } = await start({ channelLifetimeSec: 2 });
+    await session.signIn({});
+    const presences = ['Break', 'Meal', 'Available', 'Training', 'Meeting', 'Away'];
+    for (const presence of presences) {
+      await new Promise((r) => setTimeout(r, 600));
+      lab.setPresence('gc-agent1', presence);
+      await waitFor(presence, () => session.view.agent?.label === presence);
+    }
+    expect(lab.streamingStats.connections).toBeGreaterThanOrEqual(3);
+    expect(lab.streamingStats.dropped).toBe(0);
+    expect(session.view.phase).toBe('active');
+  });
+
   it('honours Retry-After on a 429 and carries on', async () => {
     const { session, lab } = await start();
     await session.signIn({});

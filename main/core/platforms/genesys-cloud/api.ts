@@ -59,6 +59,12 @@ export const putSubscriptions = (channelId: string, topics: readonly string[]): 
   what: 'the notification topics',
 });
 
+export const deleteSubscriptions = (channelId: string): ApiRequest => ({
+  method: 'DELETE',
+  path: `/api/v2/notifications/channels/${seg(channelId)}/subscriptions`,
+  what: 'the old notification topics',
+});
+
 /** The user's topics: presence, routing status and conversations (issue 10 "Notifications"). */
 export function topicsFor(userId: string): string[] {
   return [`v2.users.${userId}.presence`, `v2.users.${userId}.routingStatus`, `v2.users.${userId}.conversations`];

@@ -174,6 +174,7 @@ export class GenesysCloudSession implements PlatformSession {
       // GC-05 (seed 004): the token is renewed right before the channel starts, so it cannot lapse mid start-up.
       createChannel: async () => api.readChannel(await this.call(api.createChannel(), undefined, { fresh: true })),
       subscribe: async (channelId, topics) => void (await this.call(api.putSubscriptions(channelId, topics))),
+      unsubscribe: async (channelId) => void (await this.call(api.deleteSubscriptions(channelId))),
       checkUri: (uri) => api.checkConnectUri(uri, this.apiBase),
       socketFactory: this.socketFactory,
       onEvent: (topic, body) => this.onEvent(topic, body),

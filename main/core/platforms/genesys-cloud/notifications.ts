@@ -38,6 +38,8 @@ export interface NotificationStreamOptions {
   createChannel(): Promise<Channel>;
   /** PUT the topics on a channel. */
   subscribe(channelId: string, topics: readonly string[]): Promise<void>;
+  /** DELETE a replaced channel's topics (best effort: it would expire anyway). */
+  unsubscribe?(channelId: string): Promise<void>;
   /** The connectUri → the URL a socket may open (throws for a host not trusted). */
   checkUri(connectUri: string): URL;
   socketFactory: GcSocketFactory;
@@ -98,7 +100,11 @@ export class NotificationStream {
     this.running = true;
     this.control = new AbortController();
     try {
-      this.adopt(await this.openChannel());
+      // One more channel when the first is taken at once (the 21st evicts the oldest, §2).
+      this.adopt(await this.openChannel().catch((error: unknown) => {
+        if (toPatchbayError(error).code !== 'genesys-cloud.notifications.channel-gone') throw error;
+        return this.openChannel();
+      }));
       this.o.onStatus({ state: 'online' });
     } catch (error) {
       this.running = false;
@@ -121,8 +127,20 @@ export class NotificationStream {
     const channel = await this.o.createChannel();
     this.stats.channels++;
     const url = this.o.checkUri(channel.connectUri);
-    await this.o.subscribe(channel.id, this.o.topics);
+    // Socket first, then the topics: the channel is never subscribed without a socket to deliver to.
     const socket = await this.openSocket(url);
+    try {
+      await this.o.subscribe(channel.id, this.o.topics);
+    } catch (error) {
+      socket.close();
+      const failure = toPatchbayError(error);
+      if (failure.code !== 'genesys-cloud.not-found') throw failure;
+      // Gone before it was subscribed: another app or device took the user's last channel slot.
+      throw new PatchbayError('genesys-cloud.notifications.channel-gone', 'Genesys Cloud closed Patchbay’s new notification channel at once: another app or device signed in as you may be using them all.', {
+        action: 'retry',
+        cause: failure,
+      });
+    }
     return { socket, channel };
   }
 
@@ -208,7 +226,9 @@ export class NotificationStream {
     this.renewTimer?.cancel();
     const expires = channel.expires ? Date.parse(channel.expires) : Number.NaN;
     const expiresAt = Number.isNaN(expires) ? this.clock.now() + CHANNEL_LIFETIME_MS : Math.min(expires, this.clock.now() + CHANNEL_LIFETIME_MS);
-    const due = Math.max(0, expiresAt - this.clock.now() - (this.o.renewBeforeMs ?? 3600_000));
+    // An hour ahead of a 24 h channel; a quarter of its life for a short-lived one (never a churn).
+    const left = Math.max(0, expiresAt - this.clock.now());
+    const due = left - Math.min(this.o.renewBeforeMs ?? 3600_000, left / 4);
     this.renewTimer = this.clock.setTimeout(() => this.exclusive('channel', () => this.replace('channel')), due);
   }
 
@@ -279,7 +299,10 @@ export class NotificationStream {
     }
     this.adopt(next);
     if (kind === 'socket') this.stats.rotations++;
-    else this.stats.renewals++;
+    else {
+      this.stats.renewals++;
+      void this.o.unsubscribe?.(live.channel.id).catch((error: unknown) => this.log.info('genesys-cloud.notifications.unsubscribe-failed', { code: toPatchbayError(error).code }));
+    }
     this.o.onStatus({ state: 'online', rotated: kind });
     void this.resync();
   }

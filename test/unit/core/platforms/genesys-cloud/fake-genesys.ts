@@ -146,6 +146,11 @@ export class FakeGenesys {
       channel.topics = (json as { id: string }[]).map((t) => t.id);
       return respond(200, { entities: json });
     }
+    if (sub && method === 'DELETE') {
+      const channel = this.channels.get(sub[1]!);
+      if (channel) channel.topics = [];
+      return respond(204, {});
+    }
     return respond(404, { message: `no route ${method} ${path}`, code: 'not.found', status: 404 });
   }
 

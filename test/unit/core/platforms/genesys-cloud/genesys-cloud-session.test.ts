@@ -195,6 +195,8 @@ describe('GenesysCloudSession: notification stream', () => {
     await tick(clock, 23.5 * 3600_000, 60_000);
     expect(genesys.channels.size).toBe(2);
     expect(genesys.liveSocket?.channelId).toBe('ch-2');
+    expect(genesys.channels.get('ch-1')!.topics).toEqual([]);
+    expect(genesys.channels.get('ch-2')!.topics).toHaveLength(3);
     expect(session.view.phase).toBe('active');
   });
 
