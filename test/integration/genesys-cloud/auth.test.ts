@@ -168,6 +168,16 @@ describe('Genesys Cloud sign-in (PKCE, loopback redirect)', () => {
     await expect(b.signIn()).resolves.toMatchObject({ hasRefreshToken: false });
   });
 
+  it('a second sign-in while one waits in the browser joins it instead of fighting over the registered port', async () => {
+    await setUp();
+    const browser = systemBrowser();
+    const a = auth(profile(), { externalBrowser: browser });
+    const [one, two] = await Promise.all([a.signIn(), a.signIn()]);
+    expect(one.scopes).toEqual(two.scopes);
+    expect(browser.opened).toHaveLength(1);
+    expect(fixture.requests.filter((r) => r.path === '/oauth/token')).toHaveLength(1);
+  });
+
   it('GC-02: missing scopes are named in a typed error right after the exchange, and no token is kept', async () => {
     await setUp();
     fixture.setScopes(['users:readonly', 'presence', 'conversations:readonly']);

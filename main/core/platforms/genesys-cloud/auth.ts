@@ -52,6 +52,9 @@ class GenesysCloudAuthImpl implements GenesysCloudAuth {
   private ended = false;
   /** A token the server refused (401, token_revoked): never handed out again. */
   private refused: string | undefined;
+  /** The system-browser sign-in in progress: a second one (a double click, or the visible renewal
+   *  meeting the agent's own sign-in) joins it instead of fighting over the registered port. */
+  private browserFlight: Promise<TokenResult> | undefined;
 
   constructor(context: PlatformContext, deps: GenesysCloudAuthDeps) {
     this.context = context;
@@ -101,7 +104,7 @@ class GenesysCloudAuthImpl implements GenesysCloudAuth {
 
   async signIn(options: { signal?: AbortSignal } = {}): Promise<GenesysCloudGrantInfo> {
     const startedAt = this.context.clock.now();
-    const result = await this.authorizeAndExchange({ visible: 'when-needed', timeoutMs: this.deps.signInTimeoutMs ?? DEFAULTS.signInTimeoutMs, ...(options.signal ? { signal: options.signal } : {}) });
+    const result = await this.authorizeAndExchange({ visible: 'when-needed', timeoutMs: this.agentTimeout(this.deps.signInTimeoutMs ?? DEFAULTS.signInTimeoutMs), ...(options.signal ? { signal: options.signal } : {}) });
     this.install(result, startedAt);
     return this.grantInfo();
   }
@@ -253,11 +256,23 @@ class GenesysCloudAuthImpl implements GenesysCloudAuth {
   /** GC-09 step 3: the agent signs in again; failing here is final (no loop). */
   private async interactiveRenewal(signal: AbortSignal): Promise<TokenResult> {
     try {
-      return await this.authorizeAndExchange({ visible: 'when-needed', timeoutMs: this.deps.signInTimeoutMs ?? DEFAULTS.signInTimeoutMs, signal });
+      const result = await this.authorizeAndExchange({ visible: 'when-needed', timeoutMs: this.agentTimeout(this.deps.signInTimeoutMs ?? DEFAULTS.signInTimeoutMs), signal });
+      this.acceptScopes(result); // GC-02 here too, so a narrowed grant is final like any other failure
+      return result;
     } catch (error) {
       this.giveUp(toPatchbayError(error));
       throw error;
     }
+  }
+
+  /** Time the agent is given, in real time: a scaled development clock (PATCHBAY_TIME_SCALE) must
+   *  not shrink a 5-minute sign-in to seconds. */
+  private agentTimeout(ms: number): number {
+    const clock = this.context.clock;
+    if (!clock.toWallTime) return ms;
+    const now = clock.now();
+    const wallPerClockMs = (clock.toWallTime(now + 60_000) - clock.toWallTime(now)) / 60_000;
+    return wallPerClockMs > 0 && wallPerClockMs < 1 ? Math.round(ms / wallPerClockMs) : ms;
   }
 
   /** GC-03: PKCE authorize (system browser + loopback, or the LoginWindow), callback check, exchange. */
@@ -270,6 +285,23 @@ class GenesysCloudAuthImpl implements GenesysCloudAuth {
       this.log.info('genesys-cloud.no-system-browser', { fallback: 'login-window' });
       method = 'login-window';
     }
+    if (method === 'system-browser') {
+      if (this.browserFlight) return this.browserFlight;
+      const flight = this.authorize(ep, 'system-browser', options).finally(() => {
+        if (this.browserFlight === flight) this.browserFlight = undefined;
+      });
+      this.browserFlight = flight;
+      return flight;
+    }
+    return this.authorize(ep, method, options);
+  }
+
+  private async authorize(
+    ep: GenesysCloudEndpoints,
+    method: 'system-browser' | 'login-window',
+    options: { visible: 'never' | 'when-needed'; timeoutMs: number; signal?: AbortSignal },
+  ): Promise<TokenResult> {
+    const external = this.deps.externalBrowser ?? this.context.externalBrowser;
     const loginHint = this.context.profile.userName;
     const request = await buildAuthorizeRequest(ep, loginHint ? { loginHint } : {});
     let callback: string;
