@@ -355,6 +355,28 @@ describe('Genesys Cloud renewal', () => {
   });
 });
 
+describe('Genesys Cloud sign-out on a shared workstation', () => {
+  it('after sign-out the next sign-in asks for credentials although the browser keeps its login session (prompt=login)', async () => {
+    await setUp();
+    const browser = systemBrowser(); // one agent browser, its cookies kept throughout
+    const a = auth(profile(), { externalBrowser: browser });
+    await a.signIn();
+    await a.signOut();
+    const forms = () => fixture.requests.filter((r) => r.path.startsWith('/login/') && r.method === 'POST').length;
+    const before = forms();
+    const b = auth(profile(), { externalBrowser: browser });
+    await b.signIn();
+    expect(new URL(browser.opened[1]!).searchParams.get('prompt')).toBe('login');
+    expect(forms()).toBe(before + 1); // the form was filled again
+    // Once signed in, later sign-ins ride on the session again.
+    b.dispose();
+    const c = auth(profile(), { externalBrowser: browser });
+    await c.signIn();
+    expect(new URL(browser.opened[2]!).searchParams.has('prompt')).toBe(false);
+    expect(forms()).toBe(before + 1);
+  });
+});
+
 describe('round trips per sign-in (printed for the lead)', () => {
   it('counts HTTP round trips for a fresh sign-in and one on an existing login session', async () => {
     await setUp();

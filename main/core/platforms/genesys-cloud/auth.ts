@@ -33,6 +33,11 @@ export interface GenesysCloudAuthDeps {
 
 const DEFAULTS = { startupMarginMs: 60_000, signInTimeoutMs: 5 * 60_000, silentTimeoutMs: 20_000 };
 
+/** Profiles signed out in this process: the agent's own browser still holds the Genesys login
+ *  session, so the next interactive sign-in asks for credentials again (`prompt=login`) — the next
+ *  person at a shared workstation is not signed in as the previous one (DESIGN.md trust boundaries). */
+const signedOut = new Set<string>();
+
 export function createGenesysCloudAuth(context: PlatformContext, deps: GenesysCloudAuthDeps = {}): GenesysCloudAuth {
   return new GenesysCloudAuthImpl(context, deps);
 }
@@ -163,6 +168,7 @@ class GenesysCloudAuthImpl implements GenesysCloudAuth {
   }
 
   async signOut(): Promise<void> {
+    signedOut.add(this.context.profile.id);
     const token = this.active ? this.keeper.peek() : undefined;
     this.keeper.stop();
     this.active = false;
@@ -220,6 +226,7 @@ class GenesysCloudAuthImpl implements GenesysCloudAuth {
 
   private install(result: TokenResult, startedAt: number): void {
     this.acceptScopes(result);
+    signedOut.delete(this.context.profile.id);
     this.ended = false;
     this.refused = undefined;
     this.hasRefreshToken = result.refreshToken !== undefined;
@@ -303,7 +310,8 @@ class GenesysCloudAuthImpl implements GenesysCloudAuth {
   ): Promise<TokenResult> {
     const external = this.deps.externalBrowser ?? this.context.externalBrowser;
     const loginHint = this.context.profile.userName;
-    const request = await buildAuthorizeRequest(ep, loginHint ? { loginHint } : {});
+    const forceLogin = options.visible !== 'never' && signedOut.has(this.context.profile.id);
+    const request = await buildAuthorizeRequest(ep, { ...(loginHint ? { loginHint } : {}), ...(forceLogin ? { prompt: 'login' as const } : {}) });
     let callback: string;
     if (method === 'system-browser') {
       // RFC 8252 §7.3: listen first, then show the page, so the redirect cannot arrive unheard.
