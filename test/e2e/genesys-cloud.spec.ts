@@ -1,4 +1,5 @@
-// The Genesys Cloud journey in the browser shell (issue 10): the agent signs in on the lab's login
+// The Genesys Cloud journeys in the browser shell (issue 10). First the system browser (a page of the
+// shell's Chromium) and the loopback redirect (RFC 8252). Then the agent signs in on the lab's login
 // page (the test acts as the agent over the sign-in window's CDP port; the page redirects to the
 // registered loopback address, which ends the sign-in), changes presence both ways, sees a
 // conversation come and go, goes back to Idle from Not Responding in one click, survives a forced
@@ -31,6 +32,32 @@ async function labUser(api: string): Promise<{ presence?: string; routingStatus?
 }
 
 const option = (page: Page, label: string) => page.locator('[data-testid^="status-option-"]', { has: page.locator('.label', { hasText: new RegExp(`^${label}$`) }) });
+
+test('the system browser and the loopback redirect: the agent signs in on the login page and returns to Patchbay [RFC 8252]', async ({ page }) => {
+  test.setTimeout(90_000);
+  await page.goto(app!.launchUrl);
+  await page.getByTestId('profile-item-lab-gc-agent1').click();
+  await page.getByTestId('signin-submit').click();
+  await expect(page.getByTestId('session-phase')).toHaveText(/waiting for you/i, { timeout: 15_000 });
+  const agent = await connectAgent(app!.cdpPort);
+  try {
+    const login = await pageWith(agent, 'input[name=password]');
+    await login.locator('input[name=username]').fill('gc-agent1');
+    await login.locator('input[name=password]').fill('gc-agent1-lab-pw');
+    await login.locator('button[type=submit]').click();
+    // The one-shot loopback listener answers the browser with a page sending the agent back.
+    await expect(login.locator('body')).toContainText(/Patchbay/i, { timeout: 15_000 });
+    expect(new URL(login.url()).hostname).toBe('127.0.0.1');
+    expect(login.url()).not.toMatch(/access_token|id_token/);
+    await login.screenshot({ path: join(SHOTS, 'genesys-cloud-loopback-page.png') });
+  } finally {
+    await agent.close();
+  }
+  await expect(page.getByTestId('session-phase')).toHaveText(/signed in/i, { timeout: 20_000 });
+  await expect(page.getByTestId('agent-status')).not.toHaveText('');
+  await page.getByTestId('signout').click();
+  await expect(page.getByTestId('session-phase')).toHaveText(/signed out/i, { timeout: 15_000 });
+});
 
 test('a Genesys Cloud agent signs in on the login page, works a shift and is told plainly when the sign-in is lost', async ({ page }) => {
   test.setTimeout(120_000);
