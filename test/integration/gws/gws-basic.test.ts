@@ -156,6 +156,24 @@ describe('GWS basic sign-in against the lab', () => {
     expect(gws.cometdLog.filter((r) => r.channel === '/meta/handshake').length).toBe(handshakes);
   });
 
+  it('with CSRF checked on CometD too, the link carries the header and recovers from a rotated token', async () => {
+    const gws = await lab({ cometdCsrf: true });
+    const { s, sink } = session(gws, 'lab-gws-agent1-basic');
+    await s.signIn({ credentials: { userName: 'agent1', password: 'agent1-lab-pw' } });
+    expect(s.view.phase).toBe('active');
+    gws.rotateCsrf();
+    gws.dropCometd(); // the next CometD request goes out with the old token
+    gws.setAgentState('agent1', 'Ready');
+    await waitFor(() => s.view.agent?.kind === 'ready' && s.view.phase === 'active', 'the link back with the new token');
+    expect(gws.cometdLog.some((r) => r.error?.includes('Csrf'))).toBe(true);
+    gws.setAgentState('agent1', 'NotReady', 'Break');
+    await waitFor(() => s.view.agent?.reason === 'Break', 'events after the CSRF recovery');
+    // Nothing secret in the log: no password, no basic credentials.
+    const logged = JSON.stringify(sink.entries);
+    expect(logged).not.toContain('agent1-lab-pw');
+    expect(logged).not.toContain(Buffer.from('agent1:agent1-lab-pw').toString('base64'));
+  });
+
   it('signs out with EndContactCenterSession and clears the session cookie', async () => {
     const gws = await lab();
     const { s } = session(gws, 'lab-gws-agent1-basic');
