@@ -2,7 +2,11 @@
 // alternate host names. Each ends in a valid value or a typed PatchbayError.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { HttpSession } from '../../../main/core/net/http-session.ts';
 import { createSseFramer } from '../../../main/core/net/sse.ts';
+import type { HttpResponse } from '../../../main/core/net/types.ts';
+import { nullLogger } from '../../../main/core/log.ts';
+import { attemptOnce, hostToBase } from '../../../main/core/platforms/icws/connect.ts';
 import { readMessages } from '../../../main/core/platforms/icws/messaging.ts';
 import {
   alternateHostUrl,
@@ -178,6 +182,72 @@ describe('servers.json and alternate host names (fuzzed)', () => {
         for (const host of out.hosts) expect(isHostName(host)).toBe(true);
         if (custom !== undefined) expect(cloudTemplateAllowed(out.template, custom)).toBe(true);
       }),
+      params(),
+    );
+  }, FUZZ_TIMEOUT_MS);
+});
+
+// ---------------------------------------------------------------------------------------------
+// The connection answer through the real processing (connect.ts attemptOnce), with a fake
+// transport: any 201/400/503 answer is classified, and a 503's alternate hosts never move the
+// password to another scheme or port (seed 000: names only; issue 8 item 1).
+
+function fakeResponse(status: number, headers: Record<string, string>, text: string): HttpResponse {
+  const body = new TextEncoder().encode(text);
+  return {
+    status,
+    headers,
+    setCookie: [],
+    url: 'https://ic1.example.com:8019/icws/connection',
+    chain: [],
+    body,
+    text: () => text,
+    json: () => JSON.parse(text) as unknown,
+  };
+}
+
+describe('ICWS connection answers (fuzzed through attemptOnce)', () => {
+  const answerBody = mutated(
+    fc
+      .record(
+        {
+          csrfToken: fc.oneof(fc.string(), fc.integer()),
+          sessionId: fc.oneof(fc.constant('12345'), fc.string()),
+          alternateHostList: fc.oneof(fc.array(hostLike, { maxLength: 4 }), fc.jsonValue()),
+          features: fc.oneof(fc.constant([{ featureId: 'messaging', version: 2 }]), fc.jsonValue()),
+          message: fc.oneof(fc.string(), fc.jsonValue()),
+          errorId: fc.string(),
+        },
+        { requiredKeys: [] },
+      )
+      .map((v) => JSON.stringify(v)),
+  );
+  it('classifies any answer; alternate bases keep the scheme and port of the server that answered', async () => {
+    const base = 'https://ic1.example.com:8019';
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(201, 400, 503, 500, 302),
+        answerBody,
+        fc.dictionary(fc.constantFrom('inin-icws-session-id', 'inin-icws-csrf-token', 'location'), fc.string({ maxLength: 8 })),
+        fc.constantFrom('', 'icws_12345=abc', 'x=y'),
+        async (status, text, headers, cookie) => {
+          const http = {
+            request: async () => fakeResponse(status, headers, text),
+            cookieHeader: async () => cookie,
+          } as unknown as HttpSession;
+          const ctx = { http, language: 'en-US', log: nullLogger };
+          const result = await attemptOnce(ctx, base, '{}', 'agent1', new AbortController().signal, (current, host) => hostToBase(undefined, current, host));
+          expect(['created', 'rejected', 'unavailable', 'failed']).toContain(result.outcome.kind);
+          if (result.outcome.kind === 'created') expect(result.connection?.sessionId.length).toBeGreaterThan(0);
+          if (result.outcome.kind === 'unavailable') {
+            for (const alt of result.outcome.alternateHosts) {
+              const url = new URL(alt);
+              expect(url.protocol).toBe('https:');
+              expect(url.port).toBe('8019');
+            }
+          }
+        },
+      ),
       params(),
     );
   }, FUZZ_TIMEOUT_MS);
