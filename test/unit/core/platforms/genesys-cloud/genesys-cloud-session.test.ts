@@ -305,6 +305,29 @@ describe('GenesysCloudSession: tokens (seed 004)', () => {
     expect(auth.invalidations).toEqual(['401']);
   });
 
+  it('a sign-in announced ahead of time renews in place: the socket and the agent state stay', async () => {
+    const { auth, genesys, clock, session } = await signedIn();
+    auth.emit({ kind: 'sign-in-needed', deadline: clock.now() + 10 * 60_000 });
+    expect(session.view).toMatchObject({ phase: 'active', lastError: { code: 'genesys-cloud.auth.sign-in-soon', action: 'sign-in-again' } });
+    const socket = genesys.liveSocket;
+    await drive(clock, session.signIn({}));
+    expect(auth.issued).toHaveLength(2);
+    expect(session.view.lastError).toBeUndefined();
+    expect(genesys.liveSocket).toBe(socket);
+    expect(session.view.agent?.label).toBe('On Queue');
+  });
+
+  it('resumes silently through the port, or ends signed out when the port has nothing saved', async () => {
+    const { session, clock, auth } = setup();
+    expect(await drive(clock, session.resume())).toBe(true);
+    expect(session.view.phase).toBe('active');
+    const other = setup();
+    other.auth.resume = async () => false;
+    expect(await drive(other.clock, other.session.resume())).toBe(false);
+    expect(other.session.view.phase).toBe('signed-out');
+    expect(auth.issued).toHaveLength(1);
+  });
+
   it('sign-out revokes through the port and closes the socket', async () => {
     const { auth, genesys, clock, session } = await signedIn();
     await drive(clock, session.signOut());
