@@ -117,6 +117,8 @@ export class GwsSession implements PlatformSession {
     this.signInAbort = abort;
     const signal = abort.signal;
     const method = this.method;
+    // A sign-in again (after a failure or an ended session) starts from a clean link.
+    this.teardown();
     this.ended = false;
     this.dispatch({ type: 'connecting', server: this.api.base });
     const before = this.api.requests;

@@ -246,6 +246,20 @@ describe('GwsSession notifications', () => {
     expect(links[0]!.restarted).toBe(0);
   });
 
+  it('signing in again after the server ended the session starts one new link', async () => {
+    const { session, links, gws, clock } = setup();
+    await session.signIn(CREDS);
+    gws.signedIn = false;
+    links[0]!.down({ error: '403::Not authenticated' });
+    await settle(clock);
+    expect(session.view.lastError?.code).toBe('gws.session.ended');
+    await session.signIn(CREDS);
+    expect(session.view.phase).toBe('active');
+    expect(links).toHaveLength(2);
+    expect(links[0]!.stopped).toBe(true);
+    expect(links[1]!.stopped).toBe(false);
+  });
+
   it('a CometD refusal while still signed in re-reads the CSRF pair and restarts, at most a few times', async () => {
     const { session, links, gws, clock } = setup();
     await session.signIn(CREDS);
