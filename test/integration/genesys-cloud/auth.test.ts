@@ -178,6 +178,24 @@ describe('Genesys Cloud sign-in (PKCE, loopback redirect)', () => {
     expect(fixture.requests.filter((r) => r.path === '/oauth/token')).toHaveLength(1);
   });
 
+  it('429 on the code exchange: the sign-in waits out a short Retry-After and exchanges the code then; a long one is a typed error', async () => {
+    await setUp();
+    fixture.rateLimitToken(1, 5);
+    const a = auth(profile(), { externalBrowser: systemBrowser() });
+    const pending = a.signIn();
+    await waitFor(() => fixture.requests.some((r) => r.path === '/oauth/token'));
+    await waitFor(() => logs.entries.some((e) => e.event === 'genesys-cloud.exchange.rate-limited'));
+    await clock.advance(4_999);
+    expect(fixture.requests.filter((r) => r.path === '/oauth/token')).toHaveLength(1);
+    await clock.advance(1);
+    await expect(pending).resolves.toMatchObject({ scopes: expect.arrayContaining(['presence']) });
+    expect(fixture.requests.filter((r) => r.path === '/oauth/token')).toHaveLength(2);
+
+    fixture.rateLimitToken(1, 600);
+    const b = auth(profile(), { externalBrowser: systemBrowser() });
+    await expect(b.signIn()).rejects.toMatchObject({ code: 'genesys-cloud.rate-limited', action: 'retry', details: { retryAfterMs: 600_000 } });
+  });
+
   it('GC-02: missing scopes are named in a typed error right after the exchange, and no token is kept', async () => {
     await setUp();
     fixture.setScopes(['users:readonly', 'presence', 'conversations:readonly']);

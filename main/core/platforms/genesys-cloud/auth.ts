@@ -32,6 +32,8 @@ export interface GenesysCloudAuthDeps {
 }
 
 const DEFAULTS = { startupMarginMs: 60_000, signInTimeoutMs: 5 * 60_000, silentTimeoutMs: 20_000 };
+/** The longest Retry-After a sign-in waits out before the exchange is tried again (codes live ~minutes). */
+const MAX_EXCHANGE_WAIT_MS = 30_000;
 
 /** Profiles signed out in this process: the agent's own browser still holds the Genesys login
  *  session, so the next interactive sign-in asks for credentials again (`prompt=login`) — the next
@@ -345,7 +347,18 @@ class GenesysCloudAuthImpl implements GenesysCloudAuth {
       callback = result.url;
     }
     const params = readCallback(ep, callback, request.state);
-    return exchangeCode(ep, sessionFetch(this.http()), params, request.codeVerifier, () => this.context.clock.now(), options.signal);
+    // 429 on the exchange: the code is still good for a short while, so wait as told and try again
+    // (at most twice, only for short waits); a long wait goes back to the agent as a typed error.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await exchangeCode(ep, sessionFetch(this.http()), params, request.codeVerifier, () => this.context.clock.now(), options.signal);
+      } catch (error) {
+        const wait = error instanceof PatchbayError && error.code === 'genesys-cloud.rate-limited' ? error.details.retryAfterMs : undefined;
+        if (typeof wait !== 'number' || wait > MAX_EXCHANGE_WAIT_MS || attempt > 2) throw error;
+        this.log.info('genesys-cloud.exchange.rate-limited', { waitMs: wait, attempt });
+        await this.context.clock.sleep(wait, options.signal);
+      }
+    }
   }
 }
 

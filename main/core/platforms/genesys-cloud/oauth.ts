@@ -186,7 +186,7 @@ export function retryAfterMs(header: string | null | undefined, nowMs: number): 
 
 export function rateLimited(waitMs: number | undefined): PatchbayError {
   const seconds = waitMs === undefined ? undefined : Math.ceil(waitMs / 1000);
-  return new PatchbayError('genesys-cloud.rate-limited', `Genesys Cloud asked Patchbay to slow down${seconds !== undefined ? `; trying again in ${seconds} s` : ''}.`, {
+  return new PatchbayError('genesys-cloud.rate-limited', `Genesys Cloud is busy and asked Patchbay to wait${seconds !== undefined ? ` ${seconds} s` : ''} before trying again.`, {
     action: 'retry',
     details: { status: 429, ...(waitMs !== undefined ? { retryAfterMs: waitMs } : {}) },
   });
