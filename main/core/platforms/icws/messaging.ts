@@ -1,11 +1,11 @@
 // ICWS messaging loops (protocols/icws.md §2, seed 000): server-sent events with a stall watchdog,
 // short polling, the heartbeat option, and reading one messages payload. The loops run on the
 // injected Clock and report through callbacks; the session decides what a message means for its view.
-import { createParser } from 'eventsource-parser';
 import type { Clock, TimerHandle } from '../../clock.ts';
 import { PatchbayError, toPatchbayError } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
 import type { HttpSession } from '../../net/http-session.ts';
+import { readSse } from '../../net/sse.ts';
 import type { HttpResponse } from '../../net/types.ts';
 import { CONNECTION_STATE, CSRF_HEADER, IcwsMessageSchema, type UserStatus } from './wire.ts';
 
@@ -121,11 +121,12 @@ export async function runSse(ctx: MessagingContext, signal: AbortSignal): Promis
         }, SSE_STALL_MS);
       };
       arm();
-      const parser = createParser({ onEvent: (event) => ctx.onData(event.data) });
-      const decoder = new TextDecoder();
-      for await (const chunk of stream.body) {
-        arm();
-        parser.feed(decoder.decode(chunk, { stream: true }));
+      // Issue 8 item 12: per-event and per-buffer size caps; a breach (net.sse-too-large) closes the
+      // stream and reopens it like any interruption.
+      try {
+        await readSse(stream.body, { host: new URL(session.url).host, onChunk: arm, onEvent: (data) => ctx.onData(data) });
+      } finally {
+        stream.close();
       }
     } catch (error) {
       if (signal.aborted) return;
