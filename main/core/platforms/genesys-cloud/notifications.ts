@@ -75,6 +75,8 @@ export class NotificationStream {
   private live: Live | undefined;
   /** Sockets being replaced: their frames still count until they close (nothing is missed). */
   private readonly retiring = new Set<GcSocket>();
+  /** Sockets open but not yet current (topics being subscribed): their events count already. */
+  private readonly pending = new Set<GcSocket>();
   private pingTimer: TimerHandle | undefined;
   private watchdog: TimerHandle | undefined;
   private renewTimer: TimerHandle | undefined;
@@ -116,8 +118,9 @@ export class NotificationStream {
     this.running = false;
     this.control.abort(new PatchbayError('genesys-cloud.notifications.stopped', 'Notifications stopped.'));
     this.clearTimers();
-    for (const socket of this.retiring) socket.close();
+    for (const socket of [...this.retiring, ...this.pending]) socket.close();
     this.retiring.clear();
+    this.pending.clear();
     this.live?.socket.close();
     this.live = undefined;
   }
@@ -152,31 +155,39 @@ export class NotificationStream {
         if (settled) return;
         settled = true;
         timer.cancel();
-        socket.close();
+        socket?.close();
         reject(error);
       };
       const timer = this.clock.setTimeout(
         () => fail(new PatchbayError('genesys-cloud.notifications.timeout', 'The Genesys Cloud notification service did not answer in time.', { action: 'retry' })),
         this.o.connectTimeoutMs ?? 10_000,
       );
-      const socket: GcSocket = this.o.socketFactory(url, {
-        onOpen: () => {
-          if (settled) return;
-          opened = true;
-          settled = true;
-          timer.cancel();
-          this.stats.sockets++;
-          resolve(socket);
-        },
-        onMessage: (text) => this.onFrame(socket, text),
-        onClose: (code) => {
-          if (!opened) {
-            fail(new PatchbayError('genesys-cloud.notifications.refused', 'The Genesys Cloud notification service refused the connection.', { action: 'retry', details: { code } }));
-            return;
-          }
-          this.onSocketClosed(socket, code);
-        },
-      });
+      let socket: GcSocket | undefined;
+      try {
+        socket = this.o.socketFactory(url, {
+          onOpen: () => {
+            if (settled || !socket) return;
+            opened = true;
+            settled = true;
+            timer.cancel();
+            this.stats.sockets++;
+            this.pending.add(socket);
+            resolve(socket);
+          },
+          onMessage: (text) => socket && this.onFrame(socket, text),
+          onClose: (code) => {
+            if (!socket) return;
+            this.pending.delete(socket);
+            if (!opened) {
+              fail(new PatchbayError('genesys-cloud.notifications.refused', 'The Genesys Cloud notification service refused the connection.', { action: 'retry', details: { code } }));
+              return;
+            }
+            this.onSocketClosed(socket, code);
+          },
+        });
+      } catch (error) {
+        fail(new PatchbayError('genesys-cloud.notifications.refused', 'Patchbay could not open the notification connection.', { action: 'retry', cause: error }));
+      }
     });
   }
 
@@ -184,6 +195,7 @@ export class NotificationStream {
   private adopt(next: Live): void {
     const previous = this.live;
     this.live = next;
+    this.pending.delete(next.socket);
     if (previous && previous.socket !== next.socket) {
       this.retiring.add(previous.socket);
       previous.socket.close();
@@ -240,8 +252,9 @@ export class NotificationStream {
 
   // ------------------------------------------------------------------ frames
   private onFrame(socket: GcSocket, text: string): void {
-    if (!this.running || (socket !== this.live?.socket && !this.retiring.has(socket))) return;
-    if (socket === this.live?.socket) this.feedWatchdog();
+    const current = socket === this.live?.socket;
+    if (!this.running || (!current && !this.retiring.has(socket) && !this.pending.has(socket))) return;
+    if (current) this.feedWatchdog();
     let kind;
     try {
       kind = classifyFrame(parseFrame(text));
@@ -254,6 +267,12 @@ export class NotificationStream {
         this.lastEventAt = this.clock.now();
         this.o.onEvent(kind.topic, kind.body);
         return;
+      default:
+        break;
+    }
+    // Control frames speak for the current socket only.
+    if (!current) return;
+    switch (kind.kind) {
       case 'socket-closing':
         // §2: about a minute left on this socket: a new one now, on the same channel.
         this.log.info('genesys-cloud.notifications.socket-closing', {});
