@@ -13,7 +13,7 @@ console.log(
     fixed15s: simulateFixed15s(clients, downMs),
   }),
 );
-const extra = ['./finesse-shift.ts', './gws-signin.ts'];
+const extra = ['./finesse-shift.ts', './gws-signin.ts', './genesys-cloud-shift.ts'];
 for (const path of extra) {
   try {
     const mod = (await import(path)) as { runBench?: () => Promise<unknown> };
