@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PatchbayError } from '../../../../../main/core/errors.ts';
 import { agentStateOf, applyConversation, callOf, definitionLabel, selectableStates } from '../../../../../main/core/platforms/genesys-cloud/agent-state.ts';
-import { checkConnectUri, responseError, retryAfterMs, setPresence, topicsFor } from '../../../../../main/core/platforms/genesys-cloud/api.ts';
+import { checkConnectUri, readChannel, readConversations, readDefinitions, readPresence, readRoutingStatus, readUser, responseError, retryAfterMs, setPresence, topicsFor } from '../../../../../main/core/platforms/genesys-cloud/api.ts';
 import { reduce } from '../../../../../main/core/platforms/genesys-cloud/reducer.ts';
 import { SIGNED_OUT_VIEW } from '../../../../../main/core/platforms/platform.ts';
 import { classifyFrame, parseFrame, type PresenceDefinition } from '../../../../../main/core/platforms/genesys-cloud/wire.ts';
@@ -32,6 +32,34 @@ describe('Genesys Cloud frames', () => {
         } catch (error) {
           expect(error).toBeInstanceOf(PatchbayError);
         }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('Genesys Cloud API bodies (fuzzed)', () => {
+  it('every reader and the error mapper end any body as a value or a typed error', () => {
+    const readers = [readUser, readDefinitions, readPresence, readRoutingStatus, readConversations, readChannel];
+    fc.assert(
+      fc.property(fc.oneof(fc.json(), fc.string()), fc.integer({ min: 100, max: 599 }), fc.option(fc.string(), { nil: undefined }), (text, status, retryAfter) => {
+        // As HttpResponse.json(): a body that is not JSON is net.bad-json.
+        const json = (): unknown => {
+          try {
+            return JSON.parse(text) as unknown;
+          } catch {
+            throw new PatchbayError('net.bad-json', 'not JSON');
+          }
+        };
+        const response = { status, headers: retryAfter === undefined ? {} : { 'retry-after': retryAfter }, setCookie: [], url: '', chain: [], body: new Uint8Array(), text: () => text, json };
+        for (const read of readers) {
+          try {
+            read(response);
+          } catch (error) {
+            expect(error).toBeInstanceOf(PatchbayError);
+          }
+        }
+        expect(responseError(response, setPresence('u', 'd'), 0)).toBeInstanceOf(PatchbayError);
       }),
       { numRuns: 300 },
     );
