@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PatchbayError } from '../../../../../main/core/errors.ts';
+import type { HttpResponse } from '../../../../../main/core/net/types.ts';
 import { agentStateOf, applyConversation, callOf, definitionLabel, selectableStates } from '../../../../../main/core/platforms/genesys-cloud/agent-state.ts';
 import { checkConnectUri, readChannel, readConversations, readDefinitions, readPresence, readRoutingStatus, readUser, responseError, retryAfterMs, setPresence, topicsFor } from '../../../../../main/core/platforms/genesys-cloud/api.ts';
 import { reduce } from '../../../../../main/core/platforms/genesys-cloud/reducer.ts';
@@ -51,7 +52,8 @@ describe('Genesys Cloud API bodies (fuzzed)', () => {
             throw new PatchbayError('net.bad-json', 'not JSON');
           }
         };
-        const response = { status, headers: retryAfter === undefined ? {} : { 'retry-after': retryAfter }, setCookie: [], url: '', chain: [], body: new Uint8Array(), text: () => text, json };
+        const headers: Record<string, string> = retryAfter === undefined ? {} : { 'retry-after': retryAfter };
+        const response: HttpResponse = { status, headers, setCookie: [], url: '', chain: [], body: new Uint8Array(), text: () => text, json };
         for (const read of readers) {
           try {
             read(response);
