@@ -13,6 +13,7 @@ import type { PlatformContext } from '../main/core/platforms/platform.ts';
 import { createGenesysCloudAuth } from '../main/core/platforms/genesys-cloud/auth.ts';
 import { GenesysCloudSession } from '../main/core/platforms/genesys-cloud/genesys-cloud-session.ts';
 import { SIM_API, SIM_CLIENT_ID, SIM_LOGIN, SIM_REDIRECT, SimGenesys } from './genesys-cloud-sim.ts';
+import { benchGcSignIn } from './genesys-cloud-signin.ts';
 
 /** Real-time rounds without new activity before the fake clock moves on (WebCrypto and body
  *  parsing finish on the event loop; under load one round is not always enough). */
@@ -261,6 +262,8 @@ async function shift(options: GcShiftOptions): Promise<GcShiftFigures> {
 export async function runBench() {
   return {
     bench: 'genesys-cloud-shift',
+    // Real sockets against the lab: round trips of one sign-in, fresh and on the login cookie.
+    signInRoundTrips: await benchGcSignIn(),
     token1h: await simulateGcShift({ tokenLifetimeSec: 3600 }),
     token5min: await simulateGcShift({ tokenLifetimeSec: 300 }),
     token5minWithRefreshTokens: await simulateGcShift({ tokenLifetimeSec: 300, refreshTokens: true }),
