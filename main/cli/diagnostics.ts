@@ -2,9 +2,8 @@
 // files on disk (settings, IT policy, log files) — for an agent whose app will not start, or for IT
 // over a remote shell. Session transitions and request traces come from the log files (the running
 // app writes `session.transition` lines; `net.hop` traces at log level debug). Writes nothing else.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { readLogEvents, writeDiagnosticsZip, type ProfileTraces, type SessionTransition } from '../core/diagnostics/export.ts';
 import { PatchbayError } from '../core/errors.ts';
 import { listLogFiles } from '../core/log-file.ts';
@@ -13,12 +12,28 @@ import type { TraceEntry } from '../core/net/types.ts';
 import { effectiveSettings } from '../core/settings/effective.ts';
 import { loadPolicy } from '../core/settings/policy.ts';
 import { defaultSettings, parseSettings } from '../core/settings/schema.ts';
+import { EXIT, parseCommand, usageError } from './args.ts';
+import { commandHelp } from './help.ts';
 import { userDataDir } from './start.ts';
 
 export async function diagnostics(argv: string[], repoRoot: string): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { out: { type: 'string' }, 'data-dir': { type: 'string' } }, strict: true });
-  if (!values.out) throw new PatchbayError('cli.usage', '--out FILE is required.', { action: 'none' });
-  const dataDir = values['data-dir'] ?? userDataDir();
+  const parsed = parseCommand(argv, { out: { type: 'string' }, 'data-dir': { type: 'string' }, force: { type: 'boolean' } });
+  if (parsed.help) {
+    process.stdout.write(commandHelp('diagnostics'));
+    return EXIT.ok;
+  }
+  const { values } = parsed;
+  if (!values.out) throw usageError('--out FILE is required (see patchbay diagnostics --help).');
+  const out = resolve(values.out);
+  // Issue 14 item 5: never overwrite a file by accident (it may be an earlier zip IT still needs).
+  if (existsSync(out) && !values.force) {
+    throw usageError(`${out} exists: choose another --out, or add --force to overwrite it.`);
+  }
+  const dataDir = resolve(values['data-dir'] ?? userDataDir());
+  // A wrong --data-dir would give a near-empty zip that looks like "nothing happened": say so instead.
+  if (!isDirectory(dataDir)) {
+    throw new PatchbayError('cli.data-dir-missing', `There is no Patchbay data directory at ${dataDir}${values['data-dir'] ? '' : ' (give --data-dir DIR)'}.`, { action: 'none' });
+  }
   const notes: string[] = [];
 
   const settingsPath = join(dataDir, 'settings.json');
@@ -55,7 +70,6 @@ export async function diagnostics(argv: string[], repoRoot: string): Promise<num
     (bucket.entries as TraceEntry[]).push(toTrace(hop));
   }
 
-  const out = resolve(values.out);
   const { path, files } = await writeDiagnosticsZip(out, {
     appVersion: version(repoRoot),
     shell: 'cli',
@@ -72,6 +86,14 @@ export async function diagnostics(argv: string[], repoRoot: string): Promise<num
   });
   process.stdout.write(`Diagnostics written to ${path} (${files.length} files: ${files.join(', ')}).\n`);
   return 0;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function toTransition(entry: Record<string, unknown>): SessionTransition {
