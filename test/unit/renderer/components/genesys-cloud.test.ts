@@ -79,7 +79,7 @@ describe('Genesys Cloud in the renderer', () => {
     expect(wrapper.get('[data-testid="agent"]').text()).toContain('may not be current');
     expect(wrapper.find('[data-testid="agent-quick-action"]').exists()).toBe(false);
     expect(wrapper.get('[data-testid="session-error"]').text()).toContain('fresh sign-in');
-    expect(wrapper.find('[data-testid="signin-submit"]').exists()).toBe(true);
+    expect(wrapper.get('[data-testid="signin-submit"]').text()).toBe('Sign in with Genesys Cloud');
     wrapper.unmount();
   });
 });
