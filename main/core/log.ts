@@ -138,7 +138,7 @@ const INPUT_VALUE = /(\bvalue\s*=\s*)(?:"[^"]*"|'[^']*'|[^\s"'>]+)/gi;
  *  userinfo, secret query/form/cookie parameter values, secret members of JSON text and secret
  *  fields of HTML forms. */
 export function scrubString(s: string): string {
-  return s
+  const scrubbed = s
     .replace(JWT, REDACTED_JWT)
     .replace(INPUT_TAG, (tag) => {
       const m = INPUT_NAME.exec(tag);
@@ -150,11 +150,29 @@ export function scrubString(s: string): string {
     .replace(AUTH_SCHEME, (_m, scheme: string, space: string) => `${scheme}${space}${REDACTED}`)
     .replace(DIGEST, (_m, scheme: string, space: string) => `${scheme}${space}${REDACTED}`)
     .replace(TOKEN_SCHEME, (_m, scheme: string, space: string) => `${scheme}${space}${REDACTED}`)
-    .replace(URL_USERINFO, `$1${REDACTED}@`)
-    .replace(PARAM, (m, lead: string, name: string) => (isSecretKeyOrParam(name) ? `${lead}${name}=${REDACTED}` : m))
-    .replace(JSON_STRING_MEMBER, (m, name: string, colon: string) =>
-      isSecretKeyOrParam(name) ? `"${name}"${colon}"${REDACTED}"` : m,
-    );
+    .replace(URL_USERINFO, `$1${REDACTED}@`);
+  return scrubParams(scrubbed).replace(JSON_STRING_MEMBER, (m, name: string, colon: string) =>
+    isSecretKeyOrParam(name) ? `"${name}"${colon}"${REDACTED}"` : m,
+  );
+}
+
+// A plain replace would swallow the value of a harmless parameter and with it a secret one written
+// inside it (`next=(http://127.0.0.1/cb?code=…`): after a harmless name, scanning resumes right
+// after its '='.
+function scrubParams(s: string): string {
+  const re = new RegExp(PARAM.source, 'g');
+  let out = '';
+  let last = 0;
+  for (let m = re.exec(s); m !== null; m = re.exec(s)) {
+    const [whole, lead = '', name = ''] = m;
+    if (isSecretKeyOrParam(name)) {
+      out += `${s.slice(last, m.index)}${lead}${name}=${REDACTED}`;
+      last = m.index + whole.length;
+    } else {
+      re.lastIndex = m.index + lead.length + name.length + 1;
+    }
+  }
+  return out + s.slice(last);
 }
 
 function isSecretKeyOrParam(name: string): boolean {
@@ -193,7 +211,7 @@ function redactValue(value: unknown, depth: number, seen: WeakSet<object>): unkn
     if (Array.isArray(value)) {
       // A header tuple such as ['cookie', 'a=b'], or a flat raw-header list (Node's
       // `rawHeaders`, undici's `headers` array): [name, value, name, value, …].
-      if (isFlatHeaderList(value)) return value.map((v, i) => (i % 2 === 1 && isSecretKey(String(value[i - 1])) ? REDACTED : redactValue(v, depth + 1, seen)));
+      if (isFlatHeaderList(value)) return value.map((v, i) => (isSecretHeaderValue(value, i) ? REDACTED : redactValue(v, depth + 1, seen)));
       return value.map((v) => redactValue(v, depth + 1, seen));
     }
     if (isHeadersLike(value)) return redactEntries([...value.entries()], depth, seen);
@@ -218,24 +236,35 @@ function redactEntries(entries: [string, unknown][], depth: number, seen: WeakSe
 // RFC 9110 §5.1 field-name characters.
 const FIELD_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 
-// A lower-case header name such as `content-type`: a list made only of these is a list of names
-// (a trace's `sentHeaders`), not name/value pairs.
-const NAME_ONLY = /^[a-z]+(?:-[a-z]+)*$/;
+// Header names that can follow a secret name in a list of names (a trace's `sentHeaders`):
+// such a list is not [name, value] pairs, and no secret value is ever one of these words.
+const COMMON_HEADER_NAMES = new Set(
+  [
+    'accept', 'accept-encoding', 'accept-language', 'authorization', 'cache-control', 'connection', 'content-length', 'content-type', 'cookie',
+    'host', 'inin-icws-csrf-token', 'inin-icws-session-id', 'inin-sts-token', 'location', 'origin', 'pragma', 'proxy-authorization', 'referer',
+    'set-cookie', 'user-agent', 'x-csrf-token', 'x-xsrf-token', 'x-requested-with',
+  ],
+);
 
 /** [name, value, …] with every even item a field name and at least one secret name among them. */
 function isFlatHeaderList(value: unknown[]): boolean {
   if (value.length < 2 || value.length % 2 !== 0) return false;
   let secret = false;
-  let namesOnly = true;
   for (let i = 0; i < value.length; i += 2) {
     const text = asText(value[i]);
     if (text === undefined || !FIELD_NAME.test(text)) return false;
     if (isSecretKey(text)) secret = true;
-    const next = asText(value[i + 1]);
-    if (next === undefined || !NAME_ONLY.test(next)) namesOnly = false;
   }
-  // A single [name, value] tuple is always treated as one header.
-  return secret && (value.length === 2 || !namesOnly);
+  return secret;
+}
+
+/** Whether item i of a flat header list is a secret value: it follows a secret name and is not
+ *  itself a header name (a list of names). A single [name, value] tuple always counts. */
+function isSecretHeaderValue(list: unknown[], i: number): boolean {
+  if (i % 2 !== 1 || !isSecretKey(asText(list[i - 1]) ?? '')) return false;
+  if (list.length === 2) return true;
+  const text = asText(list[i]);
+  return text === undefined || !COMMON_HEADER_NAMES.has(text.toLowerCase());
 }
 
 function asText(item: unknown): string | undefined {
