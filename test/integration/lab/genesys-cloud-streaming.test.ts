@@ -19,7 +19,8 @@ describe('Genesys Cloud lab notifications', () => {
   let me: string;
   const sockets: FrameSocket[] = [];
   beforeAll(async () => {
-    lab = await startGenesysCloudLab({ heartbeatIntervalMs: 40, socketClosingGraceMs: 300 });
+    // A grace long enough for a loaded machine to open the replacement socket first.
+    lab = await startGenesysCloudLab({ heartbeatIntervalMs: 40, socketClosingGraceMs: 2_000 });
     token = (await signIn(lab)).tokens.access_token;
     me = userId(lab, 'gc-agent1');
   });
@@ -190,11 +191,11 @@ describe('Genesys Cloud lab notifications', () => {
   });
 
   it('a channel that reaches its lifetime ends with {"result":"404"}; re-subscribing extends it', async () => {
-    const short = await startGenesysCloudLab({ channelLifetimeSec: 1 });
+    const short = await startGenesysCloudLab({ channelLifetimeSec: 3 });
     try {
       const t = (await signIn(short)).tokens.access_token;
       const created = (await api(short, t, 'POST', '/api/v2/notifications/channels')).body as ChannelView;
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await new Promise((resolve) => setTimeout(resolve, 50));
       const put = await api(short, t, 'PUT', `/api/v2/notifications/channels/${created.id}/subscriptions`, [{ id: `v2.users.${userId(short, 'gc-agent1')}.presence` }]);
       expect(put.status).toBe(200);
       const extended = (await api(short, t, 'GET', `/api/v2/notifications/channels/${created.id}`)).body as ChannelView;
