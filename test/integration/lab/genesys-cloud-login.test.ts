@@ -151,6 +151,16 @@ describe('Genesys Cloud lab login (no refresh tokens, the PKCE default)', () => 
     expect((await signIn(lab, 'gc-agent2', jar)).tokens.scope?.split(' ').sort()).toEqual(['conversations:readonly', 'notifications', 'presence:readonly', 'routing', 'users']);
   });
 
+  it('after revokeTokens the login session still re-authorizes silently (a new grant, no form)', async () => {
+    const jar = createLabCookieJar();
+    const first = await signIn(lab, 'gc-supervisor1', jar);
+    await lab.revokeTokens('gc-supervisor1');
+    expect((await api(lab, first.tokens.access_token, 'GET', '/api/v2/users/me')).status).toBe(401);
+    const again = await signIn(lab, 'gc-supervisor1', jar);
+    expect(again.login.showedLoginForm).toBe(false);
+    expect((await api(lab, again.tokens.access_token, 'GET', '/api/v2/users/me')).status).toBe(200);
+  });
+
   it('GET /logout ends the login session: the next authorize shows the form again, and it redirects to the registered URI', async () => {
     const jar = createLabCookieJar();
     await signIn(lab, 'gc-agent1', jar);
