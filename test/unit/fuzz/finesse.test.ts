@@ -83,7 +83,16 @@ describe('Finesse XML (fuzzed)', () => {
     expect(['user', 'dialogs', 'errors', 'system', 'other']).toContain(update.kind);
     expect(typeof update.source).toBe('string');
   });
-  fuzzXml('parseUpdate of an escaped <notification> body', (payload) => parseUpdate(unescapeNotification(escapeXml(payload))));
+
+  it('unescapeNotification (the XMPP <notification> text) never throws and decodes one level only', () => {
+    fc.assert(
+      fc.property(fc.oneof(xml, fc.string()), (payload) => {
+        expect(unescapeNotification(escapeXml(payload))).toBe(payload);
+        expect(typeof unescapeNotification(payload)).toBe('string');
+      }),
+      params(),
+    );
+  }, FUZZ_TIMEOUT_MS);
 
   it('parseApiErrors never throws: a list or undefined', () => {
     fc.assert(
