@@ -130,7 +130,7 @@ export function salesforceHeaders(settings: Pick<SalesforceSettings, 'sessionIdH
 export function httpSessionFetch(http: HttpSession): (url: string, init: oauth.CustomFetchOptions<string, unknown>) => Promise<Response> {
   return async (url, init) => {
     const headers: Record<string, string> = {};
-    new Headers(init.headers as HeadersInit).forEach((value, name) => {
+    new Headers(init.headers as ConstructorParameters<typeof Headers>[0]).forEach((value, name) => {
       headers[name] = value;
     });
     const body = typeof init.body === 'string' ? init.body : init.body instanceof URLSearchParams ? init.body.toString() : undefined;
