@@ -18,9 +18,10 @@ import { MemoryProfileStore } from '../../../main/core/sessions/profile-store.ts
 const sink = memorySink();
 let shell: BrowserShell;
 let port: number;
+let rendererDir: string;
 
 beforeAll(async () => {
-  const rendererDir = await mkdtemp(join(tmpdir(), 'pb-renderer-'));
+  rendererDir = await mkdtemp(join(tmpdir(), 'pb-renderer-'));
   await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>Patchbay</title>');
   const log = createLogger({ sink });
   const { manager, handler } = createCore({ profiles: new MemoryProfileStore([]), log });
@@ -30,6 +31,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await shell?.close();
+  if (rendererDir) await rm(rendererDir, { recursive: true, force: true });
 });
 
 /** Sends raw bytes and returns what the server answered before closing (or after 2 s of quiet). */
