@@ -14,6 +14,7 @@ import { startGenesysCloudLab } from './genesys-cloud/index.ts';
 import type { GenesysCloudLab, GenesysCloudLabOptions, GenesysCloudLabProfile } from './genesys-cloud/index.ts';
 import { startGwsLab } from './gws/index.ts';
 import type { GwsLab, GwsLabProfile } from './gws/index.ts';
+import { labSummary } from './summary.ts';
 
 export type { IcwsLabServer, IcwsServerOptions, LabRequestRecord, LabSessionSummary, LabUserStatus } from './icws/server.ts';
 export type { LabStatusStore, LabStoredStatus } from './icws/server.ts';
@@ -25,6 +26,7 @@ export type { GenesysCloudLab, GenesysCloudLabOptions, GenesysCloudLabProfile } 
 export { startGenesysCloudLab, labLogin } from './genesys-cloud/index.ts';
 export type { GwsLab, GwsLabOptions, GwsLabProfile } from './gws/index.ts';
 export { startGwsLab } from './gws/index.ts';
+export { labSummary } from './summary.ts';
 
 /** A client profile plus the fixture password of the lab's fake user (DESIGN.md "Profiles"). */
 export interface LabProfileFile {
@@ -229,6 +231,10 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       'profiles-out': { type: 'string' },
+      // The human block (lab/summary.ts) for `npm start` to print first (issue 14 item 8).
+      'summary-out': { type: 'string' },
+      // Stop when stdin closes: the parent (npm start) died, even by SIGKILL — never an orphaned lab.
+      'stop-on-stdin-end': { type: 'boolean' },
       port: { type: 'string' },
       host: { type: 'string' },
     },
@@ -245,6 +251,10 @@ async function main(): Promise<void> {
   console.log(`Genesys Cloud login/API:   ${lab.genesysCloud.loginBase} ${lab.genesysCloud.apiBase}  (redirect ${lab.genesysCloud.redirectUri}; POST /lab/<control> on the API)`);
   console.log(`GWS (Genesys Engage):       ${lab.gws.baseUrl}  (Salesforce stand-in ${lab.gws.salesforce.loginBase}; POST /lab/<control>)`);
   for (const profile of lab.profiles) console.log(`profile ${profile.id}  ${profile.name}  ${profile.servers.join(' ')}`);
+  const summary = labSummary(lab);
+  for (const line of summary.slice(summary.findIndex((l) => l.startsWith('Fault controls')))) console.log(line);
+  // Before the profile files: whoever waits for those finds the summary already written.
+  if (values['summary-out'] !== undefined) await writeFile(values['summary-out'], `${summary.join('\n')}\n`, { encoding: 'utf8', mode: 0o600 });
   if (values['profiles-out'] !== undefined) {
     for (const path of await writeProfileFiles(values['profiles-out'], lab.profiles)) console.log(`wrote ${path}`);
   }
@@ -260,6 +270,9 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  if (values['stop-on-stdin-end']) {
+    process.stdin.once('end', stop).once('close', stop).resume();
+  }
 }
 
 if (import.meta.main) {
