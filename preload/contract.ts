@@ -158,8 +158,31 @@ export const ProfileSchema = z
     /** Written by the lab for its own fake users: the UI labels such profiles. */
     lab: z.boolean().optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((profile, ctx) => {
+    // Basic passwords, XMPP PLAIN and tokens must not travel in clear text: http:// only for this
+    // computer or the lab (DESIGN.md trust boundaries; issue 8 item 4).
+    if (profile.lab === true) return;
+    profile.servers.forEach((server, index) => {
+      if (!isCleartextAllowed(server)) {
+        ctx.addIssue({ code: 'custom', path: ['servers', index], message: 'Use https:// — http:// is only for this computer (127.0.0.1, ::1, localhost) or the lab' });
+      }
+    });
+  });
 export type Profile = z.infer<typeof ProfileSchema>;
+
+/** https, or http to a loopback host (127.0.0.0/8, ::1, localhost): nothing leaves the machine. */
+export function isCleartextAllowed(server: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(server);
+  } catch {
+    return true; // ServerUrlSchema reports the address itself
+  }
+  if (url.protocol !== 'http:') return true;
+  const host = url.hostname.toLowerCase();
+  return host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
 export type ProfileInput = z.input<typeof ProfileSchema>;
 
 export const PhaseSchema = z.enum(['signed-out', 'signing-in', 'awaiting-user', 'active', 'reconnecting', 'failed']);
@@ -226,6 +249,8 @@ export const SessionStateSchema = z
     platform: PlatformSchema,
     /** Origin of the server the session is on (ICWS-07), when connected. */
     server: z.string().optional(),
+    /** Why that server is not one of the profile's (a Finesse node named by SystemInfo); no secrets. */
+    serverNote: z.string().max(200).optional(),
     phase: PhaseSchema,
     userDisplayName: z.string().optional(),
     agent: AgentStateSchema.optional(),

@@ -42,6 +42,8 @@ export interface CoreOptions {
   secrets?: SecretStore;
   allowSecret?: (profile: Profile, kind: SecretKind) => boolean;
   dispatcher?: Dispatcher;
+  /** IT policy `allowedServerHosts`. */
+  allowedServerHosts?: readonly string[];
   /** Writes a diagnostics zip and returns its path (the `diagnostics.export` command). */
   diagnosticsExport?: (manager: SessionManager) => Promise<{ path: string }>;
   policyView?: () => PolicyView;
@@ -60,6 +62,7 @@ export function createCore(options: CoreOptions): Core {
     ...(options.secrets ? { secrets: options.secrets } : {}),
     ...(options.allowSecret ? { allowSecret: options.allowSecret } : {}),
     ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+    ...(options.allowedServerHosts ? { allowedServerHosts: options.allowedServerHosts } : {}),
   });
   const exporter = options.diagnosticsExport;
   const rendererLog = createRendererLogGate({ log: options.log, ...(options.clock ? { clock: options.clock } : {}) });
@@ -178,6 +181,7 @@ export async function bootCore(options: BootOptions): Promise<BootedCore> {
     clock,
     secrets,
     dispatcher: network.dispatcher,
+    ...(policy.policy.allowedServerHosts ? { allowedServerHosts: policy.policy.allowedServerHosts } : {}),
     allowSecret: (profile, kind) => {
       if (kind === 'refresh-token') return policy.policy.silentResume;
       // "Remember password": only where IT allows it (and, once the contract has it, the profile).

@@ -163,6 +163,15 @@ export function createElectronLoginWindow(deps: ElectronLoginWindowDeps, options
   }
 
   return {
+    /** Sign-out, profile removal, "forget saved sign-in": the partition's cookies, storage and
+     *  cache go, so the next agent is not signed in with this one's IdP session (issue 8 item 7). */
+    async clearProfile(profileId) {
+      const ses = deps.session.fromPartition(partitionFor(profileId));
+      await ses.clearStorageData();
+      await ses.clearCache();
+      await ses.clearAuthCache();
+      log.info('login-window.profile-cleared', { profileId });
+    },
     run(request) {
       const key = partitionFor(request.profileId);
       const previous = queues.get(key) ?? Promise.resolve();
@@ -260,8 +269,10 @@ export class ElectronJourney {
     });
 
     ses.webRequest.onHeadersReceived({ urls: ['*://*/*'] }, (details, callback) => {
-      callback({});
-      if (!mine(details.webContentsId) || this.settled) return;
+      if (!mine(details.webContentsId)) return callback({});
+      // Token JSON, refresh URLs and IdP pages never stay in the partition's disk cache (issue 8 item 7).
+      callback({ responseHeaders: withNoStore(details.responseHeaders) });
+      if (this.settled) return;
       const observed: ObservedResponse = {
         url: details.url,
         status: details.statusCode,
@@ -366,6 +377,16 @@ export class ElectronJourney {
       }
     }
   }
+}
+
+/** The response headers with every caching header replaced by `Cache-Control: no-store`. */
+export function withNoStore(headers: Record<string, string[]> | undefined): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [name, values] of Object.entries(headers ?? {})) {
+    if (!/^(cache-control|expires|pragma|etag|last-modified)$/i.test(name)) out[name] = values;
+  }
+  out['Cache-Control'] = ['no-store'];
+  return out;
 }
 
 function result(completion: LoginCompletion, observed: ObservedResponse, body: string | undefined): LoginWindowResult {

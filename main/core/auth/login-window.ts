@@ -44,4 +44,8 @@ export interface LoginWindowResult {
  *  `login.failed` (navigation error, refused host), `login.unavailable` (no browser in this shell). */
 export interface LoginWindow {
   run(request: LoginWindowRequest): Promise<LoginWindowResult>;
+  /** Forget everything the window keeps for this profile — cookies, storage, HTTP cache — so the
+   *  next person at the workstation is not signed in with the last one's IdP session (sign-out,
+   *  profile removal, "forget saved sign-in"; DESIGN.md trust boundaries, issue 8 item 7). */
+  clearProfile?(profileId: string): Promise<void>;
 }

@@ -11,6 +11,7 @@ import type { Logger } from '../log.ts';
 import type { HttpRequest, HttpResponse, HttpSessionOptions, HttpStream, TraceEntry } from './types.ts';
 import { cookieHeaderFor, createCookieJar, storeSetCookie } from './cookies.ts';
 import { abortedError, classifyTransportError, hostPort, timeoutError } from './net-errors.ts';
+import { coreDispatcher } from './proxy.ts';
 import { isRedirect, nextHop } from './redirects.ts';
 import type { Hop } from './redirects.ts';
 
@@ -190,7 +191,8 @@ export class HttpSession {
           headers,
           body: hop.body ?? null,
           signal: ctl.signal,
-          ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}),
+          // The core's network set-up, never Node's global dispatcher (issue 8 item 5).
+          dispatcher: this.dispatcher ?? coreDispatcher(),
           // SSE streams idle between events: our own timer governs the wait for headers.
           ...(mode === 'stream' ? { bodyTimeout: 0 } : {}),
         });

@@ -66,7 +66,9 @@ export function createDispatcher(options: CreateDispatcherOptions = {}): Created
       throw new PatchbayError('net.proxy-invalid', `The proxy address ${redactUrl(url)} is not an http(s) address.`, { action: 'contact-it' });
     }
   }
-  const tls = { secureContext: trust.secureContext };
+  // Explicit, so NODE_TLS_REJECT_UNAUTHORIZED=0 in the environment cannot switch verification off
+  // (Node's default for rejectUnauthorized reads that variable) — issue 8 item 5.
+  const tls = { secureContext: trust.secureContext, rejectUnauthorized: true };
   // '' (not undefined) tells EnvHttpProxyAgent "none" instead of reading process.env itself.
   const agent = new EnvHttpProxyAgent({
     httpProxy: proxy.httpProxy ?? '',
@@ -88,6 +90,16 @@ export function createDispatcher(options: CreateDispatcherOptions = {}): Created
   };
   options.log?.info('net.configured', { ...description });
   return { dispatcher, description, warnings, close: () => agent.close() };
+}
+
+let fallback: Dispatcher | undefined;
+
+/** The dispatcher for a connection made without one (a test, a tool): the OS trust store, the
+ *  environment's proxy and verification on — never Node's global dispatcher, whose TLS defaults the
+ *  environment can change. Built once. */
+export function coreDispatcher(): Dispatcher {
+  fallback ??= createDispatcher().dispatcher;
+  return fallback;
 }
 
 function isProxyUrl(value: string): boolean {

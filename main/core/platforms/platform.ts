@@ -69,6 +69,9 @@ export interface PlatformContext {
   /** Makes this profile's HttpSession with the dispatcher, log and clock filled in, and keeps its
    *  request trace for "Export diagnostics". Prefer it to `new HttpSession(...)`. */
   createHttpSession?: (options?: Omit<HttpSessionOptions, 'profileId'> & { log?: Logger; clock?: Clock }) => HttpSession;
+  /** IT policy `allowedServerHosts`: hosts (or ".domain" suffixes) a server may name for failover
+   *  beyond the profile server's parent domain (Finesse SystemInfo nodes). */
+  allowedServerHosts?: readonly string[];
 }
 
 export type PlatformSessionFactory = (context: PlatformContext) => PlatformSession;

@@ -8,7 +8,12 @@ import { fieldErrors, ProfileSchema, type Profile } from '../../../preload/contr
 import { PatchbayError } from '../errors.ts';
 import { decodeJsonText, parseJsonSafely } from '../settings/safe-json.ts';
 
-export const ProfileFileSchema = ProfileSchema.extend({ fixturePassword: z.string().min(1).optional() });
+export const ProfileFileSchema = ProfileSchema.safeExtend({ fixturePassword: z.string().min(1).optional() }).superRefine((file, ctx) => {
+  // A password in a file is a lab fixture's fake one only (DESIGN.md "Profiles"; issue 8 item 4).
+  if (file.fixturePassword !== undefined && file.lab !== true) {
+    ctx.addIssue({ code: 'custom', path: ['fixturePassword'], message: 'only lab profiles (lab: true) may carry a fixture password' });
+  }
+});
 
 export interface ProfileFile {
   profile: Profile;

@@ -28,6 +28,8 @@ export interface SessionManagerOptions {
   allowSecret?: (profile: Profile, kind: SecretKind) => boolean;
   /** TLS trust + proxy for every adapter request (net/proxy.ts). */
   dispatcher?: Dispatcher;
+  /** IT policy `allowedServerHosts` (PlatformContext.allowedServerHosts). */
+  allowedServerHosts?: readonly string[];
   /** How many session-state transitions to keep for diagnostics (default 200). */
   transitionHistory?: number;
 }
@@ -93,14 +95,28 @@ export class SessionManager {
     return removed;
   }
 
-  /** Deletes a profile's saved sign-in (refresh token, remembered password). True when one existed. */
+  /** Deletes a profile's saved sign-in (refresh token, remembered password) and what the sign-in
+   *  window keeps for it (IdP cookies, storage, cache: issue 8 item 7). True when a secret existed.
+   *  Runs on sign-out, profile removal and "forget saved sign-in". */
   async forgetSecrets(profileId: string): Promise<boolean> {
+    await this.clearSignInWindow(profileId);
     if (!this.options.secrets) return false;
     try {
       return await deleteProfileSecrets(this.options.secrets, profileId);
     } catch (error) {
       this.options.log.warn('secrets.delete-failed', { profileId, error });
       return false;
+    }
+  }
+
+  private async clearSignInWindow(profileId: string): Promise<void> {
+    const loginWindow = this.options.loginWindow;
+    if (!loginWindow?.clearProfile) return;
+    try {
+      await loginWindow.clearProfile(profileId);
+    } catch (error) {
+      // Signing out must not fail for it; the log says so (IT can clear the profile folder).
+      this.options.log.warn('login-window.clear-failed', { profileId, error });
     }
   }
 
@@ -231,6 +247,7 @@ export class SessionManager {
       ...(this.options.externalBrowser ? { externalBrowser: this.options.externalBrowser } : {}),
       ...(secrets ? { secrets: profileSecrets(secrets, profile.id, { allow: SECRET_KINDS.filter((kind) => this.allows(profile, kind)) }) } : {}),
       ...(dispatcher ? { dispatcher } : {}),
+      ...(this.options.allowedServerHosts ? { allowedServerHosts: this.options.allowedServerHosts } : {}),
       createHttpSession: (options = {}) => {
         const http = new HttpSession({ log, clock: this.clock, ...(dispatcher ? { dispatcher } : {}), ...options, profileId: profile.id });
         let set = this.httpSessions.get(profile.id);

@@ -35,6 +35,9 @@ export interface Policy {
   rememberPassword: boolean;
   /** Whether refresh tokens are kept for a silent sign-in at the next start. Default true. */
   silentResume: boolean;
+  /** Hosts (exact names, or ".domain" suffixes) a platform may name for failover beyond the profile
+   *  server's own parent domain — Finesse SystemInfo nodes (issue 8 item 2). https only. */
+  allowedServerHosts?: string[];
 }
 
 export interface RejectedPolicyKey {
@@ -133,6 +136,15 @@ const SCALAR_KEYS = {
   logLevel: LogLevelSchema,
   rememberPassword: z.boolean(),
   silentResume: z.boolean(),
+  allowedServerHosts: z
+    .array(
+      z
+        .string()
+        .trim()
+        .toLowerCase()
+        .regex(/^\.?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/, 'Use host names such as finesse-b.corp.example.com, or .corp.example.com for a whole domain'),
+    )
+    .max(64, 'At most 64 hosts'),
 } as const;
 
 const KNOWN_KEYS = new Set(['$schema', 'profiles', 'profileDefaults', 'lockedProfileFields', ...Object.keys(SCALAR_KEYS)]);

@@ -1,6 +1,7 @@
 // Finesse discovery steps (protocols/finesse.md §1, FIN-05, FIN-06): SystemInfo on the first node
 // IN_SERVICE, the per-user auth mode in HYBRID, what the sign-in form asks for, and the nodes a
 // one-server profile learns from SystemInfo (§5 failover).
+import { getPublicSuffix } from 'tough-cookie';
 import type { Profile, SignInOptions } from '../../../../preload/contract.ts';
 import { PatchbayError, toPatchbayError } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
@@ -56,11 +57,46 @@ export async function discoverNode(http: HttpSession, log: Logger, nodes: string
 }
 
 /** §5 failover with a one-server profile: SystemInfo's primaryNode/secondaryNode become the other
- *  targets (the profile's own server stays first). A profile listing several servers is IT's choice. */
-export function learnedNodes(servers: readonly string[], info: SystemInfo): string[] | undefined {
+ *  targets (the profile's own server stays first). A profile listing several servers is IT's choice.
+ *  The password, token and refresh POST follow a node, so only one IT would have named (DESIGN.md
+ *  trust boundaries; issue 8 item 2): https only (never for an http profile), in the configured
+ *  server's parent domain or on the policy's `allowedServerHosts`. `refused` lists the hosts left out. */
+export function learnedNodes(servers: readonly string[], info: Pick<SystemInfo, 'primaryNode' | 'secondaryNode'>, allowedHosts: readonly string[] = []): { nodes: string[]; refused: string[] } | undefined {
   if (servers.length !== 1) return undefined;
-  const base = new URL(servers[0]!).origin;
-  return [base, ...systemInfoNodeOrigins(base, info)];
+  const base = new URL(servers[0]!);
+  const named = systemInfoNodeOrigins(base.origin, info);
+  if (base.protocol !== 'https:') return { nodes: [base.origin], refused: named.map(hostOf) };
+  const parent = parentDomain(base.hostname);
+  const nodes = [base.origin];
+  const refused: string[] = [];
+  for (const origin of named) {
+    const url = new URL(origin);
+    const host = url.hostname.toLowerCase();
+    const ok = url.protocol === 'https:' && ((parent !== undefined && host.endsWith(`.${parent}`)) || hostAllowed(host, allowedHosts));
+    if (ok) nodes.push(origin);
+    else refused.push(url.host);
+  }
+  return { nodes, refused };
+}
+
+/** fin-a.corp.example.com → corp.example.com; none for an IP address, or when the parent would be
+ *  a public suffix (fin.co.uk → co.uk is not one organisation's). */
+export function parentDomain(hostname: string): string | undefined {
+  const host = hostname.toLowerCase().replace(/\.$/, '');
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.startsWith('[')) return undefined;
+  const labels = host.split('.');
+  if (labels.length < 3) return undefined;
+  const parent = labels.slice(1).join('.');
+  return getPublicSuffix(parent) ? parent : undefined;
+}
+
+/** IT's allow-list: exact host names, or ".domain" for the domain's hosts. */
+export function hostAllowed(host: string, allowedHosts: readonly string[]): boolean {
+  const h = host.toLowerCase();
+  return allowedHosts.some((entry) => {
+    const e = entry.toLowerCase();
+    return e.startsWith('.') ? h.endsWith(e) && h.length > e.length : h === e;
+  });
 }
 
 /** [FIN-06] HYBRID: the user's own mode; undefined when the service is disabled (403) or unknown. */

@@ -88,7 +88,7 @@ export class FinesseSession implements PlatformSession {
     this.options = finesseOptionsOf(context.profile, options.finesse);
     this.linkFactory = options.linkFactory;
     this.resource = options.resource ?? `patchbay-${randomUUID().slice(0, 8)}`;
-    this.nodes = new FinesseNodes({ http: this.http, clock: this.clock, log: this.log, servers: context.profile.servers, outOfServiceFailoverMs: this.options.outOfServiceFailoverMs });
+    this.nodes = new FinesseNodes({ http: this.http, clock: this.clock, log: this.log, servers: context.profile.servers, outOfServiceFailoverMs: this.options.outOfServiceFailoverMs, allowedServerHosts: context.allowedServerHosts });
   }
 
   get view(): SessionView {
@@ -285,7 +285,7 @@ export class FinesseSession implements PlatformSession {
     this.userId = user.loginId ?? name;
     this.lastUser = user;
     const display = [user.firstName, user.lastName].filter(Boolean).join(' ');
-    this.dispatch({ type: 'connected', server: this.origin, ...(display ? { userDisplayName: display } : {}) });
+    this.dispatch({ type: 'connected', server: this.origin, serverNote: this.nodes.note, ...(display ? { userDisplayName: display } : {}) });
     this.log.info('finesse.user', { deployment: this.system?.deploymentType, loginIdDiffers: user.loginId !== undefined && user.loginId !== name });
   }
 
@@ -406,6 +406,9 @@ export class FinesseSession implements PlatformSession {
         username: this.requireUserId().toLowerCase(),
         password: await this.auth.xmppPassword(),
         resource: this.resource,
+        // The same network set-up as REST: IT's CA bundle, proxy, verification on (issue 8 item 5).
+        dispatcher: this.context.dispatcher,
+        allowCleartext: this.context.profile.lab === true,
       }),
       ...(this.linkFactory ? { linkFactory: this.linkFactory } : {}),
       ...(this.options.waitForFinessePresence ? {} : { serverJid: null }),
@@ -450,7 +453,7 @@ export class FinesseSession implements PlatformSession {
         this.dispatch({ type: 'reconnecting', attempt: status.attempt, nextAttemptAt: new Date(status.nextAttemptAt).toISOString(), nextHost: hostOf(this.origin) });
       }
     } else if (status.state === 'online' && status.reconnectMs !== undefined) {
-      this.dispatch({ type: 'reconnected', server: this.origin });
+      this.dispatch({ type: 'reconnected', server: this.origin, serverNote: this.nodes.note });
       void this.afterReconnect();
     } else if (status.state === 'offline' && status.error && this.current.phase !== 'signed-out') {
       this.dispatch({ type: 'failed', error: status.error.toContract() });

@@ -8,6 +8,10 @@ import { discoverNode, hostOf, learnedNodes } from './discovery.ts';
 import { checkNodesBeforeReconnect } from './failover.ts';
 import type { SystemInfo } from './wire.ts';
 
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
 export interface FinesseNodesOptions {
   http: HttpSession;
   clock: Clock;
@@ -15,6 +19,8 @@ export interface FinesseNodesOptions {
   /** The profile's servers (IT's or the agent's choice). */
   servers: readonly string[];
   outOfServiceFailoverMs: number;
+  /** IT policy `allowedServerHosts` (besides the server's parent domain). */
+  allowedServerHosts?: readonly string[] | undefined;
 }
 
 export class FinesseNodes {
@@ -50,13 +56,27 @@ export class FinesseNodes {
 
   /** §5 failover with a one-server profile: SystemInfo's nodes become the other targets. */
   private learn(info: SystemInfo): void {
-    const learned = learnedNodes(this.opts.servers, info);
-    if (!learned) return;
-    if (learned.length === this.list.length && learned.every((o, i) => o === this.list[i])) return;
+    const result = learnedNodes(this.opts.servers, info, this.opts.allowedServerHosts);
+    if (!result) return;
+    const learned = result.nodes;
+    if (result.refused.length > 0 && !sameList(result.refused, this.refused)) {
+      this.refused = result.refused;
+      this.opts.log.warn('finesse.nodes.not-followed', { hosts: result.refused, reason: 'not https, or outside the server parent domain and the policy allowedServerHosts' });
+    }
+    if (sameList(learned, this.list)) return;
     const current = this.origin;
     this.list = learned;
     this.index = Math.max(0, learned.indexOf(current));
     this.opts.log.info('finesse.nodes.from-system-info', { nodes: learned.map(hostOf) });
+  }
+
+  /** Hosts SystemInfo named that were not followed (for the log, once per change). */
+  private refused: string[] = [];
+
+  /** Said on the session card when the node in use is not one of the profile's servers (issue 8 item 2). */
+  get note(): string | undefined {
+    const configured = this.opts.servers.map((s) => new URL(s).origin);
+    return configured.includes(this.origin) ? undefined : `A Finesse node named by the server, not by your profile (${hostOf(this.origin)})`;
   }
 
   /** Before a reconnect attempt: stay, wait for IN_SERVICE, or move to the other node (failover.ts). */

@@ -9,7 +9,7 @@ export type FinesseAction =
   /** The IdP page is shown to the agent (initial SSO sign-in). */
   | { type: 'awaiting-user' }
   | { type: 'signing-in' }
-  | { type: 'connected'; server: string; userDisplayName?: string }
+  | { type: 'connected'; server: string; serverNote?: string | undefined; userDisplayName?: string }
   | { type: 'states'; states: SelectableState[] }
   | { type: 'agent'; agent: AgentState }
   | { type: 'event'; at: string }
@@ -17,7 +17,7 @@ export type FinesseAction =
   | { type: 'active' }
   | { type: 'reconnecting'; attempt: number; nextAttemptAt: string; nextHost?: string }
   /** Back on a notification channel (same or other node): the agent state is kept. */
-  | { type: 'reconnected'; server: string }
+  | { type: 'reconnected'; server: string; serverNote?: string | undefined }
   /** Shown without changing the phase (a sign-in warning, a refused state change). */
   | { type: 'error'; error: ContractError }
   /** Remove lastError when its code starts with this prefix (a warning that no longer applies). */
@@ -37,7 +37,7 @@ export function reduce(view: SessionView, action: FinesseAction): SessionView {
       return view.phase === 'awaiting-user' ? { ...view, phase: 'signing-in' } : view;
     case 'connected':
       return {
-        ...view,
+        ...withServerNote(view, action.serverNote),
         server: action.server,
         ...(action.userDisplayName ? { userDisplayName: action.userDisplayName } : {}),
         connection: { transport: 'xmpp', ...(view.connection?.lastEventAt ? { lastEventAt: view.connection.lastEventAt } : {}) },
@@ -73,7 +73,7 @@ export function reduce(view: SessionView, action: FinesseAction): SessionView {
     case 'reconnected':
       if (view.phase !== 'reconnecting' && view.phase !== 'active') return view;
       return {
-        ...view,
+        ...withServerNote(view, action.serverNote),
         phase: 'active',
         server: action.server,
         connection: { transport: 'xmpp', ...(view.connection?.lastEventAt ? { lastEventAt: view.connection.lastEventAt } : {}) },
@@ -94,4 +94,10 @@ export function reduce(view: SessionView, action: FinesseAction): SessionView {
     case 'signed-out':
       return { phase: 'signed-out', selectableStates: [] };
   }
+}
+
+/** The session card says when the node in use is one SystemInfo named, not the profile (issue 8 item 2). */
+function withServerNote(view: SessionView, note: string | undefined): SessionView {
+  const { serverNote: _old, ...rest } = view;
+  return note ? { ...rest, serverNote: note } : rest;
 }

@@ -3,7 +3,9 @@
 // password (SSO token) and possibly another node each time.
 import { client, xml } from '@xmpp/client';
 import type { Element } from '@xmpp/xml';
+import type { Dispatcher } from 'undici';
 import { PatchbayError } from '../../errors.ts';
+import { isLoopbackHost, openWebSocket } from '../../net/websocket.ts';
 
 export type { Element };
 export { xml };
@@ -19,6 +21,10 @@ export interface XmppEndpoint {
   password: string;
   /** Any resource but `desktop`, which Finesse reserves for its own desktop (§5). */
   resource: string;
+  /** The core's network set-up (CA bundle, proxy, TLS verification): PlatformContext.dispatcher. */
+  dispatcher?: Dispatcher | undefined;
+  /** A lab profile may use ws:// on any host; otherwise ws:// only to this computer. */
+  allowCleartext?: boolean;
 }
 
 /** What NotificationChannel needs from a connection (tests provide fakes). */
@@ -38,7 +44,8 @@ export type XmppLinkFactory = (endpoint: XmppEndpoint) => XmppLink;
 
 const SASL_NS = 'urn:ietf:params:xml:ns:xmpp-sasl';
 
-/** The real link: @xmpp/client over the WebSocket of Node 24 (globalThis.WebSocket). */
+/** The real link: @xmpp/client over undici's WebSocket on the core's dispatcher (issue 8 item 5),
+ *  not Node's global WebSocket and dispatcher. */
 export const createXmppLink: XmppLinkFactory = (endpoint) => {
   if (endpoint.resource.toLowerCase() === 'desktop') {
     throw new PatchbayError('finesse.xmpp.bad-resource', 'The XMPP resource "desktop" is reserved by Finesse.', { action: 'contact-it' });
@@ -56,6 +63,7 @@ export const createXmppLink: XmppLinkFactory = (endpoint) => {
     },
   } as Parameters<typeof client>[0]);
   xmpp.reconnect.stop();
+  useCoreWebSocket(xmpp, endpoint);
   let stopping = false;
   let downFired = false;
   let online = false;
@@ -166,4 +174,46 @@ function startError(error: unknown, host: string): PatchbayError {
     });
   }
   return new PatchbayError('finesse.xmpp.unreachable', `Cannot open the notification connection to ${host}.`, { action: 'retry', cause: error, details: { host } });
+}
+
+interface SocketLike {
+  url: string | null;
+  secure: boolean;
+  _attachSocket(socket: unknown): void;
+}
+type SocketClass = new () => SocketLike;
+type TransportClass = (new (...args: never[]) => unknown) & { prototype: { Socket: SocketClass; socketParameters(service: string): unknown } };
+
+/** @xmpp/websocket opens `new WebSocket(url, ['xmpp'])` on the global: keep only its transport, with
+ *  a Socket that opens the WebSocket through the core's network set-up instead. */
+function useCoreWebSocket(xmpp: unknown, endpoint: XmppEndpoint): void {
+  const entity = xmpp as { transports: TransportClass[] };
+  const ws = entity.transports.find((T) => {
+    try {
+      return T.prototype.socketParameters('wss://probe.invalid/ws') !== undefined;
+    } catch {
+      return false;
+    }
+  });
+  if (!ws) throw new PatchbayError('finesse.xmpp.no-transport', 'The notification client has no WebSocket transport.', { action: 'contact-it' });
+  const Base = ws.prototype.Socket;
+  class CoreSocket extends Base {
+    connect(url: string): void {
+      this.url = url;
+      // As @xmpp/websocket decides it: TLS, or this computer (SASL PLAIN is allowed then).
+      this.secure = url.startsWith('wss:') || isLoopbackHost(safeHostname(url));
+      this._attachSocket(openWebSocket(url, { dispatcher: endpoint.dispatcher, protocols: ['xmpp'], allowCleartext: endpoint.allowCleartext === true }));
+    }
+  }
+  class CoreTransport extends (ws as unknown as new (...args: never[]) => object) {}
+  (CoreTransport.prototype as { Socket: SocketClass }).Socket = CoreSocket;
+  entity.transports = [CoreTransport as unknown as TransportClass];
+}
+
+function safeHostname(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return '';
+  }
 }

@@ -54,12 +54,21 @@ export class FakeFinesse {
   /** Refresh form the server refuses (405), to prove the other documented form is used. */
   refuseRefreshMethod: 'POST' | 'GET' | undefined;
   readonly cookiesSet: { header: string; url: string }[] = [];
+  /** SystemInfo's primaryNode/secondaryNode hosts (§5 failover), when set. */
+  systemInfoNodes: { primary?: string; secondary?: string; httpsPort?: number } | undefined;
   /** State changes get no notification (the 202 alone). */
   silentChanges = false;
   /** State changes are answered 202 and then nothing happens at all. */
   ignoreChanges = false;
   announces = true;
   private seq = 0;
+
+  private systemInfoNodesXml(): string {
+    const n = this.systemInfoNodes;
+    if (!n) return '';
+    const node = (tag: string, host: string | undefined) => (host ? `<${tag}><host>${esc(host)}</host>${n.httpsPort ? `<httpsPort>${n.httpsPort}</httpsPort>` : ''}</${tag}>` : '');
+    return node('primaryNode', n.primary) + node('secondaryNode', n.secondary);
+  }
 
   constructor(clock: FakeClock, nodes: string[]) {
     this.clock = clock;
@@ -114,7 +123,7 @@ export class FakeFinesse {
     if (path === '/finesse/api/SystemInfo') {
       return xmlRes(
         200,
-        `<SystemInfo><deploymentType>${this.deploymentType}</deploymentType><status>${state.status}</status><systemAuthMode>${this.systemAuthMode}</systemAuthMode><xmppDomain>fin.example.com</xmppDomain><xmppPubSubDomain>pubsub.fin.example.com</xmppPubSubDomain></SystemInfo>`,
+        `<SystemInfo><deploymentType>${this.deploymentType}</deploymentType><status>${state.status}</status><systemAuthMode>${this.systemAuthMode}</systemAuthMode><xmppDomain>fin.example.com</xmppDomain><xmppPubSubDomain>pubsub.fin.example.com</xmppPubSubDomain>${this.systemInfoNodesXml()}</SystemInfo>`,
       );
     }
     if (state.status !== 'IN_SERVICE') return xmlRes(503, '<ApiErrors><ApiError><ErrorType>Service Unavailable</ErrorType><ErrorMessage>SERVER_OUT_OF_SERVICE</ErrorMessage></ApiError></ApiErrors>');
