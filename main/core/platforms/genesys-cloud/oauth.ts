@@ -4,10 +4,10 @@
 // exchange and the refresh grant as a public client (no secret, no Basic), and the mapping of every
 // failure to a typed PatchbayError. Transport: the core's HttpSession (IT's trust store and proxy)
 // behind oauth4webapi's customFetch; plain http only for a loopback lab.
+import { oauthFetch, type OAuthFetch } from '../../auth/oauth-fetch.ts';
 import * as oauth from 'oauth4webapi';
 import type { Profile } from '../../../../preload/contract.ts';
 import { PatchbayError } from '../../errors.ts';
-import type { HttpSession } from '../../net/http-session.ts';
 
 export interface GenesysCloudEndpoints {
   /** https://login.<region> (or the profile's loginBase). */
@@ -149,27 +149,10 @@ export interface TokenResult {
   serverDateMs?: number;
 }
 
-type Fetch = NonNullable<oauth.TokenEndpointRequestOptions[typeof oauth.customFetch]>;
+type Fetch = OAuthFetch;
 
 /** oauth4webapi's requests through the core's HttpSession (trust store, proxy, redacted trace). */
-export function sessionFetch(http: HttpSession): Fetch {
-  return async (url, init) => {
-    const raw: unknown = init.body;
-    const body = typeof raw === 'string' ? raw : raw instanceof URLSearchParams ? raw.toString() : undefined;
-    const res = await http.request({
-      method: init.method,
-      url,
-      headers: init.headers,
-      ...(body !== undefined ? { body } : {}),
-      followRedirects: false,
-      ...(init.signal ? { signal: init.signal } : {}),
-    });
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(res.headers)) if (name !== 'set-cookie') headers.set(name, value);
-    const nullBody = res.status === 204 || res.status === 304;
-    return new Response(nullBody ? null : Buffer.from(res.body), { status: res.status, headers });
-  };
-}
+export const sessionFetch = oauthFetch;
 
 function requestOptions(ep: GenesysCloudEndpoints, fetch: Fetch, signal?: AbortSignal): oauth.TokenEndpointRequestOptions {
   return { [oauth.customFetch]: fetch, ...(ep.insecureLoopback ? { [oauth.allowInsecureRequests]: true } : {}), ...(signal ? { signal } : {}) };

@@ -2,6 +2,7 @@
 // basic → GWS basic → SAML → anonymous; protocols/gws.md §1). The profile says which method the
 // contact center uses; after it, GET /api/v2/me must name a user, else the server fell through to
 // anonymous and the sign-in fails saying which method was tried (GWS-05).
+import { oauthFetch } from '../../auth/oauth-fetch.ts';
 import * as oauth from 'oauth4webapi';
 import type { LoginWindow, LoginWindowRequest } from '../../auth/login-window.ts';
 import { PatchbayError } from '../../errors.ts';
@@ -126,19 +127,6 @@ export function salesforceHeaders(settings: Pick<SalesforceSettings, 'sessionIdH
   return { [settings.sessionIdHeader]: sessionId, [settings.identityUrlHeader]: identityUrl };
 }
 
-/** oauth4webapi's fetch over the profile's HttpSession (the core's transport, DESIGN.md). */
-export function httpSessionFetch(http: HttpSession): (url: string, init: oauth.CustomFetchOptions<string, unknown>) => Promise<Response> {
-  return async (url, init) => {
-    const headers: Record<string, string> = {};
-    new Headers(init.headers as ConstructorParameters<typeof Headers>[0]).forEach((value, name) => {
-      headers[name] = value;
-    });
-    const body = typeof init.body === 'string' ? init.body : init.body instanceof URLSearchParams ? init.body.toString() : undefined;
-    const res = await http.request({ method: init.method, url, headers, ...(body === undefined ? {} : { body }), followRedirects: false, ...(init.signal ? { signal: init.signal } : {}) });
-    const nullBody = res.status === 204 || res.status === 304 || res.body.byteLength === 0;
-    return new Response(nullBody ? null : res.text(), { status: res.status, headers: res.headers });
-  };
-}
 
 /** A credential URL is acceptable when it is https, or http on a loopback host (the lab). */
 function acceptableUrl(url: URL): boolean {
@@ -152,7 +140,7 @@ export async function runSalesforceLogin(options: WindowRun & { settings: Salesf
   const s = options.settings;
   const issuer = new URL(s.loginBase);
   const insecure = issuer.protocol === 'http:' && acceptableUrl(issuer);
-  const common = { [oauth.customFetch]: httpSessionFetch(options.http), ...(insecure ? { [oauth.allowInsecureRequests]: true } : {}), ...(options.signal ? { signal: options.signal } : {}) };
+  const common = { [oauth.customFetch]: oauthFetch(options.http), ...(insecure ? { [oauth.allowInsecureRequests]: true } : {}), ...(options.signal ? { signal: options.signal } : {}) };
   const failed = (what: string, cause?: unknown) =>
     new PatchbayError('gws.salesforce.failed', `Salesforce sign-in failed: ${what}.`, { action: 'sign-in-again', ...(cause === undefined ? {} : { cause }) });
 
