@@ -110,6 +110,19 @@ export function createChromiumLoginWindow(options: ChromiumLoginWindowOptions): 
   let browserPromise: Promise<Browser> | undefined;
   let cdpEndpoint: string | undefined;
   let closed = false;
+  /** Runs in flight, and whether a clearProfile waits for them to end. */
+  let running = 0;
+  let clearWhenIdle = false;
+
+  /** Closes the browser: playwright deletes its temporary user-data directory (disk cache, any
+   *  state outside the per-run contexts) with it; the next run launches a fresh one. */
+  async function closeBrowser(): Promise<void> {
+    clearWhenIdle = false;
+    const pending = browserPromise;
+    browserPromise = undefined;
+    const b = await pending?.catch(() => undefined);
+    await b?.close().catch(() => undefined);
+  }
 
   async function launch(): Promise<Browser> {
     const requestedPort = options.remoteDebuggingPort ?? portFromEnv();
@@ -145,7 +158,16 @@ export function createChromiumLoginWindow(options: ChromiumLoginWindowOptions): 
   async function run(request: LoginWindowRequest): Promise<LoginWindowResult> {
     if (closed) throw loginUnavailable('the sign-in window is shut down');
     if (request.signal?.aborted) throw loginCancelled();
-    const b = await browser();
+    running += 1;
+    try {
+      return await runIn(await browser(), request);
+    } finally {
+      running -= 1;
+      if (clearWhenIdle && running === 0) await closeBrowser();
+    }
+  }
+
+  async function runIn(b: Browser, request: LoginWindowRequest): Promise<LoginWindowResult> {
     let context: BrowserContext;
     try {
       context = await b.newContext({ serviceWorkers: 'block', acceptDownloads: false, viewport: headless ? { width: 900, height: 760 } : null });
@@ -174,6 +196,14 @@ export function createChromiumLoginWindow(options: ChromiumLoginWindowOptions): 
 
   return {
     run,
+    /** Sign-out, profile removal, "forget saved sign-in" (issue 8 item 7): each run's context (its
+     *  cookies, storage, in-memory cache) is already gone; the browser's temporary profile goes now,
+     *  or when the runs in flight end. */
+    async clearProfile(profileId) {
+      clearWhenIdle = true;
+      log.info('login-window.profile-cleared', { profileId, deferred: running > 0 });
+      if (running === 0) await closeBrowser();
+    },
     browser,
     headless,
     get cdpEndpoint() {
