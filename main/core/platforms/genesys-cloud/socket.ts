@@ -1,12 +1,14 @@
-// The real notification socket: undici's WebSocket through the core's network set-up (the
-// context's dispatcher: IT's CA bundle and proxy), so it trusts what every other request trusts.
-// No header carries a credential: the channel's connectUri is the capability (§2).
-import { WebSocket, type Dispatcher } from 'undici';
+// The real notification socket: the core's openWebSocket (net/websocket.ts: undici's WebSocket with
+// the core's dispatcher — IT's CA bundle and proxy, no cleartext off this computer), so it trusts
+// what every other request trusts. No header carries a credential: the channel's connectUri is the
+// capability (protocols/genesys-cloud.md §2), checked by api.checkConnectUri before it gets here.
+import type { Dispatcher } from 'undici';
+import { openWebSocket } from '../../net/websocket.ts';
 import type { GcSocket, GcSocketFactory } from './notifications.ts';
 
 export function undiciSocketFactory(dispatcher?: Dispatcher): GcSocketFactory {
   return (url, handlers) => {
-    const ws = new WebSocket(url, dispatcher ? { dispatcher } : {});
+    const ws = openWebSocket(url.href, { dispatcher });
     let closed = false;
     const closeOnce = (code: number, reason: string) => {
       if (closed) return;
@@ -21,10 +23,10 @@ export function undiciSocketFactory(dispatcher?: Dispatcher): GcSocketFactory {
     ws.addEventListener('error', () => closeOnce(1006, 'error'));
     const socket: GcSocket = {
       send: (text) => {
-        if (ws.readyState === WebSocket.OPEN) ws.send(text);
+        if (ws.readyState === ws.OPEN) ws.send(text);
       },
       close: () => {
-        if (ws.readyState === WebSocket.CONNECTING || ws.readyState === WebSocket.OPEN) ws.close(1000, 'patchbay');
+        if (ws.readyState === ws.CONNECTING || ws.readyState === ws.OPEN) ws.close(1000, 'patchbay');
       },
     };
     return socket;
