@@ -14,6 +14,7 @@ import { createServer } from 'node:net';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page, Request, Response, Route } from 'playwright-core';
 import {
+  FlowHosts,
   browserCookiesToJar,
   jarToBrowserCookies,
   loginCancelled,
@@ -232,8 +233,13 @@ class Journey {
   private rejectRun!: (error: PatchbayError) => void;
   private lastUrl: string;
   private revealTimer: NodeJS.Timeout | undefined;
+  /** The hosts this flow may visit, learned as it goes (issue 8 item 6). */
+  private readonly flow: FlowHosts;
+  /** The CDP id of the page's main frame (redirect checks apply to it when hosts are learned). */
+  private mainFrameId: string | undefined;
 
   constructor(context: BrowserContext, request: LoginWindowRequest, headless: boolean, attachable: boolean, log: Logger) {
+    this.flow = new FlowHosts(request);
     this.context = context;
     this.request = request;
     this.headless = headless;
@@ -269,8 +275,9 @@ class Journey {
 
   private finish(result: LoginWindowResult, claimed = false): void {
     if (!claimed && !this.claim()) return;
-    this.log.info('login-window.completed', { profileId: this.request.profileId, host: hostOf(result.url), status: result.status });
-    this.resolveRun(result);
+    const learnedHosts = this.flow.learned;
+    this.log.info('login-window.completed', { profileId: this.request.profileId, host: hostOf(result.url), status: result.status, learnedHosts });
+    this.resolveRun(learnedHosts.length > 0 ? { ...result, learnedHosts } : result);
   }
 
   private fail(error: PatchbayError): void {
@@ -316,7 +323,7 @@ class Journey {
       await route.abort('aborted').catch(() => undefined);
       return;
     }
-    if (req.isNavigationRequest() && !navigationAllowed(url, this.request.allowedHosts)) {
+    if (req.isNavigationRequest() && !this.navigationAllowed(req)) {
       await route.abort('blockedbyclient').catch(() => undefined);
       if (req.frame() === this.page?.mainFrame()) this.fail(loginRefusedHost(url));
       return;
@@ -324,13 +331,33 @@ class Journey {
     await route.continue().catch(() => undefined);
   }
 
+  /** IT's list when given (every frame); otherwise the flow's hosts for the top-level page, from the
+   *  page it leaves (subframes of an allowed page are the page's business). */
+  private navigationAllowed(req: Request): boolean {
+    const url = req.url();
+    if (this.request.allowedHosts && this.request.allowedHosts.length > 0) return navigationAllowed(url, this.request.allowedHosts);
+    let main = true;
+    let from: string | undefined;
+    try {
+      main = req.frame() === this.page?.mainFrame();
+      from = req.frame().url();
+    } catch {
+      from = undefined;
+    }
+    if (!main) return navigationAllowed(url, undefined);
+    return this.flow.allow(url, from && from !== 'about:blank' ? from : undefined, false);
+  }
+
   /** Playwright routes only the first request of a redirect chain, so a 3xx on a document is held
    *  at the response stage (CDP Fetch) and its Location checked before the browser follows it: a
    *  disallowed host is never contacted, and a redirectTo target never loads. */
   private async guardRedirects(page: Page): Promise<void> {
-    type Paused = { requestId: string; request: { url: string }; responseStatusCode?: number; responseHeaders?: { name: string; value: string }[] };
+    type Paused = { requestId: string; frameId?: string; request: { url: string }; responseStatusCode?: number; responseHeaders?: { name: string; value: string }[] };
+    const explicit = this.request.allowedHosts !== undefined && this.request.allowedHosts.length > 0;
     try {
       const cdp = await this.context.newCDPSession(page);
+      const tree = (await cdp.send('Page.getFrameTree').catch(() => undefined)) as { frameTree?: { frame?: { id?: string } } } | undefined;
+      this.mainFrameId = tree?.frameTree?.frame?.id;
       cdp.on('Fetch.requestPaused', (event: Paused) => {
         const status = event.responseStatusCode ?? 0;
         const location = event.responseHeaders?.find((h) => h.name.toLowerCase() === 'location')?.value;
@@ -347,7 +374,9 @@ class Journey {
           this.finish({ completion: redirect, url: to, status, headers }, true);
           return;
         }
-        if (to && !redirect && !navigationAllowed(to, this.request.allowedHosts)) {
+        const checked = explicit || event.frameId === undefined || event.frameId === this.mainFrameId;
+        const allowed = !to || !checked ? true : explicit ? navigationAllowed(to, this.request.allowedHosts) : this.flow.allow(to, event.request.url, true);
+        if (to && !redirect && !allowed) {
           void cdp.send('Fetch.failRequest', { requestId: event.requestId, errorReason: 'BlockedByClient' }).catch(() => undefined);
           this.fail(loginRefusedHost(to));
           return;
@@ -389,7 +418,8 @@ class Journey {
     }
     const headers = await response.allHeaders();
     const observed: ObservedResponse = { url: response.url(), status: response.status(), headers, isDocument };
-    const completion = matchResponse(this.request.until, observed);
+    // [ICWS-11] a token header counts only from the platform's own hosts (issue 8 item 6).
+    const completion = matchResponse(this.request.until, observed, (url) => this.flow.trustedResponder(url));
     if (completion) {
       const body = wantsBody(completion, observed) ? await response.text().catch(() => undefined) : undefined;
       this.finish(result(completion, observed, body));

@@ -10,6 +10,7 @@
 // fakes (importing electron from plain Node fails).
 import type { BrowserWindow as ElectronBrowserWindow, BrowserWindowConstructorOptions, Cookie as ElectronCookie, CookiesSetDetails, Session } from 'electron';
 import {
+  FlowHosts,
   browserCookiesToJar,
   jarToBrowserCookies,
   loginCancelled,
@@ -203,8 +204,13 @@ export class ElectronJourney {
   /** Responses that completed the run (or failed it) and wait for their body. */
   private readonly awaitingBody = new Map<string, (body: string | undefined) => void>();
   private readonly onAbort = () => this.fail(loginCancelled());
+  /** The hosts this flow may visit, learned as it goes (issue 8 item 6). */
+  private readonly flow: FlowHosts;
+  /** The last main-frame 3xx: its URL and Location, so the next request knows it is that redirect. */
+  private pendingRedirect: { from: string; to: string } | undefined;
 
   constructor(win: ElectronBrowserWindow, ses: Session, request: LoginWindowRequest, log: Logger) {
+    this.flow = new FlowHosts(request);
     this.win = win;
     this.ses = ses;
     this.request = request;
@@ -236,8 +242,24 @@ export class ElectronJourney {
 
   private finish(result: LoginWindowResult, claimed = false): void {
     if (!claimed && !this.claim()) return;
-    this.log.info('login-window.completed', { profileId: this.request.profileId, host: hostOf(result.url), status: result.status });
-    this.resolveRun(result);
+    const learnedHosts = this.flow.learned;
+    this.log.info('login-window.completed', { profileId: this.request.profileId, host: hostOf(result.url), status: result.status, learnedHosts });
+    this.resolveRun(learnedHosts.length > 0 ? { ...result, learnedHosts } : result);
+  }
+
+  /** IT's list when given; otherwise the flow's hosts, from the redirecting URL or the page left. */
+  private navigationAllowed(url: string): boolean {
+    if (this.request.allowedHosts && this.request.allowedHosts.length > 0) return navigationAllowed(url, this.request.allowedHosts);
+    const redirect = this.pendingRedirect?.to === url ? this.pendingRedirect : undefined;
+    this.pendingRedirect = undefined;
+    if (redirect) return this.flow.allow(url, redirect.from, true);
+    let current: string | undefined;
+    try {
+      current = this.win.webContents.getURL();
+    } catch {
+      current = undefined;
+    }
+    return this.flow.allow(url, current && current !== 'about:blank' ? current : undefined, false);
   }
 
   fail(error: PatchbayError, claimed = false): void {
@@ -260,7 +282,7 @@ export class ElectronJourney {
         this.finish({ completion: redirect, url: details.url, status: 0, headers: {} });
         return;
       }
-      if (!navigationAllowed(details.url, request.allowedHosts)) {
+      if (!this.navigationAllowed(details.url)) {
         callback({ cancel: true });
         this.fail(loginRefusedHost(details.url));
         return;
@@ -279,6 +301,13 @@ export class ElectronJourney {
         headers: flattenHeaders(details.responseHeaders),
         isDocument: details.resourceType === 'mainFrame',
       };
+      if (observed.isDocument && observed.status >= 300 && observed.status < 400 && observed.headers.location) {
+        try {
+          this.pendingRedirect = { from: observed.url, to: new URL(observed.headers.location, observed.url).href };
+        } catch {
+          this.pendingRedirect = undefined;
+        }
+      }
       this.onResponse(observed);
     });
 
@@ -311,7 +340,8 @@ export class ElectronJourney {
   }
 
   private onResponse(observed: ObservedResponse): void {
-    const completion = matchResponse(this.request.until, observed);
+    // [ICWS-11] a token header counts only from the platform's own hosts (issue 8 item 6).
+    const completion = matchResponse(this.request.until, observed, (url) => this.flow.trustedResponder(url));
     if (completion) {
       if (!wantsBody(completion, observed) || !this.debuggerAttached) {
         this.finish(result(completion, observed, undefined));

@@ -49,6 +49,66 @@ export function navigationAllowed(url: string, allowedHosts: readonly string[] |
   });
 }
 
+function hostsOf(url: string): { host: string; hostname: string } | undefined {
+  try {
+    const parsed = new URL(url);
+    return { host: parsed.host.toLowerCase(), hostname: parsed.hostname.toLowerCase() };
+  } catch {
+    return undefined;
+  }
+}
+
+function inList(url: string, list: readonly string[]): boolean {
+  const h = hostsOf(url);
+  if (!h) return false;
+  return list.some((entry) => {
+    const e = entry.toLowerCase();
+    return e === h.host || e === h.hostname;
+  });
+}
+
+/**
+ * Which hosts one sign-in flow may visit (issue 8 item 6). With IT's list (`allowedHosts`) exactly
+ * that list. Without it: the profile's hosts, plus the hosts the flow reaches from them — a host
+ * reached from a profile host (redirect, form post or script navigation: how an SP sends the agent
+ * to the IdP), and a host reached by an HTTP redirect from a host learned so far (IdS → IdP,
+ * federation chains). A page-initiated navigation from an IdP page to a new host (a link to
+ * somewhere else) is refused. Learned hosts are kept per flow and reported for diagnostics.
+ */
+export class FlowHosts {
+  readonly profileHosts: readonly string[];
+  private readonly explicit: readonly string[] | undefined;
+  private readonly learnedSet = new Set<string>();
+
+  constructor(request: { url: string; allowedHosts?: readonly string[] | undefined; profileHosts?: readonly string[] | undefined }) {
+    const start = hostsOf(request.url)?.host;
+    this.profileHosts = request.profileHosts && request.profileHosts.length > 0 ? request.profileHosts.map((h) => h.toLowerCase()) : start ? [start] : [];
+    this.explicit = request.allowedHosts && request.allowedHosts.length > 0 ? [...request.allowedHosts, ...this.profileHosts] : undefined;
+  }
+
+  get learned(): string[] {
+    return [...this.learnedSet];
+  }
+
+  /** A main-frame navigation to `url`; `from` is the previous hop (redirect) or the page it leaves. */
+  allow(url: string, from: string | undefined, redirect: boolean): boolean {
+    if (url === 'about:blank') return true;
+    if (!navigationAllowed(url, [])) return false; // http(s) only
+    if (this.explicit) return navigationAllowed(url, this.explicit);
+    if (inList(url, this.profileHosts) || inList(url, this.learned)) return true;
+    const fromProfile = from !== undefined && inList(from, this.profileHosts);
+    const fromLearned = from !== undefined && redirect && inList(from, this.learned);
+    if (!fromProfile && !fromLearned) return false;
+    this.learnedSet.add(hostsOf(url)!.host);
+    return true;
+  }
+
+  /** [ICWS-11] a header completion (ININ-STS-Token) counts only from the platform's own hosts. */
+  trustedResponder(url: string): boolean {
+    return inList(url, this.profileHosts);
+  }
+}
+
 function withoutQuery(url: string): string {
   const cut = url.search(/[?#]/);
   return cut < 0 ? url : url.slice(0, cut);
@@ -66,10 +126,11 @@ function isJson(contentType: string | undefined): boolean {
   return type === 'application/json' || type.endsWith('+json');
 }
 
-/** The first completion (in `until` order) this response satisfies, if any. */
-export function matchResponse(until: readonly LoginCompletion[], response: ObservedResponse): LoginCompletion | undefined {
+/** The first completion (in `until` order) this response satisfies, if any. `trusted` decides which
+ *  hosts a header completion may come from (FlowHosts.trustedResponder); default any. */
+export function matchResponse(until: readonly LoginCompletion[], response: ObservedResponse, trusted: (url: string) => boolean = () => true): LoginCompletion | undefined {
   for (const c of until) {
-    if ('responseHeader' in c && response.headers[c.responseHeader.toLowerCase()] !== undefined) return c;
+    if ('responseHeader' in c && response.headers[c.responseHeader.toLowerCase()] !== undefined && trusted(response.url)) return c;
     if ('jsonResponseAt' in c && response.url.startsWith(c.jsonResponseAt) && isJson(response.headers['content-type']) && !isRedirectStatus(response.status)) return c;
     if ('urlPrefix' in c && response.isDocument && response.url.startsWith(c.urlPrefix)) return c;
   }

@@ -23,8 +23,14 @@ export interface LoginWindowRequest {
   until: LoginCompletion[];
   /** The profile's cookie jar: its cookies seed the window, the window's cookies are written back. */
   jar?: CookieJar;
-  /** Hosts the window may navigate to (the platform's and the IdP's); others are refused. */
+  /** Hosts the window may navigate to (the platform's and the IdP's, as IT listed them); others are
+   *  refused. Without it the window allows `profileHosts` plus the hosts the flow reaches from them
+   *  (login-window-support.ts FlowHosts; issue 8 item 6). */
   allowedHosts?: string[];
+  /** The platform's own hosts (the profile's servers): always allowed, where a flow's learned hosts
+   *  start, and the only hosts a `responseHeader` completion (ININ-STS-Token) is accepted from.
+   *  Default: the host of `url`. */
+  profileHosts?: string[];
   title?: string;
   signal?: AbortSignal;
 }
@@ -38,6 +44,8 @@ export interface LoginWindowResult {
   headers: Record<string, string>;
   /** The completing response body for jsonResponseAt. */
   body?: string;
+  /** Hosts this flow reached beyond the profile's (the IdP's), for diagnostics. */
+  learnedHosts?: string[];
 }
 
 /** Errors: PatchbayError codes `login.cancelled` (agent closed the window), `login.timeout`,

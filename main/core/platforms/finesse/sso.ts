@@ -72,6 +72,8 @@ export async function windowToken(
     until: [{ jsonResponseAt: new URL('/desktop/sso/token', origin).href }],
     jar: ctx.http.jar,
     ...(ctx.options.ssoAllowedHosts ? { allowedHosts: [...ctx.nodeHosts, ...ctx.options.ssoAllowedHosts] } : {}),
+    // The Finesse nodes: where the flow starts; IdS and IdP hosts are learned from them.
+    profileHosts: ctx.nodeHosts,
     title: 'Sign in to Cisco Finesse',
     ...(signal ? { signal } : {}),
   });

@@ -149,6 +149,8 @@ export async function runIcwsSso(options: IcwsSsoOptions): Promise<string> {
     timeoutMs: options.timeoutMs ?? DEFAULT_SSO_TIMEOUT_MS,
     jar: options.http.jar,
     title: 'Sign in',
+    // The ICWS server: where the flow starts and the only host ININ-STS-Token is taken from.
+    profileHosts: [new URL(base).host],
     ...(allowedHosts ? { allowedHosts } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   } satisfies Omit<LoginWindowRequest, 'url' | 'until'>;

@@ -1,0 +1,56 @@
+// issue 8 item 6: with no ssoAllowedHosts, the sign-in window allows the profile's hosts plus the IdP
+// hosts the flow reaches from them (learned per flow), and ININ-STS-Token counts only from the
+// profile's own hosts [ICWS-11].
+import { describe, expect, it } from 'vitest';
+import { FlowHosts, matchResponse } from '../../../../main/core/auth/login-window-support.ts';
+
+const ICWS = 'https://ic1.example.com:8019';
+
+describe('FlowHosts: the hosts one sign-in flow may visit', () => {
+  it('allows the profile hosts, and learns a host reached from them (redirect or page navigation)', () => {
+    const flow = new FlowHosts({ url: `${ICWS}/icws/connection/single-sign-on/identity-providers/x`, profileHosts: ['ic1.example.com:8019'] });
+    expect(flow.allow(`${ICWS}/start`, undefined, false)).toBe(true);
+    expect(flow.allow('https://idp.example.org/sso', `${ICWS}/start`, false)).toBe(true); // SP → IdP (POST binding)
+    expect(flow.allow('https://federated.example.net/login', 'https://idp.example.org/sso', true)).toBe(true); // IdP → IdP by redirect
+    expect(flow.learned).toEqual(['idp.example.org', 'federated.example.net']);
+    // Back to the profile's host, and around the learned ones: allowed.
+    expect(flow.allow(`${ICWS}/return`, 'https://federated.example.net/login', false)).toBe(true);
+    expect(flow.allow('https://idp.example.org/other', 'https://federated.example.net/login', false)).toBe(true);
+  });
+
+  it('refuses a new host a learned page navigates to by itself, one not reached from the flow, and non-http schemes', () => {
+    const flow = new FlowHosts({ url: `${ICWS}/start`, profileHosts: ['ic1.example.com:8019'] });
+    expect(flow.allow('https://idp.example.org/sso', `${ICWS}/start`, true)).toBe(true);
+    expect(flow.allow('https://phish.example.com/', 'https://idp.example.org/sso', false)).toBe(false); // a link on the IdP page
+    expect(flow.allow('https://elsewhere.example.com/', undefined, false)).toBe(false);
+    expect(flow.allow('https://elsewhere.example.com/', 'https://unknown.example.com/', true)).toBe(false);
+    expect(flow.allow('file:///etc/passwd', `${ICWS}/start`, false)).toBe(false);
+    expect(flow.allow('javascript:alert(1)', `${ICWS}/start`, false)).toBe(false);
+    expect(flow.learned).toEqual(['idp.example.org']);
+  });
+
+  it('defaults the profile hosts to the start URL host', () => {
+    const flow = new FlowHosts({ url: 'https://login.mypurecloud.com/oauth/authorize?x=1' });
+    expect(flow.profileHosts).toEqual(['login.mypurecloud.com']);
+    expect(flow.allow('https://elsewhere.example.com/', undefined, false)).toBe(false);
+  });
+
+  it("uses IT's ssoAllowedHosts exactly when given (plus the profile hosts), learning nothing", () => {
+    const flow = new FlowHosts({ url: `${ICWS}/start`, profileHosts: ['ic1.example.com:8019'], allowedHosts: ['idp.example.org'] });
+    expect(flow.allow('https://idp.example.org/sso', `${ICWS}/start`, true)).toBe(true);
+    expect(flow.allow('https://other-idp.example.net/', `${ICWS}/start`, true)).toBe(false);
+    expect(flow.learned).toEqual([]);
+  });
+});
+
+describe('ININ-STS-Token from the ICWS server only [ICWS-11]', () => {
+  it('completes on the header from a profile host, and ignores it from any other host', () => {
+    const flow = new FlowHosts({ url: `${ICWS}/start`, profileHosts: ['ic1.example.com:8019'] });
+    const until = [{ responseHeader: 'ININ-STS-Token' }];
+    const response = (url: string) => ({ url, status: 200, headers: { 'inin-sts-token': 'planted' }, isDocument: true });
+    const trusted = (url: string) => flow.trustedResponder(url);
+    expect(matchResponse(until, response(`${ICWS}/icws/connection/single-sign-on/return`), trusted)).toEqual(until[0]);
+    expect(matchResponse(until, response('https://idp.example.org/acs'), trusted)).toBeUndefined();
+    expect(matchResponse(until, response('https://ic1.example.com:9999/x'), trusted)).toBeUndefined();
+  });
+});
