@@ -45,7 +45,7 @@ export const COMMANDS: Record<string, CommandHelp> = {
       ['CHROMIUM_PATH', 'the Chromium for sign-in windows (default /usr/bin/chromium)'],
       ...COMMON_ENV,
     ],
-    examples: ['npm start', 'npx patchbay start --no-open --port 8080'],
+    examples: ['npx patchbay start --no-open --port 8080', 'npm start'],
   },
   lab: {
     name: 'lab',

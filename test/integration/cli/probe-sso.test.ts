@@ -80,6 +80,9 @@ describe('patchbay probe with SSO profiles', () => {
     try {
       await portOpen(port);
       await agent.signIn(labs.idp.url, LAB_IDP_FORM, 'sjefferson', 'sjefferson-idp-pw');
+    } catch (error) {
+      const failed = await child;
+      throw new Error(`the agent could not reach the sign-in page (${String(error)}); the probe said: ${failed.stderr} ${failed.stdout}`);
     } finally {
       await agent.disconnect();
     }
