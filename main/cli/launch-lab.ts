@@ -29,9 +29,9 @@ export function spawnLab(args: string[], stdio: 'inherit' | 'pipe'): ChildProces
   if (!labAvailable()) {
     throw new PatchbayError('lab.not-installed', 'The lab is not part of this installation (it ships with the source tree only).', { action: 'none' });
   }
-  // 'pipe': stdin stays open while we live; the lab stops when it closes (--stop-on-stdin-end), so it
-  // is never orphaned, even when this process is killed outright (issue 14 item 10).
-  return spawn(process.execPath, [LAB_ENTRY, ...args, ...(stdio === 'pipe' ? ['--stop-on-stdin-end'] : [])], { stdio: stdio === 'inherit' ? 'inherit' : ['pipe', 'pipe', 'inherit'] });
+  // stdin is a pipe that stays open while we live; the lab stops when it closes (--stop-on-stdin-end),
+  // so it is never orphaned, even when this process is killed outright (issue 14 item 10).
+  return spawn(process.execPath, [LAB_ENTRY, ...args, '--stop-on-stdin-end'], { stdio: ['pipe', stdio, 'inherit'] });
 }
 
 /** Start the lab, wait until its profile files are written (up to timeoutMs), return them. */

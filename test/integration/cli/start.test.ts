@@ -130,6 +130,28 @@ describe('patchbay start', () => {
   });
 });
 
+describe('patchbay lab', () => {
+  it('prints the fault controls and users, and stops with its parent even when the parent is killed outright', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'pb-lab-cli-'));
+    dirs.push(base);
+    const child = spawn(process.execPath, [BIN, 'lab', '--profiles-out', join(base, 'profiles')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(child);
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+    const deadline = Date.now() + 120_000;
+    while (!out.includes('lab running')) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`lab did not start: ${out}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(out).toContain('Fault controls');
+    expect(out).toContain('jdoe / jdoe-lab-pw, extension 1001002');
+    const labs = childPids(child.pid!);
+    expect(labs.length).toBeGreaterThan(0);
+    process.kill(child.pid!, 'SIGKILL');
+    for (const pid of labs) expect(await gone(pid), `lab ${pid} orphaned`).toBe(true);
+  });
+});
+
 describe('chromium failure lines', () => {
   it('names the reason from the stderr', async () => {
     const { describeChromiumFailure } = await import('../../../main/cli/chromium-failure.ts');
