@@ -114,14 +114,10 @@ export class FinesseSession implements PlatformSession {
   }
 
   // ------------------------------------------------------------------ discovery (FIN-05, FIN-06)
-  private discover(signal?: AbortSignal): Promise<SystemInfo> {
-    return this.nodes.discover(signal);
-  }
-
+  /** [FIN-05] SystemInfo on the first node IN_SERVICE (nodes.ts). */
+  private discover = (signal?: AbortSignal): Promise<SystemInfo> => this.nodes.discover(signal);
   /** [FIN-06] HYBRID: the user's own mode; undefined when the service is disabled (403) or unknown. */
-  private userAuthMode(userName: string, signal?: AbortSignal): Promise<'SSO' | 'NON_SSO' | undefined> {
-    return fetchUserAuthMode(this.http, this.log, this.origin, userName, signal);
-  }
+  private userAuthMode = (userName: string, signal?: AbortSignal) => fetchUserAuthMode(this.http, this.log, this.origin, userName, signal);
 
   /** What the form asks for (FIN-09: an SSO user types no password in Patchbay). `hint.userName`
    *  lets a HYBRID server tell this user's mode. */
@@ -224,7 +220,7 @@ export class FinesseSession implements PlatformSession {
       onTimes: (expiresAt, refreshAt) => this.dispatch({ type: 'token', expiresAt, refreshAt }),
       onRefreshed: () => this.dispatch({ type: 'clear-error', codePrefix: 'finesse.sso.' }),
       onError: (error) => this.dispatch({ type: 'error', error }),
-      timeOf: (at) => this.timeOf(at),
+      language: this.context.profile.language,
     });
     this.auth.useKeeper(keeper, ctx);
     keeper.start(grant, obtainedAt);
@@ -543,14 +539,6 @@ export class FinesseSession implements PlatformSession {
 
   dispose(): void {
     this.cancel();
-  }
-
-  private timeOf(at: number): string {
-    try {
-      return new Date(at).toLocaleTimeString(this.context.profile.language, { hour: '2-digit', minute: '2-digit' });
-    } catch {
-      return new Date(at).toISOString().slice(11, 16);
-    }
   }
 
   /** Tests and diagnostics: figures that are not part of the view. */

@@ -12,8 +12,8 @@ export interface KeeperEvents {
   onTimes: (expiresAt: string | undefined, refreshAt: string | undefined) => void;
   onRefreshed: () => void;
   onError: (error: ContractError) => void;
-  /** The wall-clock time to show for a deadline (the agent's language). */
-  timeOf: (at: number) => string;
+  /** The agent's language, for the time of a deadline. */
+  language: string;
 }
 
 export function createFinesseKeeper(clock: Clock, log: Logger, ctx: SsoContext, events: KeeperEvents): TokenKeeper {
@@ -30,7 +30,7 @@ export function createFinesseKeeper(clock: Clock, log: Logger, ctx: SsoContext, 
     onSignInNeeded: (info) =>
       events.onError({
         code: 'finesse.sso.sign-in-soon',
-        message: `Your single sign-on session ends at ${events.timeOf(info.deadline)}. Sign in again in the window that opens to stay signed in; your agent state is kept.`,
+        message: `Your single sign-on session ends at ${timeOf(info.deadline, events.language)}. Sign in again in the window that opens to stay signed in; your agent state is kept.`,
         action: 'sign-in-again',
       }),
     onExpired: () =>
@@ -40,6 +40,14 @@ export function createFinesseKeeper(clock: Clock, log: Logger, ctx: SsoContext, 
         action: 'sign-in-again',
       }),
   });
+}
+
+function timeOf(at: number, language: string): string {
+  try {
+    return new Date(at).toLocaleTimeString(language, { hour: '2-digit', minute: '2-digit' });
+  } catch {
+    return new Date(at).toISOString().slice(11, 16);
+  }
 }
 
 function iso(ms: number | undefined): string | undefined {
