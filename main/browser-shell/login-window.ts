@@ -345,7 +345,7 @@ class Journey {
       from = undefined;
     }
     if (!main) return navigationAllowed(url, undefined);
-    return this.flow.allow(url, from && from !== 'about:blank' ? from : undefined, false);
+    return this.flow.allow(url, from && from !== 'about:blank' ? from : undefined, req.method() === 'POST' ? 'post' : 'navigate');
   }
 
   /** Playwright routes only the first request of a redirect chain, so a 3xx on a document is held
@@ -375,7 +375,7 @@ class Journey {
           return;
         }
         const checked = explicit || event.frameId === undefined || event.frameId === this.mainFrameId;
-        const allowed = !to || !checked ? true : explicit ? navigationAllowed(to, this.request.allowedHosts) : this.flow.allow(to, event.request.url, true);
+        const allowed = !to || !checked ? true : explicit ? navigationAllowed(to, this.request.allowedHosts) : this.flow.allow(to, event.request.url, 'redirect');
         if (to && !redirect && !allowed) {
           void cdp.send('Fetch.failRequest', { requestId: event.requestId, errorReason: 'BlockedByClient' }).catch(() => undefined);
           this.fail(loginRefusedHost(to));

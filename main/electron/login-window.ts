@@ -248,18 +248,18 @@ export class ElectronJourney {
   }
 
   /** IT's list when given; otherwise the flow's hosts, from the redirecting URL or the page left. */
-  private navigationAllowed(url: string): boolean {
+  private navigationAllowed(url: string, method: string | undefined): boolean {
     if (this.request.allowedHosts && this.request.allowedHosts.length > 0) return navigationAllowed(url, this.request.allowedHosts);
     const redirect = this.pendingRedirect?.to === url ? this.pendingRedirect : undefined;
     this.pendingRedirect = undefined;
-    if (redirect) return this.flow.allow(url, redirect.from, true);
+    if (redirect) return this.flow.allow(url, redirect.from, 'redirect');
     let current: string | undefined;
     try {
       current = this.win.webContents.getURL();
     } catch {
       current = undefined;
     }
-    return this.flow.allow(url, current && current !== 'about:blank' ? current : undefined, false);
+    return this.flow.allow(url, current && current !== 'about:blank' ? current : undefined, method === 'POST' ? 'post' : 'navigate');
   }
 
   fail(error: PatchbayError, claimed = false): void {
@@ -282,7 +282,7 @@ export class ElectronJourney {
         this.finish({ completion: redirect, url: details.url, status: 0, headers: {} });
         return;
       }
-      if (!this.navigationAllowed(details.url)) {
+      if (!this.navigationAllowed(details.url, details.method)) {
         callback({ cancel: true });
         this.fail(loginRefusedHost(details.url));
         return;

@@ -71,9 +71,9 @@ function inList(url: string, list: readonly string[]): boolean {
  * Which hosts one sign-in flow may visit (issue 8 item 6). With IT's list (`allowedHosts`) exactly
  * that list. Without it: the profile's hosts, plus the hosts the flow reaches from them — a host
  * reached from a profile host (redirect, form post or script navigation: how an SP sends the agent
- * to the IdP), and a host reached by an HTTP redirect from a host learned so far (IdS → IdP,
- * federation chains). A page-initiated navigation from an IdP page to a new host (a link to
- * somewhere else) is refused. Learned hosts are kept per flow and reported for diagnostics.
+ * to the IdP), and a host reached from a host learned so far by an HTTP redirect or a POSTed form
+ * (SAML/WS-Fed bindings: IdS → IdP, federation chains). A GET navigation from an IdP page to a new
+ * host (a link to somewhere else) is refused. Learned hosts are kept per flow and reported.
  */
 export class FlowHosts {
   readonly profileHosts: readonly string[];
@@ -90,14 +90,15 @@ export class FlowHosts {
     return [...this.learnedSet];
   }
 
-  /** A main-frame navigation to `url`; `from` is the previous hop (redirect) or the page it leaves. */
-  allow(url: string, from: string | undefined, redirect: boolean): boolean {
+  /** A main-frame navigation to `url`; `from` is the previous hop (redirect) or the page it leaves;
+   *  `how`: an HTTP redirect, a POST (a form: SAML/WS-Fed binding), or any other navigation. */
+  allow(url: string, from: string | undefined, how: 'redirect' | 'post' | 'navigate'): boolean {
     if (url === 'about:blank') return true;
     if (!navigationAllowed(url, [])) return false; // http(s) only
     if (this.explicit) return navigationAllowed(url, this.explicit);
     if (inList(url, this.profileHosts) || inList(url, this.learned)) return true;
     const fromProfile = from !== undefined && inList(from, this.profileHosts);
-    const fromLearned = from !== undefined && redirect && inList(from, this.learned);
+    const fromLearned = from !== undefined && how !== 'navigate' && inList(from, this.learned);
     if (!fromProfile && !fromLearned) return false;
     this.learnedSet.add(hostsOf(url)!.host);
     return true;

@@ -9,36 +9,37 @@ const ICWS = 'https://ic1.example.com:8019';
 describe('FlowHosts: the hosts one sign-in flow may visit', () => {
   it('allows the profile hosts, and learns a host reached from them (redirect or page navigation)', () => {
     const flow = new FlowHosts({ url: `${ICWS}/icws/connection/single-sign-on/identity-providers/x`, profileHosts: ['ic1.example.com:8019'] });
-    expect(flow.allow(`${ICWS}/start`, undefined, false)).toBe(true);
-    expect(flow.allow('https://idp.example.org/sso', `${ICWS}/start`, false)).toBe(true); // SP → IdP (POST binding)
-    expect(flow.allow('https://federated.example.net/login', 'https://idp.example.org/sso', true)).toBe(true); // IdP → IdP by redirect
-    expect(flow.learned).toEqual(['idp.example.org', 'federated.example.net']);
+    expect(flow.allow(`${ICWS}/start`, undefined, 'navigate')).toBe(true);
+    expect(flow.allow('https://idp.example.org/sso', `${ICWS}/start`, 'post')).toBe(true); // SP → IdP (POST binding)
+    expect(flow.allow('https://federated.example.net/login', 'https://idp.example.org/sso', 'redirect')).toBe(true); // IdP → IdP by redirect
+    expect(flow.allow('https://third.example.com/saml', 'https://federated.example.net/login', 'post')).toBe(true); // IdS → IdP (POST binding)
+    expect(flow.learned).toEqual(['idp.example.org', 'federated.example.net', 'third.example.com']);
     // Back to the profile's host, and around the learned ones: allowed.
-    expect(flow.allow(`${ICWS}/return`, 'https://federated.example.net/login', false)).toBe(true);
-    expect(flow.allow('https://idp.example.org/other', 'https://federated.example.net/login', false)).toBe(true);
+    expect(flow.allow(`${ICWS}/return`, 'https://federated.example.net/login', 'navigate')).toBe(true);
+    expect(flow.allow('https://idp.example.org/other', 'https://federated.example.net/login', 'navigate')).toBe(true);
   });
 
   it('refuses a new host a learned page navigates to by itself, one not reached from the flow, and non-http schemes', () => {
     const flow = new FlowHosts({ url: `${ICWS}/start`, profileHosts: ['ic1.example.com:8019'] });
-    expect(flow.allow('https://idp.example.org/sso', `${ICWS}/start`, true)).toBe(true);
-    expect(flow.allow('https://phish.example.com/', 'https://idp.example.org/sso', false)).toBe(false); // a link on the IdP page
-    expect(flow.allow('https://elsewhere.example.com/', undefined, false)).toBe(false);
-    expect(flow.allow('https://elsewhere.example.com/', 'https://unknown.example.com/', true)).toBe(false);
-    expect(flow.allow('file:///etc/passwd', `${ICWS}/start`, false)).toBe(false);
-    expect(flow.allow('javascript:alert(1)', `${ICWS}/start`, false)).toBe(false);
+    expect(flow.allow('https://idp.example.org/sso', `${ICWS}/start`, 'redirect')).toBe(true);
+    expect(flow.allow('https://phish.example.com/', 'https://idp.example.org/sso', 'navigate')).toBe(false); // a link on the IdP page
+    expect(flow.allow('https://elsewhere.example.com/', undefined, 'navigate')).toBe(false);
+    expect(flow.allow('https://elsewhere.example.com/', 'https://unknown.example.com/', 'redirect')).toBe(false);
+    expect(flow.allow('file:///etc/passwd', `${ICWS}/start`, 'navigate')).toBe(false);
+    expect(flow.allow('javascript:alert(1)', `${ICWS}/start`, 'navigate')).toBe(false);
     expect(flow.learned).toEqual(['idp.example.org']);
   });
 
   it('defaults the profile hosts to the start URL host', () => {
     const flow = new FlowHosts({ url: 'https://login.mypurecloud.com/oauth/authorize?x=1' });
     expect(flow.profileHosts).toEqual(['login.mypurecloud.com']);
-    expect(flow.allow('https://elsewhere.example.com/', undefined, false)).toBe(false);
+    expect(flow.allow('https://elsewhere.example.com/', undefined, 'navigate')).toBe(false);
   });
 
   it("uses IT's ssoAllowedHosts exactly when given (plus the profile hosts), learning nothing", () => {
     const flow = new FlowHosts({ url: `${ICWS}/start`, profileHosts: ['ic1.example.com:8019'], allowedHosts: ['idp.example.org'] });
-    expect(flow.allow('https://idp.example.org/sso', `${ICWS}/start`, true)).toBe(true);
-    expect(flow.allow('https://other-idp.example.net/', `${ICWS}/start`, true)).toBe(false);
+    expect(flow.allow('https://idp.example.org/sso', `${ICWS}/start`, 'redirect')).toBe(true);
+    expect(flow.allow('https://other-idp.example.net/', `${ICWS}/start`, 'redirect')).toBe(false);
     expect(flow.learned).toEqual([]);
   });
 });
