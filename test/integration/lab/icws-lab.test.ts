@@ -617,7 +617,8 @@ describe('startLab', () => {
       const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
       await eventually(() => (out.includes('lab running') ? true : undefined), 15_000);
       expect(out).toContain('lab-icws-agent1');
-      expect(out).not.toContain('agent1-lab-pw');
+      // Issue 14 #8: the lab names its fake users and what they type (fixtures, listed in lab/README.md).
+      expect(out).toMatch(/Lab users \(fake/);
       const files = (await readdir(dir)).sort();
       for (const id of ['lab-icws-agent1', 'lab-icws-agent2-polling', 'lab-icws-supervisor1']) expect(files).toContain(`${id}.json`);
       expect(files.every((f) => /^lab-[a-z0-9._-]+\.json$/.test(f))).toBe(true);
