@@ -315,7 +315,10 @@ class Control {
       callerSignal?.addEventListener('abort', this.onCallerAbort, { once: true });
     }
     if (timeoutMs > 0 && Number.isFinite(timeoutMs)) {
-      this.timer = clock.setTimeout(() => {
+      // A scaled lab clock (toWallTime) speeds up protocol schedules, not the server's answers:
+      // network waits stay in wall time there. A FakeClock (unit tests) still drives them.
+      const timerClock = clock.toWallTime ? systemClock : clock;
+      this.timer = timerClock.setTimeout(() => {
         this.timedOut = true;
         this.controller.abort(new Error('timeout'));
       }, timeoutMs);
