@@ -76,6 +76,46 @@ describe('SessionCard', () => {
     wrapper.unmount();
   });
 
+  it('a refused request (401 after the renewal) shows one story: "Sign-in needed", stale status, no "Signed in as", no Sign out (issue 13 item 2)', () => {
+    useSessionsStore().apply(
+      snapshot({
+        phase: 'active',
+        userDisplayName: 'Agent One',
+        agent: { kind: 'ready', stateId: 'READY', label: 'Ready' },
+        token: { expiresAt: new Date(Date.now() + 3_600_000).toISOString() },
+        lastError: { code: 'finesse.unauthorized', message: 'Finesse refused the sign-in.', action: 'sign-in-again' },
+      }),
+    );
+    const wrapper = mount(SessionCard, { props: { profile } });
+    expect(wrapper.get('[data-testid="session-phase"]').text()).toBe('Sign-in needed');
+    const agent = wrapper.get('[data-testid="agent"]');
+    expect(agent.attributes('data-stale')).toBe('true');
+    expect(agent.classes()).not.toContain('kind-ready');
+    expect(wrapper.text()).not.toContain('Signed in as');
+    expect(wrapper.find('[data-testid="session-token"]').exists()).toBe(false);
+    expect(wrapper.find('[data-testid="signout"]').exists()).toBe(false);
+    expect(wrapper.find('[data-testid="signin-password"]').exists()).toBe(true);
+    wrapper.unmount();
+  });
+
+  it('while reconnecting the last-known status is not in the live colour and counts down; attempts count from 1 (issue 13 item 2)', () => {
+    useSessionsStore().apply(
+      snapshot({
+        phase: 'reconnecting',
+        agent: { kind: 'ready', stateId: 'Available', label: 'Available' },
+        connection: { transport: 'none', reconnectAttempt: 0, nextAttemptAt: new Date(Date.now() + 9_500).toISOString() },
+      }),
+    );
+    const wrapper = mount(SessionCard, { props: { profile } });
+    const agent = wrapper.get('[data-testid="agent"]');
+    expect(agent.classes()).not.toContain('kind-ready');
+    expect(agent.text()).toMatch(/next try in \d+ s/);
+    expect(wrapper.get('[data-testid="session-phase"]').text()).toContain('attempt 1');
+    expect(wrapper.text()).not.toContain('Reconnect to continue');
+    expect(wrapper.find('[data-testid="signin-password"]').exists()).toBe(false);
+    wrapper.unmount();
+  });
+
   it('shows a failed sign-in command as the session error', async () => {
     api.answers['session.signIn'] = () => ({ ok: false, error: { code: 'icws.connect.rejected', message: 'The authentication process failed.', action: 'sign-in-again' } });
     const wrapper = mount(SessionCard, { props: { profile } });
