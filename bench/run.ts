@@ -44,6 +44,7 @@ const extra: Record<string, string> = {
   gws: './gws-signin.ts',
   'genesys-cloud-shift': './genesys-cloud-shift.ts',
   'wan-signin': './wan-signin.ts',
+  'event-latency': './event-latency.ts',
   'shift-soak': './shift-soak.ts',
   'cold-start': './cold-start.ts',
 };
