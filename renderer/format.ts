@@ -146,3 +146,14 @@ export function slugify(name: string): string {
 export function defaultLanguage(candidate: string | undefined): string {
   return candidate && /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(candidate) ? candidate : 'en-US';
 }
+
+/** Running time in a state for the status bar (issue 13 item 1): "m:ss" under an hour, else "h:mm:ss". */
+export function elapsedClock(iso: string | undefined, now: number): string {
+  const start = iso ? Date.parse(iso) : NaN;
+  if (!Number.isFinite(start)) return '';
+  const total = Math.max(0, Math.floor((now - start) / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = String(total % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${String(m).padStart(2, '0')}:${s}`;
+}

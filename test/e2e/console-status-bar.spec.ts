@@ -1,0 +1,53 @@
+// Issue 13 item 1: the pinned status bar keeps the agent's state, timer and connection health in
+// view at every window width an agent uses (docked 360/480 px, laptop 1366, full HD 1920), even
+// with the page scrolled to the bottom. Screenshots go to test-results/ to be looked at.
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { SHOTS as shots, startApp, type RunningApp } from './helpers/app.ts';
+
+let app: RunningApp | undefined;
+
+test.beforeAll(async () => {
+  app = await startApp();
+});
+
+test.afterAll(async () => {
+  await app?.stop();
+});
+
+test('the status bar stays in view with state, mm:ss timer and health at 360, 480, 1366 and 1920 px (issue 13 item 1)', async ({ page }) => {
+  if (!app) throw new Error('app did not start');
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await page.goto(app.launchUrl);
+  await expect(page.getByTestId('status-bar')).toBeVisible();
+  await page.getByTestId('profile-item-lab-icws-agent1').click();
+  await expect(page.getByTestId('status-bar-health')).toContainText(/signed out/i);
+  await page.getByTestId('signin-password').fill('agent1-lab-pw');
+  await page.getByTestId('signin-submit').click();
+  await expect(page.getByTestId('session-phase')).toHaveText(/signed in/i);
+  await page.getByTestId('status-option-Available').click();
+  await expect(page.getByTestId('status-bar-state')).toContainText('Available');
+  await expect(page.getByTestId('status-bar-timer')).toHaveText(/^\d{2}:\d{2}$|^\d+:\d{2}:\d{2}$/);
+  await expect(page.getByTestId('status-bar-health')).toContainText(/signed in/i);
+
+  for (const [width, height] of [
+    [360, 740],
+    [480, 800],
+    [1366, 768],
+    [1920, 1080],
+  ] as const) {
+    await page.setViewportSize({ width, height });
+    // Scroll to the bottom: the bar must still be on screen, at the top.
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    const box = await page.getByTestId('status-bar').boundingBox();
+    expect(box, `status bar at ${width} px`).not.toBeNull();
+    expect(box!.y, `status bar top at ${width} px`).toBeLessThanOrEqual(1);
+    expect(box!.x + box!.width, `status bar fits ${width} px`).toBeLessThanOrEqual(width + 1);
+    await expect(page.getByTestId('status-bar-state')).toBeInViewport();
+    await page.screenshot({ path: join(shots, `console-status-bar-${width}.png`) });
+  }
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.getByTestId('signout').click();
+  await expect(page.getByTestId('status-bar-health')).toContainText(/signed out/i);
+});
