@@ -15,11 +15,14 @@ test.afterAll(async () => {
   await app?.stop();
 });
 
-test('the status bar stays in view with state, mm:ss timer and health at 360, 480, 1366 and 1920 px (issue 13 item 1)', async ({ page }) => {
+test('the status bar stays in view with state, mm:ss timer and health at 360, 480, 1366 and 1920 px (issue 13 items 1, 13)', async ({ page }) => {
   if (!app) throw new Error('app did not start');
   await page.setViewportSize({ width: 1366, height: 768 });
   await page.goto(app.launchUrl);
   await expect(page.getByTestId('status-bar')).toBeVisible();
+  // Item 13: the header pill names the app's own link, not a contact-center "Connected" while signed out.
+  await expect(page.getByTestId('bridge-status')).toHaveText('App ready');
+  await expect(page.getByTestId('bridge-status')).toHaveAttribute('title', /Patchbay's own background service/);
   await page.getByTestId('profile-item-lab-icws-agent1').click();
   await expect(page.getByTestId('status-bar-health')).toContainText(/signed out/i);
   await page.getByTestId('signin-password').fill('agent1-lab-pw');
