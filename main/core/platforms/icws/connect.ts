@@ -124,8 +124,10 @@ export async function walkHosts(ctx: ConnectContext, hosts: string[], settings: 
     if (res.status === 201) return processConnection(ctx, base, res, userName);
     const body = safeErrorBody(res);
     if (res.status === 503) {
-      // seed 000: 503 + alternateHostList → continue with the listed hosts, in order.
-      for (const url of alternateBases(ctx.log, base, body?.alternateHostList ?? [], toBase)) if (!hosts.includes(url)) hosts.push(url);
+      // [ICWS-06] 503 + alternateHostList → the listed hosts are tried next, in order (before the
+      // profile's remaining servers; issue 9 item 2).
+      const fresh = alternateBases(ctx.log, base, body?.alternateHostList ?? [], toBase).filter((url, k, all) => !hosts.includes(url) && all.indexOf(url) === k);
+      hosts.splice(i + 1, 0, ...fresh);
       lastError = serverError(res, body, 'icws.connect.unavailable', 'The server is not accepting connections.', 'retry');
       continue;
     }
