@@ -5,7 +5,7 @@ import { nullLogger } from '../../../../../main/core/log.ts';
 import type { HttpResponse } from '../../../../../main/core/net/types.ts';
 import type { HttpSession } from '../../../../../main/core/net/http-session.ts';
 import { attemptOnce, hostToBase, walkHosts, type ConnectContext } from '../../../../../main/core/platforms/icws/connect.ts';
-import { HEARTBEAT_INTERVAL_MS, runHeartbeat, type MessagingContext } from '../../../../../main/core/platforms/icws/messaging.ts';
+import { HEARTBEAT_INTERVAL_MS, readMessages, runHeartbeat, type MessagingContext } from '../../../../../main/core/platforms/icws/messaging.ts';
 
 function response(status: number, json?: unknown): HttpResponse {
   const text = json === undefined ? '' : JSON.stringify(json);
@@ -114,5 +114,14 @@ describe('ICWS heartbeat spacing (issue 9 mutations)', () => {
     stop.abort();
     await clock.advance(1);
     await run;
+  });
+});
+
+describe('ICWS connectionStateChangeMessage (issue 9 mutations)', () => {
+  it('a down connectionStateChangeMessage yields its reason and shouldReconnect [ICWS-18]', () => {
+    const data = JSON.stringify([
+      { __type: 'urn:inin.com:connection:connectionStateChangeMessage', newConnectionState: 2, reason: 'The server is shutting down.', shouldReconnect: true },
+    ]);
+    expect(readMessages(data, 'u')?.events).toEqual([{ kind: 'down', reason: 'The server is shutting down.', shouldReconnect: true }]);
   });
 });
