@@ -1,5 +1,6 @@
-// Toasts from `notice` events (and from the renderer itself). They dismiss themselves; errors stay
-// longer so an agent who looked away still sees them.
+// Toasts from `notice` events (and from the renderer itself). Info and warnings dismiss themselves;
+// errors stay until the agent dismisses them (issue 13 item 5, WCAG 2.2.1). A notice the agent
+// dismissed (the keychain warning) is remembered and not shown again; the same notice never shows twice.
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { Notice } from '../../preload/contract.ts';
@@ -10,7 +11,18 @@ export interface Toast extends Notice {
   at: number;
 }
 
-export const NOTICE_LIFETIME_MS: Record<Notice['level'], number> = { info: 6_000, warning: 10_000, error: 20_000 };
+export const NOTICE_LIFETIME_MS: Record<Notice['level'], number | undefined> = { info: 6_000, warning: 10_000, error: undefined };
+const DISMISSED_KEY = 'patchbay.dismissed-notices';
+
+function dismissedSet(): Set<string> {
+  try {
+    const raw = globalThis.localStorage?.getItem(DISMISSED_KEY);
+    const list: unknown = raw ? JSON.parse(raw) : [];
+    return new Set(Array.isArray(list) ? list.filter((item): item is string => typeof item === 'string') : []);
+  } catch {
+    return new Set();
+  }
+}
 const MAX_TOASTS = 5;
 
 export const useNoticesStore = defineStore('notices', () => {
@@ -19,6 +31,21 @@ export const useNoticesStore = defineStore('notices', () => {
   let nextId = 1;
   let unsubscribe: (() => void) | undefined;
 
+  /** The agent closed it: remember warnings and errors so they are not shown again. */
+  function dismissByAgent(id: number): void {
+    const toast = toasts.value.find((item) => item.id === id);
+    if (toast && toast.level !== 'info') {
+      const set = dismissedSet();
+      set.add(toast.message);
+      try {
+        globalThis.localStorage?.setItem(DISMISSED_KEY, JSON.stringify([...set].slice(-50)));
+      } catch {
+        // Storage unavailable: the notice may come back next start; nothing secret is lost.
+      }
+    }
+    dismiss(id);
+  }
+
   function dismiss(id: number): void {
     const timer = timers.get(id);
     if (timer) clearTimeout(timer);
@@ -26,14 +53,18 @@ export const useNoticesStore = defineStore('notices', () => {
     toasts.value = toasts.value.filter((toast) => toast.id !== id);
   }
 
-  function push(notice: Notice): number {
+  function push(notice: Notice): number | undefined {
+    if (notice.level !== 'info' && dismissedSet().has(notice.message)) return undefined;
+    const same = toasts.value.find((toast) => toast.level === notice.level && toast.message === notice.message);
+    if (same) return same.id; // never the same notice twice
     const id = nextId++;
     toasts.value = [...toasts.value, { ...notice, id, at: Date.now() }];
     while (toasts.value.length > MAX_TOASTS) {
       const oldest = toasts.value[0];
       if (oldest) dismiss(oldest.id);
     }
-    timers.set(id, setTimeout(() => dismiss(id), NOTICE_LIFETIME_MS[notice.level]));
+    const lifetime = NOTICE_LIFETIME_MS[notice.level];
+    if (lifetime !== undefined) timers.set(id, setTimeout(() => dismiss(id), lifetime));
     return id;
   }
 
@@ -49,5 +80,5 @@ export const useNoticesStore = defineStore('notices', () => {
     for (const id of [...timers.keys()]) dismiss(id);
   }
 
-  return { toasts, push, dismiss, start, stop };
+  return { toasts, push, dismiss, dismissByAgent, start, stop };
 });

@@ -20,16 +20,35 @@ describe('useNoticesStore', () => {
     vi.useRealTimers();
   });
 
-  it('turns notice events into toasts that dismiss themselves after their level lifetime', () => {
+  it('info dismisses itself; an error stays until the agent dismisses it (issue 13 item 5, WCAG 2.2.1)', () => {
     const store = useNoticesStore();
     store.start();
     api.emit('notice', { level: 'info', message: 'Signed in' });
     api.emit('notice', { level: 'error', message: 'Switchover in progress' });
     expect(store.toasts.map((toast) => toast.message)).toEqual(['Signed in', 'Switchover in progress']);
-    vi.advanceTimersByTime(NOTICE_LIFETIME_MS.info);
+    vi.advanceTimersByTime(NOTICE_LIFETIME_MS.info ?? 0);
     expect(store.toasts.map((toast) => toast.message)).toEqual(['Switchover in progress']);
-    vi.advanceTimersByTime(NOTICE_LIFETIME_MS.error);
+    vi.advanceTimersByTime(10 * 60_000);
+    expect(store.toasts.map((toast) => toast.message)).toEqual(['Switchover in progress']);
+    const id = store.toasts[0]?.id ?? -1;
+    store.dismissByAgent(id);
     expect(store.toasts).toEqual([]);
+  });
+
+  it('shows a notice once: no duplicate while shown, and a warning the agent dismissed is remembered (keychain warning, issue 13 item 5)', () => {
+    localStorage.clear();
+    const store = useNoticesStore();
+    const keychain = { level: 'warning' as const, message: 'The system keychain is not available.' };
+    store.push(keychain);
+    store.push(keychain);
+    expect(store.toasts).toHaveLength(1);
+    store.dismissByAgent(store.toasts[0]?.id ?? -1);
+    // A new window (new store) does not show it again.
+    setActivePinia(createPinia());
+    const again = useNoticesStore();
+    expect(again.push(keychain)).toBeUndefined();
+    expect(again.toasts).toEqual([]);
+    localStorage.clear();
   });
 
   it('keeps at most five toasts when notices pile up, dropping the oldest', () => {
