@@ -11,6 +11,7 @@ import { startLabIdp } from './saml/idp.ts';
 import type { LabIdp } from './saml/idp.ts';
 import type { DefaultFinesseLabs } from './finesse/default-labs.ts';
 import { startGenesysCloudLab } from './genesys-cloud/index.ts';
+import { startComponentLab, type ComponentLab } from './genesys-cloud-component/index.ts';
 import type { GenesysCloudLab, GenesysCloudLabOptions, GenesysCloudLabProfile } from './genesys-cloud/index.ts';
 import { startGwsLab } from './gws/index.ts';
 import type { GwsLab, GwsLabProfile } from './gws/index.ts';
@@ -68,6 +69,8 @@ export interface Lab {
   finesse: DefaultFinesseLabs;
   /** Genesys Cloud: login server, API + notifications (lab/README.md "Genesys Cloud"). */
   genesysCloud: GenesysCloudLab;
+  /** The Genesys Cloud embedded component on its own origin (issue 12, lab/genesys-cloud-component). */
+  genesysCloudComponent: ComponentLab;
   /** Genesys Engage Web Services: API v2, CometD, SAML SP of `icwsIdp`, Salesforce stand-in (lab/README.md "Genesys Engage"). */
   gws: GwsLab;
   profiles: LabProfileFile[];
@@ -180,13 +183,20 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     await Promise.all([closeIcws(), icwsIdp.close(), finesse.close()]);
     throw error;
   }
+  let genesysCloudComponent: ComponentLab;
+  try {
+    genesysCloudComponent = await startComponentLab({ apiBase: genesysCloud.apiBase });
+  } catch (error) {
+    await Promise.all([closeIcws(), icwsIdp.close(), finesse.close(), genesysCloud.close()]);
+    throw error;
+  }
   let gws: GwsLab;
   try {
     // GWS trusts the ICWS lab IdP (same users and passwords; its schema validator is already warm).
     gws = await startGwsLab({ host, samlIdp: { entityId: icwsIdp.entityId, ssoUrl: icwsIdp.ssoUrl, certificatePem: icwsIdp.certificate } });
     icwsIdp.addServiceProvider({ entityId: gws.saml.entityId, acsUrl: gws.saml.acsUrl });
   } catch (error) {
-    await Promise.all([closeIcws(), icwsIdp.close(), finesse.close(), genesysCloud.close()]);
+    await Promise.all([closeIcws(), icwsIdp.close(), finesse.close(), genesysCloud.close(), genesysCloudComponent.close()]);
     throw error;
   }
   const profiles: LabProfileFile[] = [
@@ -196,7 +206,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     icwsProfile('lab-icws-pair-agent1', 'switchover pair', icwsPair.primary, 'agent1', 'lab-station-1'),
     icwsSsoProfile('lab-icws-agent1-sso', icws),
     ...finesse.profiles,
-    ...genesysCloud.profiles(),
+    ...genesysCloud.profiles().map((p) => ({ ...p, options: { genesysCloud: { ...p.options.genesysCloud, componentUrl: genesysCloudComponent.origin } } })),
     ...gws.profiles(),
   ];
   return {
@@ -206,10 +216,11 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     icwsIdp,
     finesse,
     genesysCloud,
+    genesysCloudComponent,
     gws,
     profiles,
     close: async () => {
-      await Promise.all([closeIcws(), icwsIdp.close(), finesse.close(), genesysCloud.close(), gws.close()]);
+      await Promise.all([closeIcws(), icwsIdp.close(), finesse.close(), genesysCloud.close(), genesysCloudComponent.close(), gws.close()]);
     },
   };
 }

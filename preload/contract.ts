@@ -92,6 +92,8 @@ export const GenesysCloudProfileOptionsSchema = z
     /** SSO hints passed to the authorize request. */
     org: z.string().trim().min(1).max(256).optional(),
     provider: z.string().trim().min(1).max(256).optional(),
+    /** Lab only (issue 12): the embedded component's loopback origin; in production it is https://apps.<region> (GC-07). */
+    componentUrl: ServerUrlSchema.optional(),
   })
   .strict();
 export type GenesysCloudProfileOptions = z.infer<typeof GenesysCloudProfileOptionsSchema>;
