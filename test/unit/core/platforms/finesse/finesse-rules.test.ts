@@ -1,5 +1,9 @@
 // Issue 9: listed Finesse mutations killed here; see docs/mutation.md.
 import { describe, expect, it } from 'vitest';
+import { FakeClock } from '../../../../../main/core/clock.ts';
+import { nullLogger } from '../../../../../main/core/log.ts';
+import { createFinesseKeeper } from '../../../../../main/core/platforms/finesse/keeper.ts';
+import { grantOf, type SsoContext } from '../../../../../main/core/platforms/finesse/sso.ts';
 import { ssoRefreshGetUrl, ssoTokenUrl } from '../../../../../main/core/platforms/finesse/wire.ts';
 
 const AWKWARD = 'ann&refresh-token=x +é/%';
@@ -16,5 +20,27 @@ describe('Finesse SSO URLs (issue 9 mutations)', () => {
     const url = new URL(ssoRefreshGetUrl('https://finesse.example:8445', AWKWARD, 'r1'));
     expect(url.searchParams.get('cc_username')).toBe(AWKWARD);
     expect(url.searchParams.getAll('refresh-token')).toEqual(['r1']);
+  });
+});
+
+describe('Finesse token keeping (issue 9 mutations)', () => {
+  it('the adapter keeper refreshes at 75 % of the lifetime, not 50 % [FIN-12]', () => {
+    const clock = new FakeClock(0);
+    const times: (string | undefined)[] = [];
+    const keeper = createFinesseKeeper(clock, nullLogger, { options: {} } as unknown as SsoContext, {
+      onRefreshToken: () => undefined,
+      onTimes: (_expiresAt, refreshAt) => times.push(refreshAt),
+      onRefreshed: () => undefined,
+      onError: () => undefined,
+      language: 'en-US',
+    });
+    keeper.start({ accessToken: 'a', refreshToken: 'r', expiresInSec: 1000 });
+    expect(times.at(-1)).toBe(new Date(750_000).toISOString());
+    keeper.stop();
+  });
+
+  it('the server Date header goes into the grant for clock skew [FIN-12]', () => {
+    const grant = grantOf({ token: 'a', refreshToken: 'r', expiresIn: 1000 } as Parameters<typeof grantOf>[0], 'Thu, 01 Jan 2026 08:00:00 GMT');
+    expect(grant.serverDateMs).toBe(Date.UTC(2026, 0, 1, 8));
   });
 });
