@@ -101,9 +101,18 @@ export class GenesysCloudSession implements PlatformSession {
   async signIn(_input: SignInInput = {}): Promise<void> {
     if (this.current.phase === 'active' && this.current.lastError?.action === 'sign-in-again') {
       // Asked to sign in ahead of a lapse: a new grant in place, the agent's state untouched.
-      await this.auth.signIn();
-      this.dispatch({ type: 'clear-error', codePrefix: 'genesys-cloud.auth' });
-      this.showToken(this.auth.info);
+      const info = await this.auth.signIn();
+      if (!this.authLost) {
+        this.dispatch({ type: 'clear-error', codePrefix: 'genesys-cloud.auth' });
+        this.showToken(this.auth.info);
+        return;
+      }
+      // GC-09: the token lapsed while the agent was signing in (the stream was stopped, the state
+      // marked stale): this one sign-in restores everything — stream reopened, state re-read.
+      await this.run(async (signal) => {
+        this.showToken(info);
+        await this.establish(signal);
+      });
       return;
     }
     await this.run(async (signal) => {

@@ -317,6 +317,23 @@ describe('GenesysCloudSession: tokens (seed 004)', () => {
     expect(session.view.agent?.label).toBe('On Queue');
   });
 
+  it('GC-09: a token that lapses while the agent signs in from the announcement is fully restored by that one sign-in', async () => {
+    const { auth, genesys, clock, session } = await signedIn();
+    auth.emit({ kind: 'sign-in-needed', deadline: clock.now() + 60_000 });
+    const sockets = genesys.sockets.length;
+    const pending = session.signIn({});
+    // The token lapses before the agent finishes: renewal gives up, the stream stops, state goes stale.
+    auth.emit({ kind: 'renewal-failed', error: new PatchbayError('auth.token-expired', 'expired', { action: 'sign-in-again' }), final: true });
+    expect(session.view).toMatchObject({ phase: 'failed', agent: { stale: true } });
+    await drive(clock, pending);
+    expect(auth.issued).toHaveLength(2);
+    expect(session.view.phase).toBe('active');
+    expect(session.view.lastError).toBeUndefined();
+    expect(session.view.agent?.stale).toBeFalsy();
+    expect(genesys.sockets.length).toBe(sockets + 1);
+    expect(genesys.liveSocket?.open).toBe(true);
+  });
+
   it('resumes silently through the port, or ends signed out when the port has nothing saved', async () => {
     const { session, clock, auth } = setup();
     expect(await drive(clock, session.resume())).toBe(true);
