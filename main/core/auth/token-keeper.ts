@@ -71,6 +71,9 @@ export interface TokenKeeperOptions {
   strategies: readonly RefreshStrategy[];
   /** FIN-12: refresh after this fraction of the lifetime (default 0.75). */
   refreshFraction?: number;
+  /** Short lifetimes: refresh at the latest this long before expiry (never before half the
+   *  lifetime), so a failed hidden renewal still warns the agent minutes ahead (GC-09). */
+  refreshLeadMs?: number;
   /** A token this close to its expiry is not handed out for a request (default 5 s). */
   expiryMarginMs?: number;
   /** The last refresh with a refresh token happens at least this long before it expires (default 30 s). */
@@ -302,7 +305,10 @@ export class TokenKeeper {
     if (!held || this.stopped) return;
     const now = this.clock.now();
     // FIN-12: after 75 % of the lifetime, and never after expiry.
-    let refreshAt = held.issuedAt + this.fraction * (held.expiresAt - held.issuedAt);
+    const lifetime = held.expiresAt - held.issuedAt;
+    let refreshAt = held.issuedAt + this.fraction * lifetime;
+    const lead = this.options.refreshLeadMs;
+    if (lead !== undefined) refreshAt = Math.max(held.issuedAt + lifetime / 2, Math.min(refreshAt, held.expiresAt - lead));
     if (held.refreshToken && held.refreshExpiresAt !== undefined) {
       // Access tokens refresh only while the refresh token is valid too [CCXDG]: the last one is early.
       const lastChance = held.refreshExpiresAt - this.refreshTokenMarginMs;

@@ -17,8 +17,9 @@ export interface GenesysCloudGrantInfo {
 export type GenesysCloudAuthEvent =
   /** A new access token replaced the old one (notification sockets need not reconnect). */
   | { kind: 'renewed'; info: GenesysCloudGrantInfo }
-  /** Renewal failed; `final` after the last of at most 3 attempts (GC-09): the agent must sign in. */
-  | { kind: 'renewal-failed'; error: PatchbayError; final: boolean; nextAttemptAt?: number }
+  /** Renewal failed; `signInPending` when the token lapsed while a visible sign-in still runs (it
+   *  goes on: `renewed` or a final failure follows); `final` after the last of at most 3 attempts (GC-09): the agent must sign in. */
+  | { kind: 'renewal-failed'; error: PatchbayError; final: boolean; nextAttemptAt?: number; signInPending?: boolean }
   /** The agent will be asked to sign in by `deadline` (announced ahead of a visible sign-in). */
   | { kind: 'sign-in-needed'; deadline: number };
 

@@ -62,12 +62,15 @@ class GenesysCloudAuthImpl implements GenesysCloudAuth {
   /** The system-browser sign-in in progress: a second one (a double click, or the visible renewal
    *  meeting the agent's own sign-in) joins it instead of fighting over the registered port. */
   private browserFlight: Promise<TokenResult> | undefined;
+  /** The keeper's visible sign-in (GC-09 step 3) is running. */
+  private interactiveRunning = false;
 
   constructor(context: PlatformContext, deps: GenesysCloudAuthDeps) {
     this.context = context;
     this.deps = deps;
     this.log = context.log.child({ component: 'genesys-cloud-auth' });
-    const settings = keeperSettings(deps.keeper);
+    // GC-09: short tokens renew early enough that a failed hidden window still leaves ~2 min to sign in.
+    const settings = keeperSettings(deps.keeper, deps.silentTimeoutMs ?? DEFAULTS.silentTimeoutMs);
     this.keeper = new TokenKeeper({
       clock: context.clock,
       log: this.log,
@@ -96,7 +99,7 @@ class GenesysCloudAuthImpl implements GenesysCloudAuth {
         this.events.emit({ kind: 'renewal-failed', error: info.error, final: false, ...(info.retryAt !== undefined ? { nextAttemptAt: info.retryAt } : {}) });
       },
       onSignInNeeded: (info) => this.events.emit({ kind: 'sign-in-needed', deadline: info.deadline }),
-      onExpired: (error) => this.giveUp(error),
+      onExpired: (error) => this.expired(error),
     });
   }
 
@@ -250,6 +253,14 @@ class GenesysCloudAuthImpl implements GenesysCloudAuth {
     this.events.emit({ kind: 'renewal-failed', error, final: true });
   }
 
+  /** GC-09: expiry during the visible sign-in is not the end: that sign-in goes on (aborting it would
+   *  lose the agent's typing); the session marks the state stale and waits for its outcome. */
+  private expired(error: PatchbayError): void {
+    if (!this.interactiveRunning) return this.giveUp(error);
+    this.log.info('genesys-cloud.expired-during-sign-in', {});
+    this.events.emit({ kind: 'renewal-failed', error, final: false, signInPending: true });
+  }
+
   private windowOrThrow(): LoginWindow {
     const window = this.deps.loginWindow ?? this.context.loginWindow;
     if (!window) throw new PatchbayError('login.unavailable', 'No sign-in window can be opened here (this Patchbay has no browser).', { action: 'contact-it' });
@@ -264,6 +275,7 @@ class GenesysCloudAuthImpl implements GenesysCloudAuth {
 
   /** GC-09 step 3: the agent signs in again; failing here is final (no loop). */
   private async interactiveRenewal(signal: AbortSignal): Promise<TokenResult> {
+    this.interactiveRunning = true;
     try {
       const result = await this.authorizeAndExchange({ visible: 'when-needed', timeoutMs: this.agentTimeout(this.deps.signInTimeoutMs ?? DEFAULTS.signInTimeoutMs), signal });
       this.acceptScopes(result); // GC-02 here too, so a narrowed grant is final like any other failure
@@ -271,6 +283,8 @@ class GenesysCloudAuthImpl implements GenesysCloudAuth {
     } catch (error) {
       this.giveUp(toPatchbayError(error));
       throw error;
+    } finally {
+      this.interactiveRunning = false;
     }
   }
 

@@ -56,6 +56,8 @@ export class GenesysCloudSession implements PlatformSession {
   private unsubscribeAuth: (() => void) | undefined;
   /** GC-09: once the sign-in is lost nothing runs until the agent signs in again. */
   private authLost = false;
+  /** GC-09: the token lapsed while the visible sign-in runs; auth is kept alive for its outcome. */
+  private awaitingSignIn = false;
   /** The last 401 the API gave (idle timeout or not), to say why when renewal then fails. */
   private lastRefusal: PatchbayError | undefined;
 
@@ -109,6 +111,7 @@ export class GenesysCloudSession implements PlatformSession {
       }
       // GC-09: the token lapsed while the agent was signing in (the stream was stopped, the state
       // marked stale): this one sign-in restores everything — stream reopened, state re-read.
+      this.awaitingSignIn = false; // the keeper's own sign-in, when it completes later, restores nothing twice
       await this.run(async (signal) => {
         this.showToken(info);
         await this.establish(signal);
@@ -347,7 +350,17 @@ export class GenesysCloudSession implements PlatformSession {
 
   // ------------------------------------------------------------------ renewal (GC-09)
   private onAuthEvent(event: GenesysCloudAuthEvent): void {
+    if (this.awaitingSignIn) {
+      // GC-09: the sign-in that was running when the token lapsed has its outcome.
+      if (event.kind === 'renewed') void this.restore(event.info);
+      else if (event.kind === 'renewal-failed' && event.final) this.loseAuth(event.error);
+      return;
+    }
     if (this.authLost) return;
+    if (event.kind === 'renewal-failed' && event.signInPending === true) {
+      this.suspend();
+      return;
+    }
     switch (event.kind) {
       case 'renewed':
         this.showToken(event.info);
@@ -380,11 +393,39 @@ export class GenesysCloudSession implements PlatformSession {
     }
   }
 
+  /** GC-09: the token lapsed while the visible sign-in is still open: stop the stream, mark the
+   *  state stale, keep auth (and so the agent's sign-in) alive; its completion restores everything. */
+  private suspend(): void {
+    if (this.current.phase === 'signed-out') return;
+    this.authLost = true;
+    this.awaitingSignIn = true;
+    this.log.warn('genesys-cloud.auth.lapsed-during-sign-in', {});
+    this.teardown();
+    this.dispatch({
+      type: 'auth-pending',
+      error: {
+        code: 'genesys-cloud.auth.sign-in-pending',
+        message: 'Your Genesys Cloud sign-in lapsed: finish signing in to continue. The status shown is the last one known and may no longer be current.',
+        action: 'sign-in-again',
+      },
+    });
+  }
+
+  /** After the pending sign-in: the start-up reads again and a new stream (as signIn() does). */
+  private async restore(info: GenesysCloudGrantInfo): Promise<void> {
+    this.awaitingSignIn = false;
+    if (this.signInAbort) return; // a sign-in already re-establishes
+    await this.run(async (signal) => (this.showToken(info), await this.establish(signal))).catch((error: unknown) =>
+      this.log.warn('genesys-cloud.restore-failed', { code: toPatchbayError(error).code }),
+    );
+  }
+
   /** GC-09 (seed 004 Edge Case 1): renewal failed for good. Stop everything (no loop continues),
    *  keep the last known state on screen marked not current, and say plainly what to do. */
   private loseAuth(cause: PatchbayError): void {
-    if (this.authLost || this.current.phase === 'signed-out') return;
+    if ((this.authLost && !this.awaitingSignIn) || this.current.phase === 'signed-out') return;
     this.authLost = true;
+    this.awaitingSignIn = false;
     this.log.warn('genesys-cloud.auth.lost', { code: cause.code, refusal: this.lastRefusal?.code });
     this.stream?.stop();
     this.stream = undefined;

@@ -22,6 +22,8 @@ export type GenesysCloudAction =
   /** GC-09: the sign-in could not be renewed. The last known state stays on screen marked not
    *  current; nothing runs any more until the agent signs in. */
   | { type: 'auth-lost'; error: ContractError }
+  /** GC-09: the token lapsed while a visible sign-in runs: state stale, the session not ended. */
+  | { type: 'auth-pending'; error: ContractError }
   | { type: 'failed'; error: ContractError }
   | { type: 'signed-out' };
 
@@ -89,6 +91,15 @@ export function reduce(view: SessionView, action: GenesysCloudAction): SessionVi
         ...(view.agent ? { agent: { ...view.agent, stale: true, quickAction: undefined } } : {}),
         selectableStates: [],
         calls: undefined,
+        token: undefined,
+        lastError: action.error,
+      };
+    case 'auth-pending':
+      if (view.phase === 'signed-out') return view;
+      return {
+        ...view,
+        connection: { transport: 'none', ...(view.connection?.lastEventAt ? { lastEventAt: view.connection.lastEventAt } : {}) },
+        ...(view.agent ? { agent: { ...view.agent, stale: true, quickAction: undefined } } : {}),
         token: undefined,
         lastError: action.error,
       };

@@ -80,8 +80,14 @@ export function genesysCloudStrategies(steps: RenewalSteps): RefreshStrategy[] {
   ];
 }
 
-export type KeeperSettings = Pick<TokenKeeperOptions, 'maxAttempts' | 'backoffBaseMs' | 'refreshFraction' | 'renewalWithoutRefreshToken'>;
+export type KeeperSettings = Pick<TokenKeeperOptions, 'maxAttempts' | 'backoffBaseMs' | 'refreshFraction' | 'refreshLeadMs' | 'renewalWithoutRefreshToken'>;
 
-export function keeperSettings(overrides: Partial<KeeperSettings> = {}): KeeperSettings {
-  return { ...RENEWAL_POLICY, renewalWithoutRefreshToken: true, ...overrides };
+/** GC-09: the agent is warned at least this long before a 5-minute token lapses when the hidden
+ *  renewal fails (renewal starts this long plus the hidden window's timeout before expiry). */
+export const SIGN_IN_WARNING_LEAD_MS = 120_000;
+
+/** `silentTimeoutMs`: how long the hidden window may take, so the warning still comes
+ *  SIGN_IN_WARNING_LEAD_MS ahead when it fails (GC-09; long tokens keep 75 %). */
+export function keeperSettings(overrides: Partial<KeeperSettings> = {}, silentTimeoutMs = 20_000): KeeperSettings {
+  return { ...RENEWAL_POLICY, renewalWithoutRefreshToken: true, refreshLeadMs: SIGN_IN_WARNING_LEAD_MS + silentTimeoutMs, ...overrides };
 }

@@ -334,6 +334,24 @@ describe('GenesysCloudSession: tokens (seed 004)', () => {
     expect(genesys.liveSocket?.open).toBe(true);
   });
 
+  it('GC-09: a token that lapses while the visible renewal sign-in is open keeps that sign-in alive; its completion restores everything', async () => {
+    const { auth, genesys, clock, session } = await signedIn();
+    const sockets = genesys.sockets.length;
+    auth.emit({ kind: 'renewal-failed', error: new PatchbayError('auth.token-expired', 'expired', { action: 'sign-in-again' }), final: false, signInPending: true });
+    // Not lost: stale, stream stopped, auth (and so the agent's sign-in in progress) kept.
+    expect(session.view.phase).not.toBe('failed');
+    expect(session.view).toMatchObject({ agent: { stale: true }, lastError: { action: 'sign-in-again' } });
+    expect(auth.disposed).toBeFalsy();
+    expect(genesys.liveSocket?.open ?? false).toBe(false);
+    auth.emit({ kind: 'renewed', info: { scopes: [], hasRefreshToken: false } });
+    await tick(clock, 5_000, 500);
+    expect(session.view.phase).toBe('active');
+    expect(session.view.lastError).toBeUndefined();
+    expect(session.view.agent?.stale).toBeFalsy();
+    expect(genesys.sockets.length).toBe(sockets + 1);
+    expect(genesys.liveSocket?.open).toBe(true);
+  });
+
   it('resumes silently through the port, or ends signed out when the port has nothing saved', async () => {
     const { session, clock, auth } = setup();
     expect(await drive(clock, session.resume())).toBe(true);

@@ -53,6 +53,27 @@ describe('Genesys Cloud renewal (TokenKeeper + strategies)', () => {
     expect(keeper.peek()).toBe('at-2');
   });
 
+  it('GC-09: a 5-minute token whose hidden renewal fails (20 s window) still warns the agent ≥ 2 min ahead', async () => {
+    const clock = new FakeClock();
+    const warnings: { at: number; deadline: number }[] = [];
+    const steps: RenewalSteps = {
+      refresh: () => Promise.reject(new Error('unexpected refresh')),
+      refreshTokenRejected: () => undefined,
+      silent: async (signal) => {
+        await clock.sleep(20_000, signal); // the hidden window runs to its timeout
+        throw needsAgent();
+      },
+      interactive: () => new Promise<TokenResult>(() => undefined), // the agent has not finished yet
+      accept: () => undefined,
+    };
+    const keeper = new TokenKeeper({ clock, strategies: genesysCloudStrategies(steps), ...keeperSettings({}, 20_000), onSignInNeeded: (i) => void warnings.push({ at: clock.now(), deadline: i.deadline }) });
+    keeper.start(toTokenGrant({ accessToken: 'at-1', expiresInSec: 300 }), clock.now());
+    await clock.advance(300_000);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]!.deadline - warnings[0]!.at).toBeGreaterThanOrEqual(120_000);
+    keeper.stop();
+  });
+
   it('GC-09: a response without expires_in is treated as the shortest Genesys lifetime, not 7200 s', () => {
     expect(toTokenGrant({ accessToken: 'x' }).expiresInSec).toBe(FALLBACK_LIFETIME_SEC);
     expect(FALLBACK_LIFETIME_SEC).toBeLessThan(7200);
