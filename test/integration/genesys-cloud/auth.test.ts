@@ -325,6 +325,35 @@ describe('Genesys Cloud renewal', () => {
     expect(a.seen.filter((e) => e.kind === 'renewal-failed' && e.final)).toHaveLength(1);
   });
 
+  it('GC-09: the token lapsing while the agent is still in the visible renewal sign-in does not abort it; its completion renews', async () => {
+    await setUp({ tokenLifetimeSec: 300 });
+    const agent = browserAgent(fixture);
+    const inner = loginWindow(agent);
+    let release: () => void = () => undefined;
+    const agentDone = new Promise<void>((resolve) => (release = resolve));
+    let aborted = false;
+    const window: LoginWindow = {
+      run: async (request) => {
+        if (request.visible === 'never') throw new PatchbayError('login.timeout', 'hidden', { action: 'sign-in-again' });
+        if (request.signal) request.signal.addEventListener('abort', () => (aborted = true));
+        if (a.info) await agentDone; // the renewal's window: the agent is slow
+        request.signal?.throwIfAborted();
+        return inner.run(request);
+      },
+    };
+    const a = auth(profile('login-window'), { loginWindow: window });
+    await a.signIn();
+    await clock.advance(200_000);
+    await waitFor(() => a.seen.some((e) => e.kind === 'sign-in-needed'));
+    await clock.advance(100_000); // past expiry while the window is still open
+    await waitFor(() => a.seen.some((e) => e.kind === 'renewal-failed' && e.signInPending === true));
+    expect(a.seen.some((e) => e.kind === 'renewal-failed' && e.final)).toBe(false);
+    release();
+    await waitFor(() => a.seen.some((e) => e.kind === 'renewed'));
+    expect(aborted).toBe(false);
+    await expect(a.accessToken()).resolves.toEqual(expect.any(String));
+  });
+
   it('GC-09: 429 on the token endpoint waits for Retry-After before the next attempt', async () => {
     await setUp({ refreshTokens: true, tokenLifetimeSec: 3600 });
     const a = auth(profile('login-window'), { loginWindow: loginWindow() }, { startupMarginMs: 4_000_000 });
