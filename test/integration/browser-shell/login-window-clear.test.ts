@@ -31,17 +31,28 @@ afterAll(async () => {
   await new Promise<void>((r) => site.close(() => r()));
 });
 
-/** The --user-data-dir of the Chromium this process started (Linux /proc). */
+/** Parent pid of a process (Linux /proc), or undefined once it has ended. */
+function parentOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The --user-data-dir of the Chromium this process started (Linux /proc). Chromium may sit below
+ *  a wrapper (Debian's /usr/bin/chromium script, a D-Bus session), so any descendant counts. */
 function chromiumProfileDirs(): string[] {
   const dirs: string[] = [];
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p)).map(Number)) {
+    let ancestor = parentOf(pid);
+    for (let depth = 0; ancestor !== undefined && ancestor > 1 && ancestor !== process.pid && depth < 8; depth++) ancestor = parentOf(ancestor);
+    if (ancestor !== process.pid) continue;
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid !== process.pid) continue;
-      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      const dir = args.find((a) => a.startsWith('--user-data-dir='))?.slice('--user-data-dir='.length);
-      if (dir) dirs.push(dir);
+      // Under a D-Bus session Chromium rewrites its process title into one argument: search the text.
+      const dir = /--user-data-dir=([^\s\0]+)/.exec(readFileSync(`/proc/${pid}/cmdline`, 'utf8'))?.[1];
+      if (dir && !dirs.includes(dir)) dirs.push(dir);
     } catch {
       // a process that ended meanwhile
     }
