@@ -155,8 +155,16 @@ describe('CometD at /api/v2/notifications', () => {
     expect(lab.cometdLog.some((r) => r.channel === '/meta/connect' && r.error?.startsWith('401:'))).toBe(true);
     await until('the re-subscription', () => lab.cometdLog.filter((r) => r.channel === '/meta/subscribe' && r.successful).length >= 2);
     const before = channelEvents(c).length;
+    // The re-subscription is logged before the client's next long poll is open: change the state
+    // again every half second until one change reaches the client (one is enough to prove it).
+    let turn = 0;
+    const nudge = setInterval(() => lab.setAgentState('agent1', turn++ % 2 === 0 ? 'Ready' : 'AfterCallWork'), 500);
     lab.setAgentState('agent1', 'AfterCallWork');
-    await until('an event after the drop', () => channelEvents(c).length > before);
+    try {
+      await until('an event after the drop', () => channelEvents(c).length > before);
+    } finally {
+      clearInterval(nudge);
+    }
   });
 
   it('invalidateSession: the client gets 403 with reconnect none and stops instead of looping', async () => {
