@@ -284,6 +284,29 @@ export const NoticeSchema = z.object({
 });
 export type Notice = z.infer<typeof NoticeSchema>;
 
+/** The Genesys Cloud embedded workspace pane (issue 12): derived state only, never a token (GC-04). */
+export const WorkspacePhaseSchema = z.enum(['closed', 'opening', 'waiting-ready', 'waiting-session', 'active', 'renewing', 'degraded']);
+export const WorkspaceViewSchema = z
+  .object({
+    profileId: z.string(),
+    phase: WorkspacePhaseSchema,
+    /** Browser shell only: the host page (its own loopback origin, a one-time nonce, no token) the renderer frames.
+     *  Absent in Electron, where main places a WebContentsView over the pane's bounds. */
+    frameUrl: z.string().max(2048).optional(),
+    userId: z.string().max(128).optional(),
+    queue: z.object({ position: z.number().int().min(0), total: z.number().int().min(0) }).strict().optional(),
+    lastInteractionEnded: z.string().max(128).optional(),
+    /** Plain words for the agent when degraded (with a sign-in action on the pane). */
+    message: z.string().max(500).optional(),
+    updatedAt: z.string(),
+  })
+  .strict();
+export type WorkspaceView = z.infer<typeof WorkspaceViewSchema>;
+export const WorkspaceBoundsSchema = z
+  .object({ x: z.number().int().min(0).max(100_000), y: z.number().int().min(0).max(100_000), width: z.number().int().min(0).max(100_000), height: z.number().int().min(0).max(100_000) })
+  .strict();
+export type WorkspaceBounds = z.infer<typeof WorkspaceBoundsSchema>;
+
 // ---------------------------------------------------------------- commands
 const ProfileRefSchema = z.object({ profileId: ProfileIdSchema }).strict();
 
@@ -413,6 +436,11 @@ export const Commands = {
   'settings.get': { args: z.object({}).strict(), result: SettingsViewSchema },
   /** Saves a change (network changes apply at the next start) and returns the new view. */
   'settings.save': { args: SettingsPatchSchema, result: SettingsViewSchema },
+  /** Open / close a Genesys Cloud profile's embedded workspace (active sessions only). */
+  'workspace.open': { args: z.object({ profileId: ProfileIdSchema, bounds: WorkspaceBoundsSchema.optional() }).strict(), result: WorkspaceViewSchema },
+  'workspace.close': { args: ProfileRefSchema, result: WorkspaceViewSchema },
+  /** Electron: where the pane is in the window (main places the WebContentsView there); the browser shell ignores it. */
+  'workspace.setBounds': { args: z.object({ profileId: ProfileIdSchema, bounds: WorkspaceBoundsSchema }).strict(), result: z.object({ placed: z.boolean() }).strict() },
 } as const;
 
 export type CommandName = keyof typeof Commands;
@@ -424,6 +452,7 @@ export const COMMAND_NAMES = Object.keys(Commands) as CommandName[];
 export const Events = {
   'session.state': SessionStateSchema,
   notice: NoticeSchema,
+  'workspace.state': WorkspaceViewSchema,
 } as const;
 export type EventName = keyof typeof Events;
 export type EventPayload<E extends EventName> = z.output<(typeof Events)[E]>;
