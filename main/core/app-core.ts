@@ -99,6 +99,9 @@ export interface BootOptions {
   /** The keychain probe (tests hand in a memory store). */
   openSecrets?: (log: Logger) => Promise<OpenedSecretStore>;
   platform?: NodeJS.Platform;
+  /** An installed app (Electron app.isPackaged): environment overrides meant for development — the
+   *  policy file location — are ignored, so an agent cannot swap IT's policy. */
+  packaged?: boolean;
 }
 
 export interface BootedCore extends Core {
@@ -122,7 +125,7 @@ const LOG_LEVELS: readonly string[] = ['debug', 'info', 'warn', 'error'];
 export async function bootCore(options: BootOptions): Promise<BootedCore> {
   const env = options.env ?? process.env;
   const clock = options.clock ?? systemClock;
-  const policy = loadPolicy({ env, ...(options.platform ? { platform: options.platform } : {}) });
+  const policy = loadPolicy({ env, allowPathOverride: options.packaged !== true, ...(options.platform ? { platform: options.platform } : {}) });
 
   // Settings load before the logger knows its level: buffer those lines, then replay them.
   const early = memorySink();

@@ -69,13 +69,15 @@ async function start(): Promise<void> {
 
   // `patchbay start` passes the embedded lab's profile files when no real profiles exist (dev only:
   // the lab is never packaged).
-  const labDir = process.env.PATCHBAY_LAB_PROFILES_DIR;
+  const labDir = app.isPackaged ? undefined : process.env.PATCHBAY_LAB_PROFILES_DIR;
   const labProfiles = labDir ? (await readProfileDir(labDir)).map((file) => file.profile) : [];
   // Settings (electron-store: conf's file format), IT policy, log files, TLS + proxy, keychain.
   const booted = await bootCore({
     dataDir: app.getPath('userData'),
     shell: 'electron',
     appVersion: app.getVersion(),
+    // An installed app ignores PATCHBAY_POLICY_FILE: a user environment variable must not replace IT's policy.
+    packaged: app.isPackaged,
     settingsBackend: ({ cwd, configName }) => new ElectronStore<Record<string, unknown>>({ cwd, name: configName, configFileMode: 0o600, clearInvalidConfig: false }),
     fixedProfiles: labProfiles,
     console: consoleSink(process.stderr),

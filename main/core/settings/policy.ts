@@ -58,9 +58,11 @@ export function emptyPolicy(): Policy {
   return { profiles: [], profileDefaults: {}, lockedProfileFields: [], allowUserProfiles: true, updates: {}, rememberPassword: false, silentResume: true };
 }
 
-/** The machine-wide location per OS; PATCHBAY_POLICY_FILE overrides it (tests, staging). */
-export function policyPath(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): string {
-  if (env.PATCHBAY_POLICY_FILE) return env.PATCHBAY_POLICY_FILE;
+/** The machine-wide location per OS; PATCHBAY_POLICY_FILE overrides it (tests, staging) unless the
+ *  app is packaged: an agent can set a user environment variable, so an installed app must not let one
+ *  replace IT's policy. */
+export function policyPath(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env, allowOverride = true): string {
+  if (allowOverride && env.PATCHBAY_POLICY_FILE) return env.PATCHBAY_POLICY_FILE;
   if (platform === 'win32') return join(env.ProgramData ?? env.PROGRAMDATA ?? 'C:\\ProgramData', 'Patchbay', 'policy.json');
   if (platform === 'darwin') return '/Library/Application Support/Patchbay/policy.json';
   return '/etc/patchbay/policy.json';
@@ -74,13 +76,15 @@ export interface LoadPolicyOptions {
    *  (issue 8 item 11). Default: Get-Acl through PowerShell on win32, no check elsewhere (/etc and
    *  /Library are writable by root only). */
   fileOwner?: FileOwnerPort;
+  /** False in a packaged app: PATCHBAY_POLICY_FILE is ignored. Default true (dev, tests, CLI). */
+  allowPathOverride?: boolean;
 }
 
 /** Never throws: whatever is wrong with the file becomes a rejected '(file)' entry (logged by the
  *  caller), and the app starts with the keys that could be applied. */
 export function loadPolicy(options: LoadPolicyOptions = {}): PolicyLoad {
   const platform = options.platform ?? process.platform;
-  const path = options.path ?? policyPath(platform, options.env);
+  const path = options.path ?? policyPath(platform, options.env, options.allowPathOverride ?? true);
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);

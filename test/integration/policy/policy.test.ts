@@ -54,6 +54,23 @@ afterAll(async () => {
 });
 
 describe('IT policy at start-up', () => {
+  it('an installed app (packaged) does not read the policy file PATCHBAY_POLICY_FILE names', async () => {
+    const file = writePolicy('agent-made.json', JSON.stringify({ allowUserProfiles: true, logLevel: 'debug', rememberPassword: true }));
+    const core = await bootCore({
+      dataDir: testDataDir('policy-packaged'),
+      shell: 'electron',
+      appVersion: '0.0.0-test',
+      packaged: true,
+      platform: 'linux',
+      env: { PATCHBAY_POLICY_FILE: file },
+      console: memorySink(),
+      openSecrets: async () => ({ store: new MemorySecretStore() }),
+    });
+    booted.push(core);
+    expect(core.policy.path).toBe('/etc/patchbay/policy.json');
+    expect(core.policy.policy.rememberPassword).not.toBe(true);
+  });
+
   it('shows IT profiles read-only, enforces locked fields, turns updates off, trusts the IT CA and logs at its level', async () => {
     const file = writePolicy(
       'full.json',

@@ -18,6 +18,11 @@ describe('policy location', () => {
   it('lets PATCHBAY_POLICY_FILE override it', () => {
     expect(policyPath('linux', { PATCHBAY_POLICY_FILE: '/tmp/p.json' })).toBe('/tmp/p.json');
   });
+
+  it('ignores PATCHBAY_POLICY_FILE in an installed app (an agent could set it to replace IT policy)', () => {
+    expect(policyPath('linux', { PATCHBAY_POLICY_FILE: '/tmp/p.json' }, false)).toBe('/etc/patchbay/policy.json');
+    expect(policyPath('win32', { PATCHBAY_POLICY_FILE: 'C:\\Users\\a\\p.json', ProgramData: 'C:\\ProgramData' }, false)).toBe(join('C:\\ProgramData', 'Patchbay', 'policy.json'));
+  });
 });
 
 describe('parsePolicy', () => {
