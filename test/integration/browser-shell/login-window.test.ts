@@ -159,7 +159,9 @@ describe('Chromium LoginWindow', () => {
     expect((await failure(aborted)).code).toBe('login.cancelled');
 
     // The agent closes the window (here through the CDP port, as the e2e tests drive it).
-    const closing = window.run(req('/forever', [{ responseHeader: 'X-Token' }]));
+    // A long timeout: on a loaded CI machine finding the page over a second CDP connection can take
+    // seconds, and the run must end by the close, never by its timeout.
+    const closing = window.run(req('/forever', [{ responseHeader: 'X-Token' }], { timeoutMs: 60_000 }));
     closing.catch(() => undefined);
     const cdp = await chromium.connectOverCDP(window.cdpEndpoint!);
     try {
@@ -176,7 +178,7 @@ describe('Chromium LoginWindow', () => {
     } finally {
       await cdp.close();
     }
-  });
+  }, 90_000);
 
   it('ends with login.unavailable when a headless window with nobody attached reaches a page for the agent', async () => {
     const saved = process.env[CDP_PORT_ENV];
