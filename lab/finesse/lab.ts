@@ -81,6 +81,8 @@ export interface FinesseLab {
   setServiceStatus(node: NodeName, status: 'IN_SERVICE' | 'OUT_OF_SERVICE', reason?: string): void;
   /** Cuts XMPP connections without a closing frame (both nodes when `node` is absent). */
   dropXmpp(node?: NodeName): number;
+  /** Fault: the XMPP service reads IQ requests and answers none (both nodes when `node` is absent). */
+  silenceXmpp(silent: boolean, node?: NodeName): void;
   xmppSessions(): XmppSessionSummary[];
   forcedLogoutPending(userId: string): boolean;
   expireTokens(filter?: { userId?: string; which?: 'access' | 'refresh' | 'all' }): number;
@@ -208,6 +210,9 @@ export async function startFinesseLab(options: FinesseLabOptions = {}): Promise<
     },
     setServiceStatus: (name, status, reason = status === 'OUT_OF_SERVICE' ? 'Lab fault control' : '') => node(name).setServiceStatus(status, reason),
     dropXmpp: (name) => (name === undefined ? [...nodes.values()] : [node(name)]).reduce((n, x) => n + x.xmpp.dropAll(), 0),
+    silenceXmpp: (silent, name) => {
+      for (const n of name === undefined ? [...nodes.values()] : [node(name)]) n.xmpp.silent = silent;
+    },
     xmppSessions: () => [...nodes.values()].flatMap((n) => n.xmpp.summaries()),
     forcedLogoutPending: (userId) => theCluster.forcedLogoutPending(user(userId).user.loginId),
     expireTokens: (filter) => ids.expireTokens(filter),

@@ -327,9 +327,13 @@ export class XmppService {
     this.send(session, createElement('iq', attrs, createElement('error', { type }, createElement(condition, { xmlns: NS_STANZAS }))));
   }
 
+  /** Fault: a hung server that reads requests and answers none (the connection stays open). */
+  silent = false;
+
   private onIq(session: Session, iq: Element): void {
     const type = iq.attrs['type'];
     if (type === 'result' || type === 'error') return; // answers to nothing we asked
+    if (this.silent && session.bound) return;
     if ((type !== 'get' && type !== 'set') || typeof iq.attrs['id'] !== 'string' || iq.children.filter((c) => typeof c !== 'string').length !== 1) {
       this.iqError(session, iq, 'modify', 'bad-request');
       return;

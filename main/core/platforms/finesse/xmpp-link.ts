@@ -1,6 +1,7 @@
 // One XMPP connection over WebSocket with @xmpp/client (protocols/finesse.md §5). The library's own
 // reconnect is switched off: NotificationChannel reconnects on the injected Clock, with a fresh
 // password (SSO token) and possibly another node each time.
+import { randomUUID } from 'node:crypto';
 import { client, xml } from '@xmpp/client';
 import type { Element } from '@xmpp/xml';
 import type { Dispatcher } from 'undici';
@@ -68,7 +69,16 @@ export const createXmppLink: XmppLinkFactory = (endpoint) => {
   let downFired = false;
   let online = false;
   const downListeners: ((error: PatchbayError) => void)[] = [];
+  // @xmpp/iq never settles a request whose connection went away: its 24 h timer and closure would stay
+  // behind after every drop (bench/shift-soak: +1 timer per XMPP drop). Reject them when the link goes.
+  const iqHandlers = (xmpp.iqCaller as unknown as { handlers: Map<string, { reject(error: unknown): void }> }).handlers;
+  const pendingIq = new Set<string>();
+  const failPendingIq = (error: PatchbayError) => {
+    for (const id of pendingIq) iqHandlers.get(id)?.reject(error);
+    pendingIq.clear();
+  };
   const fireDown = (error: PatchbayError) => {
+    failPendingIq(error);
     if (stopping || downFired || !online) return;
     downFired = true;
     for (const l of downListeners) l(error);
@@ -128,12 +138,17 @@ export const createXmppLink: XmppLinkFactory = (endpoint) => {
       await xmpp.send(stanza);
     },
     request(stanza) {
+      const id = (stanza.attrs.id ??= randomUUID()) as string;
+      pendingIq.add(id);
       // Our own timeout (on the Clock) governs; the library's is set out of the way.
-      return xmpp.iqCaller.request(stanza, 24 * 3600_000).catch((error: unknown) => {
-        const element = (error as { element?: Element }).element;
-        if ((error as { name?: string }).name === 'StanzaError') return element ?? xml('iq', { type: 'error' });
-        throw error;
-      });
+      return xmpp.iqCaller
+        .request(stanza, 24 * 3600_000)
+        .catch((error: unknown) => {
+          const element = (error as { element?: Element }).element;
+          if ((error as { name?: string }).name === 'StanzaError') return element ?? xml('iq', { type: 'error' });
+          throw error;
+        })
+        .finally(() => pendingIq.delete(id));
     },
     onStanza(listener) {
       xmpp.on('stanza', listener);
@@ -143,6 +158,7 @@ export const createXmppLink: XmppLinkFactory = (endpoint) => {
     },
     async stop() {
       stopping = true;
+      failPendingIq(new PatchbayError('finesse.xmpp.disconnected', `The notification connection to ${host} closed.`, { action: 'none', details: { host } }));
       try {
         await xmpp.stop();
       } catch {
