@@ -1,6 +1,6 @@
 // Cold start, part (issue 15 item 5): the renderer bundle's size, raw and gzip, from dist/renderer
 // (built by `npm start` / `npm run build:renderer`; built here when missing). First paint of the
-// browser shell via the DevTools protocol is not measured yet (see bench/README.md).
+// browser shell is bench/renderer.ts.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,8 +36,6 @@ export async function runBench() {
     rendererBundleKB: Math.round(raw / 102.4) / 10,
     rendererBundleGzipKB: Math.round(gzip / 102.4) / 10,
     goalGzipKB: 100,
-    firstContentfulPaintMs: null,
-    note: 'first-contentful-paint of the browser shell not measured yet',
   };
 }
 

@@ -47,6 +47,7 @@ const extra: Record<string, string> = {
   'event-latency': './event-latency.ts',
   'shift-soak': './shift-soak.ts',
   'cold-start': './cold-start.ts',
+  renderer: './renderer.ts',
 };
 for (const [name, path] of Object.entries(extra)) {
   if (!wanted(name)) continue;

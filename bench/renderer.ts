@@ -1,0 +1,151 @@
+// What the agent sees (issue 15 items 2 and 5, renderer legs): `patchbay start` (browser shell, built-in
+// lab in its own process) driven by Debian's Chromium through playwright-core.
+//  - Cold start: process start → server up (launch URL printed) → Chromium's first-contentful-paint of the
+//    renderer (the Paint Timing entry Chromium reports over the DevTools protocol) and the sign-in list
+//    shown, over RUNS fresh browser contexts (nothing cached).
+//  - Event → screen: a supervisor's status change posted to the lab's ICWS server → SSE → core SessionState
+//    → WebSocket bridge → Pinia → the status text in the DOM (a MutationObserver stamps the time in the
+//    page; both clocks are this machine's wall clock: performance.timeOrigin + performance.now()).
+// Prints figures; asserts nothing about time. EVENTS (default 1,000), RUNS (default 5).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Page } from 'playwright-core';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const quick = process.env.BENCH_QUICK === '1';
+const wallNow = () => performance.timeOrigin + performance.now();
+const pct = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! * 10) / 10;
+};
+const median = (values: number[]) => pct(values, 50);
+
+async function startApp(dataDir: string) {
+  const startedAt = wallNow();
+  const child = spawn(process.execPath, [join(root, 'main/cli/patchbay.ts'), 'start', '--no-open'], {
+    cwd: root,
+    env: { ...process.env, PATCHBAY_DATA_DIR: dataDir, DISPLAY: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const launchUrl = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error('patchbay start did not print its address in 60 s')), 60_000);
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /open (http:\/\/127\.0\.0\.1:\d+\/#secret=\S+)/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`patchbay start exited with ${code}`)));
+  });
+  child.stdout.resume();
+  child.stderr.resume();
+  return { child, launchUrl, serverUpMs: wallNow() - startedAt };
+}
+
+async function firstPaint(page: Page, launchUrl: string) {
+  const before = wallNow();
+  await page.goto(launchUrl);
+  const fcp = await page.evaluate(
+    () =>
+      new Promise<number>((resolve) => {
+        const found = performance.getEntriesByName('first-contentful-paint')[0];
+        if (found) return resolve(found.startTime);
+        new PerformanceObserver((list) => resolve(list.getEntries()[0]!.startTime)).observe({ type: 'paint', buffered: true });
+      }),
+  );
+  await page.getByTestId('profile-item-lab-icws-agent1').waitFor();
+  return { fcpMs: fcp, profilesShownMs: wallNow() - before };
+}
+
+async function eventToScreen(page: Page, events: number) {
+  await page.getByTestId('profile-item-lab-icws-agent1').click();
+  await page.getByTestId('signin-password').fill('agent1-lab-pw');
+  await page.getByTestId('signin-submit').click();
+  await page.getByTestId('session-server').waitFor();
+  const server = (await page.getByTestId('session-server').textContent())?.match(/http:\/\/127\.0\.0\.1:\d+/)?.[0];
+  if (!server) throw new Error('no ICWS lab server on the session card');
+  await page.getByTestId('agent-status').waitFor();
+  // Stamp every text change of the status word in the page, at the mutation.
+  await page.evaluate(() => {
+    const w = window as unknown as { __changes: { text: string; at: number }[] };
+    w.__changes = [];
+    const target = document.querySelector('[data-testid="agent-status"]')!.parentElement!;
+    new MutationObserver(() => {
+      const text = document.querySelector('[data-testid="agent-status"]')?.textContent?.trim() ?? '';
+      w.__changes.push({ text, at: performance.timeOrigin + performance.now() });
+    }).observe(target, { subtree: true, childList: true, characterData: true });
+  });
+  const statuses = ['At Lunch', 'Available'];
+  const latencies: number[] = [];
+  for (let i = 0; i < events; i++) {
+    const statusId = statuses[i % 2]!;
+    const sentAt = wallNow();
+    const res = await fetch(`${server}/lab/users/agent1/status`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ statusId }) });
+    if (!res.ok) throw new Error(`lab status change refused: ${res.status}`);
+    await page.waitForFunction(
+      ([want, after]) => (window as unknown as { __changes: { text: string; at: number }[] }).__changes.some((c) => c.text === want && c.at >= after),
+      [statusId, sentAt] as const,
+      { polling: 5 },
+    );
+    const at = await page.evaluate(
+      ([want, after]) => (window as unknown as { __changes: { text: string; at: number }[] }).__changes.find((c) => c.text === want && c.at >= after)!.at,
+      [statusId, sentAt] as const,
+    );
+    latencies.push(at - sentAt);
+  }
+  await page.getByTestId('signout').click();
+  return { transport: 'icws-sse', events: latencies.length, p50Ms: pct(latencies, 50), p99Ms: pct(latencies, 99), maxMs: pct(latencies, 100), goalP99Ms: 50 };
+}
+
+export async function runBench() {
+  const runs = Number(process.env.RUNS ?? (quick ? 2 : 5));
+  const events = Number(process.env.EVENTS ?? (quick ? 200 : 1000));
+  const dataDir = mkdtempSync(join(tmpdir(), 'pb-bench-renderer-'));
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true });
+  const serverUp: number[] = [];
+  const fcp: number[] = [];
+  const shown: number[] = [];
+  let latency: Awaited<ReturnType<typeof eventToScreen>> | undefined;
+  try {
+    for (let run = 0; run < runs; run++) {
+      const app = await startApp(join(dataDir, `run-${run}`));
+      try {
+        serverUp.push(app.serverUpMs);
+        const context = await browser.newContext();
+        const page = await context.newPage();
+        const paint = await firstPaint(page, app.launchUrl);
+        fcp.push(paint.fcpMs);
+        shown.push(paint.profilesShownMs);
+        if (run === 0) latency = await eventToScreen(page, events);
+        await context.close();
+      } finally {
+        app.child.kill('SIGTERM');
+        await new Promise((r) => app.child.once('exit', r));
+      }
+    }
+  } finally {
+    await browser.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  return {
+    bench: 'renderer',
+    runs,
+    /** `node main/cli/patchbay.ts start` spawned → its launch address printed (lab child started, server listening). */
+    serverUpMedianMs: median(serverUp),
+    /** Chromium's first-contentful-paint after navigation to the launch address, fresh context. */
+    firstContentfulPaintMedianMs: median(fcp),
+    firstContentfulPaintMaxMs: pct(fcp, 100),
+    goalFirstPaintMs: 300,
+    /** Navigation → the profile list rendered (bridge connected, profiles listed). */
+    profilesShownMedianMs: median(shown),
+    eventToScreen: latency,
+  };
+}
+
+if (import.meta.main) console.log(JSON.stringify(await runBench(), null, 1));
