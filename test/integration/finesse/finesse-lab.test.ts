@@ -7,9 +7,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startFinesseLab, type FinesseLab, type FinesseLabOptions } from '../../../lab/index.ts';
 import type { LoginWindow, LoginWindowRequest, LoginWindowResult } from '../../../main/core/auth/login-window.ts';
 import { systemClock } from '../../../main/core/clock.ts';
+import { PatchbayError } from '../../../main/core/errors.ts';
 import { createLogger, memorySink } from '../../../main/core/log.ts';
 import { FinesseSession } from '../../../main/core/platforms/finesse/finesse-session.ts';
 import { ProfileSchema } from '../../../preload/contract.ts';
+import { displayState } from '../../../preload/display-state.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
 const labs: FinesseLab[] = [];
@@ -107,6 +109,41 @@ describe('Finesse adapter against the lab', () => {
     expect(finesse.userState(sam.loginId).state).toBe('READY');
     expect(s.diagnostics.tokenStats?.refreshes).toBeGreaterThanOrEqual(2);
     expect(window.runs).toHaveLength(1);
+  }, 20_000);
+
+  it('renews a refused access token once and retries the request: the agent notices nothing [issue 13 item 2]', async () => {
+    const finesse = await lab({ deploymentType: 'UCCE', systemAuthMode: 'SSO', accessTokenLifetimeSeconds: 3600, refreshTokenLifetimeSeconds: 7200 });
+    const sam = user(finesse, 'sjefferson');
+    const s = session(finesse, 'sjefferson', 'sso', new LabTokenWindow(finesse, sam.loginId));
+    await s.signIn({ sso: { userName: 'sjefferson' }, extension: sam.extensions[0]! });
+    const refreshes = s.diagnostics.tokenStats?.refreshes ?? 0;
+    // The server forgets the access token the client still holds (an IdS restart, an admin action).
+    expect(finesse.expireTokens({ which: 'access' })).toBeGreaterThan(0);
+    await s.setAgentState('READY');
+    expect(finesse.userState(sam.loginId).state).toBe('READY');
+    expect(s.diagnostics.tokenStats?.refreshes).toBe(refreshes + 1);
+    expect(s.view.phase).toBe('active');
+    expect(s.view.lastError).toBeUndefined();
+  }, 20_000);
+
+  it('a revoked sign-in: the one renewal fails and the card says "sign in again" at once, not green [issue 13 item 2]', async () => {
+    const finesse = await lab({ deploymentType: 'UCCE', systemAuthMode: 'SSO', accessTokenLifetimeSeconds: 3600, refreshTokenLifetimeSeconds: 7200 });
+    const sam = user(finesse, 'sjefferson');
+    const window = new LabTokenWindow(finesse, sam.loginId);
+    const s = session(finesse, 'sjefferson', 'sso', window);
+    await s.signIn({ sso: { userName: 'sjefferson' }, extension: sam.extensions[0]! });
+    // Nobody completes a sign-in window from here on (the agent is away from the desk).
+    window.run = async () => Promise.reject(new PatchbayError('login.cancelled', 'The sign-in window was closed.', { action: 'sign-in-again' }));
+    // The grant is revoked (no refresh) and the access token no longer accepted.
+    expect(finesse.revokeTokens()).toBeGreaterThan(0);
+    expect(finesse.expireTokens({ which: 'access' })).toBeGreaterThan(0);
+    const error = await s.setAgentState('READY').then(
+      () => undefined,
+      (e: unknown) => e as { code?: string },
+    );
+    expect(error?.code).toBe('finesse.unauthorized');
+    expect(s.view.lastError).toMatchObject({ code: 'finesse.unauthorized', action: 'sign-in-again' });
+    expect(displayState(s.view, Date.now()).kind).toBe('needs-sign-in');
   }, 20_000);
 
   it('restores the notification channel after a drop, well inside the 60 s forced-logout window', async () => {

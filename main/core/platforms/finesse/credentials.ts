@@ -48,6 +48,16 @@ export class FinesseCredentials {
     return auth.kind === 'basic' ? auth.password : auth.keeper.accessToken();
   }
 
+  /** Issue 13 item 2: after a 401 on a Bearer request, one renewal through the refresh grant. True
+   *  when a different access token is now held (worth one retry); false for Basic or a failed renewal. */
+  async renewAfterRefusal(refused: string): Promise<boolean> {
+    if (this.auth?.kind !== 'sso') return false;
+    const keeper = this.auth.keeper;
+    await keeper.refreshNow().catch(() => undefined);
+    const now = await keeper.accessToken().catch(() => undefined);
+    return now !== undefined && `Bearer ${now}` !== refused;
+  }
+
   /** FIN-14: a new sign-in on a live session, the agent's state untouched. */
   renewInteractively(): Promise<boolean> {
     return this.auth?.kind === 'sso' ? this.auth.keeper.renewInteractively() : Promise.resolve(false);

@@ -327,17 +327,26 @@ export class FinesseSession implements PlatformSession {
   private readonly restCall: Rest = (method, path, body, options) => this.rest(method, path, body, options);
 
   private async rest(method: 'GET' | 'PUT' | 'POST', path: string, body?: string, options: RestOptions = {}): Promise<HttpResponse> {
-    let res: HttpResponse;
-    try {
-      res = await this.http.request(restRequest(this.origin, method, path, await this.auth.authorization(), body, options));
-    } catch (error) {
-      const typed = toPatchbayError(error);
-      // The node may be gone: let the channel's reconnect checks decide on a failover.
-      if ((typed.code === 'net.unreachable' || typed.code === 'net.timeout') && this.current.phase === 'active') this.channel?.reconnectNow(typed);
-      throw typed;
-    }
+    const send = async (authorization: string): Promise<HttpResponse> => {
+      try {
+        return await this.http.request(restRequest(this.origin, method, path, authorization, body, options));
+      } catch (error) {
+        const typed = toPatchbayError(error);
+        // The node may be gone: let the channel's reconnect checks decide on a failover.
+        if ((typed.code === 'net.unreachable' || typed.code === 'net.timeout') && this.current.phase === 'active') this.channel?.reconnectNow(typed);
+        throw typed;
+      }
+    };
+    const authorization = await this.auth.authorization();
+    let res = await send(authorization);
+    // Issue 13 item 2: a refused Bearer token gets one renewal and one retry, never more.
+    if (res.status === 401 && (await this.auth.renewAfterRefusal(authorization))) res = await send(await this.auth.authorization());
     const error = restError(res, options.unauthorized === 'sign-in' && this.auth.kind === 'basic');
-    if (error) throw error;
+    if (error) {
+      // The sign-in is gone: the view says so at once (display state "needs sign-in"), not on the next click.
+      if (res.status === 401 && this.current.phase === 'active') this.dispatch({ type: 'error', error: error.toContract() });
+      throw error;
+    }
     return res;
   }
 
