@@ -265,6 +265,8 @@ export const SessionStateSchema = z
         reconnectAttempt: z.number().int().min(0).optional(),
         nextAttemptAt: z.string().optional(),
         nextHost: z.string().optional(),
+        /** The platform lets the agent bring the next attempt forward ("Retry now", session.retryNow). */
+        retryNow: z.boolean().optional(),
       })
       .optional(),
     lastError: ContractErrorSchema.optional(),
@@ -414,6 +416,8 @@ export const Commands = {
   'session.signIn': { args: SignInArgsSchema, result: SessionStateSchema },
   'session.signOut': { args: ProfileRefSchema, result: SessionStateSchema },
   'session.cancel': { args: ProfileRefSchema, result: SessionStateSchema },
+  /** Reconnecting: try now instead of at the scheduled time, where the platform allows it (issue 13 item 2). */
+  'session.retryNow': { args: ProfileRefSchema, result: SessionStateSchema },
   'agent.listStates': { args: ProfileRefSchema, result: z.array(SelectableStateSchema) },
   'agent.setState': { args: SetStateArgsSchema, result: SessionStateSchema },
   'diagnostics.export': { args: z.object({}).strict(), result: z.object({ path: z.string() }) },

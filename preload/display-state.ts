@@ -13,7 +13,7 @@ export interface DisplayState {
   countdownS?: number;
   /** Reconnect attempt counted from 1 (a platform counting from 0 is shifted). */
   attempt?: number;
-  /** "Retry now" is offered: reconnecting with a scheduled attempt the agent may bring forward. */
+  /** "Retry now" is offered: reconnecting with a scheduled attempt the platform lets the agent bring forward. */
   canRetryNow: boolean;
   /** Which controls belong to this state; never "Sign in" and "Sign out" together. */
   showSignIn: boolean;
@@ -58,7 +58,7 @@ export function displayState(state: Pick<SessionState, 'phase' | 'lastError' | '
         agentStale: true,
         ...(countdownS !== undefined ? { countdownS } : {}),
         ...(raw !== undefined ? { attempt: Math.max(1, raw) } : {}),
-        canRetryNow: countdownS !== undefined && countdownS > 0,
+        canRetryNow: connection?.retryNow === true && countdownS !== undefined && countdownS > 0,
         showSignOut: true,
         showIdentity: true,
       };

@@ -6,7 +6,7 @@ import { ref } from 'vue';
 import type { CommandArgs, ContractError, Result, SelectableState, SessionState, SignInOptions } from '../../preload/contract.ts';
 import { getBridge } from '../api/bridge.ts';
 
-export type SessionAction = 'signIn' | 'signOut' | 'cancel' | 'setState';
+export type SessionAction = 'signIn' | 'signOut' | 'cancel' | 'setState' | 'retryNow';
 
 export const useSessionsStore = defineStore('sessions', () => {
   const sessions = ref(new Map<string, SessionState>());
@@ -83,6 +83,11 @@ export const useSessionsStore = defineStore('sessions', () => {
     return run(profileId, 'cancel', () => getBridge().invoke('session.cancel', { profileId }));
   }
 
+  /** Reconnecting: bring the scheduled attempt forward where the platform allows it (issue 13 item 2). */
+  function retryNow(profileId: string): Promise<Result<SessionState>> {
+    return run(profileId, 'retryNow', () => getBridge().invoke('session.retryNow', { profileId }));
+  }
+
   function setState(profileId: string, stateId: string, reasonId?: string): Promise<Result<SessionState>> {
     return run(profileId, 'setState', () =>
       getBridge().invoke('agent.setState', reasonId ? { profileId, stateId, reasonId } : { profileId, stateId }),
@@ -98,5 +103,5 @@ export const useSessionsStore = defineStore('sessions', () => {
     sessions.value.delete(profileId);
   }
 
-  return { sessions, busy, listError, apply, get, start, stop, load, signIn, signInOptions, signOut, cancel, setState, listStates, forget };
+  return { sessions, busy, listError, apply, get, start, stop, load, signIn, signInOptions, signOut, cancel, retryNow, setState, listStates, forget };
 });

@@ -50,6 +50,12 @@ export interface PlatformSession {
    * Optional: platforms without refresh tokens (ICWS) leave it out.
    */
   resume?(): Promise<boolean>;
+  /**
+   * Reconnecting: make the scheduled attempt now ("Retry now", issue 13 item 2). False when nothing is
+   * waiting. Optional: platforms whose reconnect schedule is part of the protocol leave it out (ICWS
+   * spreads reconnects after a switchover on purpose, seed 000 reconnect steps 1–2).
+   */
+  retryNow?(): boolean;
 }
 
 export interface PlatformContext {

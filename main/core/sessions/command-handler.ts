@@ -64,6 +64,8 @@ async function run(manager: SessionManager, command: CommandName, args: any, opt
       return manager.signOut(args.profileId);
     case 'session.cancel':
       return manager.cancel(args.profileId);
+    case 'session.retryNow':
+      return manager.retryNow(args.profileId);
     case 'agent.listStates':
       return manager.listStates(args.profileId);
     case 'agent.setState':

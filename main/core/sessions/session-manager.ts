@@ -320,6 +320,15 @@ export class SessionManager {
     return this.publish(profile, SIGNED_OUT_VIEW);
   }
 
+  async retryNow(profileId: string): Promise<SessionState> {
+    const profile = await this.requireProfile(profileId);
+    const live = this.live.get(profileId);
+    if (!live || live.session.view.phase !== 'reconnecting') throw new PatchbayError('session.not-reconnecting', 'The connection is not waiting to reconnect.', { action: 'none' });
+    if (!live.session.retryNow) throw new PatchbayError('session.retry-not-allowed', 'This contact center decides when to reconnect; Patchbay keeps trying by itself.', { action: 'none' });
+    if (!live.session.retryNow()) throw new PatchbayError('session.retry-busy', 'Patchbay is trying to reconnect right now.', { action: 'none' });
+    return this.snapshots.get(profileId) ?? this.publish(profile, live.session.view);
+  }
+
   async listStates(profileId: string): Promise<SelectableState[]> {
     return this.requireActive(profileId).session.listStates();
   }

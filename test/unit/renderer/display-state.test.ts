@@ -58,7 +58,7 @@ describe('displayState (issue 13 item 2: one display state, exactly one story)',
     const d = ds({
       phase: 'reconnecting',
       agent: ready,
-      connection: { transport: 'none', reconnectAttempt: 0, nextAttemptAt: new Date(NOW + 4_200).toISOString() },
+      connection: { transport: 'none', reconnectAttempt: 0, nextAttemptAt: new Date(NOW + 4_200).toISOString(), retryNow: true },
     });
     expect(d.agentStale).toBe(true);
     expect(d.countdownS).toBe(5);
@@ -69,6 +69,10 @@ describe('displayState (issue 13 item 2: one display state, exactly one story)',
     expect(due.countdownS).toBe(0);
     expect(due.attempt).toBe(3);
     expect(due.canRetryNow).toBe(false);
+    // A platform whose reconnect schedule is the protocol's (ICWS) offers no retry-now.
+    const icws = ds({ phase: 'reconnecting', connection: { transport: 'sse', reconnectAttempt: 1, nextAttemptAt: new Date(NOW + 20_000).toISOString() } });
+    expect(icws.countdownS).toBe(20);
+    expect(icws.canRetryNow).toBe(false);
   });
 
   it('an active, confirmed state is live; a state the platform marks stale is not', () => {

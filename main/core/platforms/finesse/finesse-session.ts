@@ -541,6 +541,11 @@ export class FinesseSession implements PlatformSession {
     this.loggingOut = false;
   }
 
+  /** "Retry now" while the notification channel waits to reconnect (issue 13 item 2). */
+  retryNow(): boolean {
+    return this.channel?.retryNow() ?? false;
+  }
+
   cancel(): void {
     this.signInAbort?.abort();
     void this.teardown(false);

@@ -52,6 +52,8 @@ export class NotificationChannel {
   private running = false;
   private control = new AbortController();
   private reconnecting: Promise<void> | undefined;
+  /** Ends the current wait between reconnect attempts early (retryNow). */
+  private wakeWait: (() => void) | undefined;
   private serverPresent = false;
   private serverJid: string | undefined;
   private presenceWaiter: (() => void) | undefined;
@@ -96,6 +98,13 @@ export class NotificationChannel {
       await link.stop();
     }
     this.options.onStatus?.({ state: 'offline' });
+  }
+
+  /** Reconnecting and waiting for the next attempt: make it now (the agent's "Retry now"). */
+  retryNow(): boolean {
+    if (!this.wakeWait) return false;
+    this.wakeWait();
+    return true;
   }
 
   /** Drop the current connection and reconnect now (e.g. after switching to the other node). */
@@ -255,6 +264,21 @@ export class NotificationChannel {
     });
   }
 
+  /** The wait before a reconnect attempt: ends at the delay, at stop, or early at retryNow. */
+  private async waitOrWake(delay: number): Promise<void> {
+    if (this.control.signal.aborted) return;
+    const wait = new AbortController();
+    const onStop = () => wait.abort();
+    this.control.signal.addEventListener('abort', onStop, { once: true });
+    this.wakeWait = () => wait.abort();
+    try {
+      await this.clock.sleep(delay, wait.signal).catch(() => undefined);
+    } finally {
+      this.wakeWait = undefined;
+      this.control.signal.removeEventListener('abort', onStop);
+    }
+  }
+
   private async reconnectLoop(cause: PatchbayError, downAt: number): Promise<void> {
     const delays = this.options.reconnectDelaysMs ?? DEFAULT_RECONNECT_DELAYS_MS;
     let error = cause;
@@ -262,7 +286,8 @@ export class NotificationChannel {
       const delay = delays[Math.min(attempt - 1, delays.length - 1)] ?? 1_000;
       this.options.onStatus?.({ state: 'reconnecting', attempt, nextAttemptAt: this.clock.now() + delay, error });
       try {
-        await this.clock.sleep(delay, this.control.signal);
+        await this.waitOrWake(delay);
+        if (!this.running) return;
         await this.options.beforeReconnect?.(attempt, error, this.control.signal);
         if (!this.running) return;
         const jid = await this.connectOnce();

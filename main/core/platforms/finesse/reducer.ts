@@ -67,6 +67,7 @@ export function reduce(view: SessionView, action: FinesseAction): SessionView {
           ...(view.connection?.lastEventAt ? { lastEventAt: view.connection.lastEventAt } : {}),
           reconnectAttempt: action.attempt,
           nextAttemptAt: action.nextAttemptAt,
+          retryNow: true,
           ...(action.nextHost ? { nextHost: action.nextHost } : {}),
         },
       };

@@ -104,3 +104,47 @@ describe('command handler', () => {
     expect(await handler('session.signIn', { profileId: 'nope' })).toMatchObject({ ok: false, error: { code: 'profiles.not-found' } });
   });
 });
+
+describe('session.retryNow (issue 13 item 2)', () => {
+  function reconnectingSession(retry: (() => boolean) | undefined): PlatformSession {
+    const base = scripted('active');
+    let reconnecting = false;
+    const session: PlatformSession = {
+      get view(): SessionView {
+        return reconnecting ? { ...base.view, phase: 'reconnecting' } : base.view;
+      },
+      signInOptions: (hint) => base.signInOptions(hint),
+      async signIn(input) {
+        await base.signIn(input);
+        reconnecting = true;
+      },
+      signOut: () => base.signOut(),
+      cancel: () => base.cancel(),
+      listStates: () => base.listStates(),
+      setAgentState: (id, reason) => base.setAgentState(id, reason),
+      onView: (l) => base.onView(l),
+      dispose: () => base.dispose(),
+    };
+    if (retry) session.retryNow = retry;
+    return session;
+  }
+
+  function managerWith(session: PlatformSession) {
+    const log = createLogger({ sink: memorySink() });
+    const manager = new SessionManager({ profiles: new MemoryProfileStore([profile]), factories: { icws: () => session }, log, clock: new FakeClock() });
+    return createCommandHandler(manager, log);
+  }
+
+  it('is refused while not reconnecting, refused where the platform owns the schedule, and brings the attempt forward otherwise', async () => {
+    let calls = 0;
+    const withRetry = managerWith(reconnectingSession(() => (calls++, true)));
+    expect(await withRetry('session.retryNow', { profileId: 'lab-a' })).toMatchObject({ ok: false, error: { code: 'session.not-reconnecting' } });
+    await withRetry('session.signIn', { profileId: 'lab-a', credentials: { userName: 'a', password: 'p' } });
+    expect(await withRetry('session.retryNow', { profileId: 'lab-a' })).toMatchObject({ ok: true });
+    expect(calls).toBe(1);
+
+    const withoutRetry = managerWith(reconnectingSession(undefined));
+    await withoutRetry('session.signIn', { profileId: 'lab-a', credentials: { userName: 'a', password: 'p' } });
+    expect(await withoutRetry('session.retryNow', { profileId: 'lab-a' })).toMatchObject({ ok: false, error: { code: 'session.retry-not-allowed' } });
+  });
+});

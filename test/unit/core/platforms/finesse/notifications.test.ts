@@ -165,6 +165,25 @@ describe('Finesse notification channel', () => {
     await channel.stop();
   });
 
+  it('"Retry now" makes the waiting attempt at once, without the clock moving [issue 13 item 2]', async () => {
+    const { channel, server, clock, statuses } = setup({ reconnectDelaysMs: [60_000] });
+    await channel.start();
+    expect(channel.retryNow()).toBe(false); // online: nothing is waiting
+    server.up = false;
+    server.last.drop();
+    await clock.advance(0);
+    const droppedAt = clock.now();
+    const links = server.links.length;
+    expect(statuses.at(-1)?.state).toBe('reconnecting');
+    server.up = true;
+    expect(channel.retryNow()).toBe(true);
+    for (let i = 0; i < 20 && statuses.at(-1)?.state !== 'online'; i++) await clock.advance(0);
+    expect(statuses.at(-1)?.state).toBe('online');
+    expect(server.links.length).toBe(links + 1);
+    expect(clock.now() - droppedAt).toBeLessThan(60_000);
+    await channel.stop();
+  });
+
   it('treats an unanswered keep-alive ping as a dead line and reconnects', async () => {
     const { channel, server, clock } = setup({ pingIntervalMs: 15_000, pingTimeoutMs: 10_000 });
     await channel.start();
