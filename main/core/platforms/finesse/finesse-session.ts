@@ -194,8 +194,13 @@ export class FinesseSession implements PlatformSession {
    *  (LOGIN with the extension when logged out). */
   private async establish(lookupName: string, extensionInput: string | undefined, signal?: AbortSignal): Promise<void> {
     await this.lookupUser(lookupName, signal);
-    await this.loadReasonCodes();
+    // Independent requests go out together (issue 15 item 1): the reason codes while XMPP opens, the
+    // dialogs with the user read that follows the subscription (so no notification is missed).
+    const codes = this.loadReasonCodes();
+    codes.catch(() => undefined);
     await this.startChannel();
+    await codes;
+    const dialogs = this.fetchDialogsQuietly();
     const user = await this.readUser();
     if (user.state === 'LOGOUT') {
       const extension = extensionInput?.trim() || user.extension;
@@ -204,7 +209,7 @@ export class FinesseSession implements PlatformSession {
     } else {
       this.extension = user.extension;
     }
-    await this.readDialogs();
+    this.applyDialogs(await dialogs);
     await this.saveResumeData();
     this.dispatch({ type: 'active' });
   }
@@ -308,12 +313,20 @@ export class FinesseSession implements PlatformSession {
   /** The agent's current dialogs (§4 GET User/{id}/Dialogs); notifications keep them current after. A
    *  failure only leaves the list to the notifications: it must not fail a sign-in or a reconnect. */
   private async readDialogs(): Promise<void> {
+    this.applyDialogs(await this.fetchDialogsQuietly());
+  }
+
+  private async fetchDialogsQuietly(): Promise<Awaited<ReturnType<typeof fetchDialogs>> | undefined> {
     try {
-      const dialogs = await fetchDialogs(this.restCall, this.requireUserId());
-      this.dispatch({ type: 'dialogs', dialogs, extension: this.extension, replace: true });
+      return await fetchDialogs(this.restCall, this.requireUserId());
     } catch (error) {
       this.log.warn('finesse.dialogs.read-failed', { code: toPatchbayError(error).code });
+      return undefined;
     }
+  }
+
+  private applyDialogs(dialogs: Awaited<ReturnType<typeof fetchDialogs>> | undefined): void {
+    if (dialogs) this.dispatch({ type: 'dialogs', dialogs, extension: this.extension, replace: true });
   }
 
   private applyUser(user: FinesseUser): void {
