@@ -50,6 +50,17 @@ describe('ICWS sign-in with user name and password', () => {
     expect(server.sessions()).toHaveLength(1);
   });
 
+  it("takes the user's status from the subscription's first message, not a separate GET (issue 15 item 1)", async () => {
+    for (const messagingVersion of [2, 1] as const) {
+      const server = await lab({ messagingVersion });
+      server.setUserStatus('agent1', 'At Lunch');
+      const { s } = session(profileFor([server.url]));
+      await s.signIn(agent1);
+      expect(s.view.agent?.stateId).toBe(server.userStatus('agent1')?.statusId);
+      expect(sessionCalls(server).filter((r) => r.method === 'GET' && r.path.includes('/status/user-statuses/'))).toEqual([]);
+    }
+  });
+
   it('sends the same Accept-Language on the connection and every later call [ICWS-01]', async () => {
     const server = await lab();
     const { s } = session(profileFor([server.url], { language: 'de-DE' }));

@@ -32,6 +32,9 @@ import { runIcwsSso, ssoConnectionBody } from './sso.ts';
 import type { LoginWindow } from '../../auth/login-window.ts';
 import { chooseTransport, CSRF_HEADER, ICWS_ACCEPT, ICWS_CONTENT_TYPE, icAuthConnectionBody, type StatusMessage } from './wire.ts';
 
+/** How long sign-in waits for the subscription's first status message before reading it with a GET. */
+const FIRST_STATUS_WAIT_MS = 3_000;
+
 export { HEARTBEAT_INTERVAL_MS, SSE_STALL_MS } from './messaging.ts';
 /** An SSO reconnect first tries the IdP hidden: an IdP session that is still valid signs in with
  *  no page; one that waits this long needs the agent (then the window may show, 'awaiting-user'). */
@@ -183,11 +186,13 @@ export class IcwsSession implements PlatformSession {
     const transport = chooseTransport(connection.messagingVersion, this.profile.options.messaging);
     this.dispatch({ type: 'connected', server: connection.base, transport, ...this.displayName });
     await this.chooseStation(connection);
-    await this.loadStatuses(connection);
-    // Subscribe first, then read: a change between the two arrives as a message (isDelta:false replaces).
-    await this.call('PUT', '/messaging/subscriptions/status/user-statuses', { userIds: [connection.userId] });
+    // The status list and the subscription go out together (issue 15 item 1). The subscription's first
+    // message (isDelta:false) carries the user's status, so it replaces a GET of user-statuses; a server
+    // that sends none within the wait is read the old way.
+    await Promise.all([this.loadStatuses(connection), this.call('PUT', '/messaging/subscriptions/status/user-statuses', { userIds: [connection.userId] })]);
+    const first = this.firstUserStatus(transport === 'sse' ? FIRST_STATUS_WAIT_MS : this.profile.options.pollIntervalMs + FIRST_STATUS_WAIT_MS);
     this.startMessaging(transport);
-    await this.readUserStatus();
+    if (!(await first)) await this.readUserStatus();
     this.dispatch({ type: 'active' });
   }
 
@@ -370,6 +375,22 @@ export class IcwsSession implements PlatformSession {
     this.dispatch({ type: 'states', states: selectable });
   }
 
+  /** Resolves true at the next user-status message, false after `waitMs`. */
+  private statusArrived: (() => void) | undefined;
+  private firstUserStatus(waitMs: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = this.clock.setTimeout(() => {
+        this.statusArrived = undefined;
+        resolve(false);
+      }, waitMs);
+      this.statusArrived = () => {
+        timer.cancel();
+        this.statusArrived = undefined;
+        resolve(true);
+      };
+    });
+  }
+
   private async readUserStatus(): Promise<void> {
     const status = await fetchUserStatus((method, path, json) => this.call(method, path, json), this.requireConnection().userId);
     this.dispatch({ type: 'agent', agent: agentStateOf(status, this.statuses) });
@@ -444,7 +465,10 @@ export class IcwsSession implements PlatformSession {
     }
     if (read.count > 0) this.dispatch({ type: 'event', at: new Date(this.clock.now()).toISOString() });
     for (const event of read.events) {
-      if (event.kind === 'user-status') this.dispatch({ type: 'agent', agent: agentStateOf(event.status, this.statuses) });
+      if (event.kind === 'user-status') {
+        this.dispatch({ type: 'agent', agent: agentStateOf(event.status, this.statuses) });
+        this.statusArrived?.();
+      }
       else this.lost(event.reason, event.shouldReconnect);
     }
   }
