@@ -39,6 +39,8 @@ export default defineConfig({
   base: './',
   publicDir: here('./renderer/public'),
   plugins: [vue(), cspMeta()],
+  // vue-i18n's esm-bundler flags: Composition API only, no devtools hook in the built app.
+  define: { __VUE_I18N_FULL_INSTALL__: 'true', __VUE_I18N_LEGACY_API__: 'false', __INTLIFY_PROD_DEVTOOLS__: 'false' },
   build: {
     outDir: here('./dist/renderer'),
     emptyOutDir: true,

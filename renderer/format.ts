@@ -1,6 +1,15 @@
 // Words the agent reads all shift: phases, platforms, transports, times. Pure functions, so the
 // wording is tested without a DOM.
 import type { AgentStateKind, Call, Phase, Platform, SessionState } from '../preload/contract.ts';
+import { currentLocale, t } from './i18n/index.ts';
+
+/** A record whose values are read through t() at each access, so templates indexing it
+ *  (`PHASE_LABELS[phase]`) re-render when the agent switches language. */
+function translated<K extends string>(prefix: string, keys: readonly K[]): Record<K, string> {
+  const out = {} as Record<K, string>;
+  for (const key of keys) Object.defineProperty(out, key, { get: () => t(`${prefix}.${key}`), enumerable: true });
+  return out;
+}
 
 export const PLATFORM_LABELS: Record<Platform, string> = {
   icws: 'PureConnect (ICWS)',
@@ -9,39 +18,23 @@ export const PLATFORM_LABELS: Record<Platform, string> = {
   'genesys-cloud': 'Genesys Cloud',
 };
 
-export const PHASE_LABELS: Record<Phase, string> = {
-  'signed-out': 'Signed out',
-  'signing-in': 'Signing in…',
-  'awaiting-user': 'Waiting for you in the sign-in window',
-  active: 'Signed in',
-  reconnecting: 'Reconnecting',
-  failed: 'Failed',
-};
+export const PHASE_LABELS: Record<Phase, string> = translated<Phase>('phase', ['signed-out', 'signing-in', 'awaiting-user', 'active', 'reconnecting', 'failed']);
 
-const TRANSPORT_LABELS: Record<NonNullable<SessionState['connection']>['transport'], string> = {
-  sse: 'SSE',
-  polling: 'Polling',
-  xmpp: 'XMPP',
-  cometd: 'CometD',
-  websocket: 'WebSocket',
-  none: 'No event channel',
-};
+const TRANSPORT_LABELS: Record<NonNullable<SessionState['connection']>['transport'], string> = translated('transport', [
+  'sse',
+  'polling',
+  'xmpp',
+  'cometd',
+  'websocket',
+  'none',
+]);
 
-export const KIND_LABELS: Record<AgentStateKind, string> = {
-  ready: 'Ready',
-  'not-ready': 'Not ready',
-  busy: 'Busy',
-  'logged-out': 'Logged out',
-  unknown: 'Other',
-};
+export const KIND_LABELS: Record<AgentStateKind, string> = translated<AgentStateKind>('kind', ['ready', 'not-ready', 'busy', 'logged-out', 'unknown']);
 
-const CALL_STATE_LABELS: Record<string, string> = {
-  ALERTING: 'Ringing',
-  ACTIVE: 'Connected',
-  HELD: 'On hold',
-  INITIATING: 'Dialling',
-  INITIATED: 'Dialling',
-};
+const CALL_STATE_LABELS: Record<string, string> = translated('call', ['ALERTING', 'ACTIVE', 'HELD', 'INITIATING', 'INITIATED']);
+
+/** The session's one display state in the agent's language (preload/display-state.ts kinds). */
+export const DISPLAY_LABELS_T = translated('display', ['signed-out', 'signing-in', 'active', 'reconnecting', 'needs-sign-in', 'failed'] as const);
 
 /** A call's state in words ("Ringing", "On hold"); an unknown platform word is shown as "Some state". */
 export function callStateLabel(state: string): string {
@@ -53,7 +46,7 @@ export function callStateLabel(state: string): string {
 
 /** The other party of a call: the caller on an inbound call, the number dialled on an outbound one. */
 export function callParty(call: Pick<Call, 'direction' | 'from' | 'to'>): string {
-  return (call.direction === 'outbound' ? call.to : call.from) ?? call.from ?? call.to ?? 'unknown number';
+  return (call.direction === 'outbound' ? call.to : call.from) ?? call.from ?? call.to ?? t('call.unknownNumber');
 }
 
 export function transportLabel(transport: NonNullable<SessionState['connection']>['transport']): string {
@@ -82,25 +75,30 @@ export function minutesSince(iso: string | undefined, now: number): number | und
 export function clockTime(iso: string | undefined, withSeconds = false): string {
   const at = toMs(iso);
   if (at === undefined) return '';
-  return new Date(at).toLocaleTimeString(undefined, {
+  return new Intl.DateTimeFormat(currentLocale(), {
     hour: '2-digit',
     minute: '2-digit',
     ...(withSeconds ? { second: '2-digit' } : {}),
-  });
+  }).format(new Date(at));
+}
+
+/** A whole number in the agent's locale (Intl). */
+function num(n: number): string {
+  return new Intl.NumberFormat(currentLocale()).format(n);
 }
 
 export function durationWords(minutes: number): string {
-  if (minutes < 60) return `${minutes} min`;
+  if (minutes < 60) return t('time.minutes', { n: num(minutes) });
   const hours = Math.floor(minutes / 60);
   const rest = minutes % 60;
-  return rest === 0 ? `${hours} h` : `${hours} h ${rest} min`;
+  return rest === 0 ? t('time.hours', { n: num(hours) }) : t('time.hoursMinutes', { h: num(hours), m: num(rest) });
 }
 
 /** "since 14:05 (12 min)" for an agent state, or '' when the platform gave no start time. */
 export function sinceText(iso: string | undefined, now: number): string {
   const minutes = minutesSince(iso, now);
   if (minutes === undefined) return '';
-  return `since ${clockTime(iso)} (${durationWords(minutes)})`;
+  return t('time.since', { time: clockTime(iso), duration: durationWords(minutes) });
 }
 
 /** The phase in the agent's words; reconnecting carries the live countdown, attempt and host. */
@@ -109,12 +107,12 @@ export function phaseText(state: Pick<SessionState, 'phase' | 'connection'>, now
   const connection = state.connection;
   const seconds = secondsUntil(connection?.nextAttemptAt, now);
   const details: string[] = [];
-  if (connection?.reconnectAttempt !== undefined) details.push(`attempt ${connection.reconnectAttempt}`);
-  if (connection?.nextHost) details.push(`host ${connection.nextHost}`);
+  if (connection?.reconnectAttempt !== undefined) details.push(t('phase.attempt', { n: connection.reconnectAttempt }));
+  if (connection?.nextHost) details.push(t('phase.host', { host: connection.nextHost }));
   const suffix = details.length > 0 ? ` (${details.join(', ')})` : '';
-  if (seconds === undefined) return `Reconnecting…${suffix}`;
-  if (seconds === 0) return `Reconnecting — trying now${suffix}`;
-  return `Reconnecting — next attempt in ${seconds} s${suffix}`;
+  if (seconds === undefined) return t('phase.reconnectingEllipsis', { suffix });
+  if (seconds === 0) return t('phase.reconnectingNow', { suffix });
+  return t('phase.reconnectingIn', { seconds, suffix });
 }
 
 /** "ic1.example.com:8019" for display; falls back to the raw text when it is not a URL. */

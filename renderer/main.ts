@@ -5,6 +5,10 @@ import App from './App.vue';
 import './styles.css';
 
 import { getBridge } from './api/bridge.ts';
+import { i18n, pickLocale, setLocale } from './i18n/index.ts';
+
+// issue 13 item 11: the OS locale until the agent's Settings say otherwise (SettingsPanel applies it).
+setLocale(pickLocale(navigator.language));
 
 const app = createApp(App);
 // Renderer errors reach the app's log files through the contract (rate-limited and redacted in main).
@@ -14,4 +18,4 @@ function report(message: string, context: Record<string, string>): void {
 app.config.errorHandler = (error, _instance, info) => report(error instanceof Error ? error.message : String(error), { source: 'vue', info });
 window.addEventListener('error', (event) => report(event.message, { source: 'window' }));
 window.addEventListener('unhandledrejection', (event) => report(String(event.reason), { source: 'promise' }));
-app.use(createPinia()).mount('#app');
+app.use(createPinia()).use(i18n).mount('#app');
