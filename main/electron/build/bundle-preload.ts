@@ -9,17 +9,24 @@ import { build } from 'vite';
 
 const PROJECT_ROOT = resolve(import.meta.dirname, '../../..');
 export const PRELOAD_BUNDLE_NAME = 'index.cjs';
+/** The Genesys workspace view's preload (issue 12), bundled the same way. */
+export const WORKSPACE_PRELOAD_BUNDLE_NAME = 'workspace.cjs';
 
 export interface BundlePreloadOptions {
   /** Where index.cjs goes; default dist/preload. */
   outDir?: string;
   root?: string;
+  /** Entry, relative to root; default preload/index.ts. */
+  entry?: string;
+  /** Output file name; default index.cjs. */
+  fileName?: string;
 }
 
-/** Writes `<outDir>/index.cjs` and returns its path. */
+/** Writes `<outDir>/<fileName>` (default index.cjs) and returns its path. */
 export async function bundlePreload(options: BundlePreloadOptions = {}): Promise<string> {
   const root = options.root ?? PROJECT_ROOT;
   const outDir = resolve(root, options.outDir ?? 'dist/preload');
+  const fileName = options.fileName ?? PRELOAD_BUNDLE_NAME;
   await build({
     configFile: false, // not the renderer's vite config
     root,
@@ -32,14 +39,19 @@ export async function bundlePreload(options: BundlePreloadOptions = {}): Promise
       minify: false,
       sourcemap: false,
       target: 'es2023',
-      lib: { entry: resolve(root, 'preload/index.ts'), formats: ['cjs'], fileName: () => PRELOAD_BUNDLE_NAME },
+      lib: { entry: resolve(root, options.entry ?? 'preload/index.ts'), formats: ['cjs'], fileName: () => fileName },
       rolldownOptions: { external: ['electron'] },
     },
   });
-  return resolve(outDir, PRELOAD_BUNDLE_NAME);
+  return resolve(outDir, fileName);
+}
+
+/** Writes `<outDir>/workspace.cjs` from main/electron/workspace-preload.ts and returns its path. */
+export async function bundleWorkspacePreload(options: Omit<BundlePreloadOptions, 'entry' | 'fileName'> = {}): Promise<string> {
+  return bundlePreload({ ...options, entry: 'main/electron/workspace-preload.ts', fileName: WORKSPACE_PRELOAD_BUNDLE_NAME });
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const written = await bundlePreload(process.argv[2] ? { outDir: resolve(process.argv[2]) } : {});
-  console.log(`preload bundle: ${written}`);
+  const options = process.argv[2] ? { outDir: resolve(process.argv[2]) } : {};
+  for (const written of [await bundlePreload(options), await bundleWorkspacePreload(options)]) console.log(`preload bundle: ${written}`);
 }

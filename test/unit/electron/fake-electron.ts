@@ -31,6 +31,25 @@ export class FakeWebContents extends EventEmitter {
   send(...args: unknown[]): void {
     this.sent.push(args);
   }
+  // WebContentsView parts (issue 12 workspace view).
+  static #nextId = 1;
+  readonly id = FakeWebContents.#nextId++;
+  readonly loadedUrls: string[] = [];
+  /** Set to make loadURL reject (a failed load). */
+  loadError: Error | undefined;
+  closeCalls = 0;
+  async loadURL(url: string): Promise<void> {
+    this.loadedUrls.push(url);
+    this.url = url;
+    if (this.loadError) throw this.loadError;
+  }
+  /** Like Electron: closing destroys the contents and emits 'destroyed'. */
+  close(): void {
+    this.closeCalls++;
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.emit('destroyed');
+  }
 }
 
 export class FakeSession {
@@ -41,6 +60,68 @@ export class FakeSession {
   }
   setPermissionCheckHandler(handler: FakeSession['permissionCheckHandler']): void {
     this.permissionCheckHandler = handler;
+  }
+  // Partition parts (issue 12 workspace view): a per-session protocol registry and storage clearing.
+  readonly protocolHandlers = new Map<string, (request: Request) => Response | Promise<Response>>();
+  readonly protocol = {
+    handle: (scheme: string, handler: (request: Request) => Response | Promise<Response>) => {
+      // Like Electron: handling a scheme twice is an error.
+      if (this.protocolHandlers.has(scheme)) throw new Error(`The scheme has been registered: ${scheme}`);
+      this.protocolHandlers.set(scheme, handler);
+    },
+    unhandle: (scheme: string) => void this.protocolHandlers.delete(scheme),
+    isProtocolHandled: (scheme: string) => this.protocolHandlers.has(scheme),
+  };
+  storageCleared = 0;
+  cacheCleared = 0;
+  async clearStorageData(): Promise<void> {
+    this.storageCleared++;
+  }
+  async clearCache(): Promise<void> {
+    this.cacheCleared++;
+  }
+}
+
+/** A WebContentsView: its own webContents (whose session is the partition's), bounds, options. */
+export class FakeWebContentsView extends EventEmitter {
+  readonly options: { webPreferences?: Record<string, unknown> };
+  readonly webContents = new FakeWebContents();
+  bounds = { x: -1, y: -1, width: -1, height: -1 };
+  constructor(options: { webPreferences?: Record<string, unknown> } = {}) {
+    super();
+    this.options = options;
+  }
+  setBounds(bounds: { x: number; y: number; width: number; height: number }): void {
+    this.bounds = bounds;
+  }
+}
+
+/** BaseWindow.contentView: the child views in order. */
+export class FakeContentView {
+  readonly children: unknown[] = [];
+  addChildView(view: unknown): void {
+    this.children.push(view);
+  }
+  removeChildView(view: unknown): void {
+    const index = this.children.indexOf(view);
+    if (index >= 0) this.children.splice(index, 1);
+  }
+}
+
+/** ipcMain's `on` side: listeners per channel; tests emit with any sender they like. */
+export class FakeIpcMainEvents {
+  readonly listeners = new Map<string, Set<(event: unknown, ...args: unknown[]) => void>>();
+  on(channel: string, listener: (event: unknown, ...args: unknown[]) => void): this {
+    if (!this.listeners.has(channel)) this.listeners.set(channel, new Set());
+    this.listeners.get(channel)?.add(listener);
+    return this;
+  }
+  removeListener(channel: string, listener: (event: unknown, ...args: unknown[]) => void): this {
+    this.listeners.get(channel)?.delete(listener);
+    return this;
+  }
+  emit(channel: string, event: unknown, ...args: unknown[]): void {
+    for (const listener of [...(this.listeners.get(channel) ?? [])]) listener(event, ...args);
   }
 }
 
@@ -67,6 +148,7 @@ export function createFakeElectron() {
     }
     readonly options: Record<string, unknown>;
     readonly webContents = new FakeWebContents();
+    readonly contentView = new FakeContentView();
     destroyed = false;
     minimized = false;
     shown = false;
@@ -136,7 +218,10 @@ export function createFakeElectron() {
   };
 
   const ipcHandlers = new Map<string, (...args: unknown[]) => unknown>();
+  const ipcEvents = new FakeIpcMainEvents();
   const ipcMain = {
+    on: (channel: string, listener: (event: unknown, ...args: unknown[]) => void) => ipcEvents.on(channel, listener),
+    removeListener: (channel: string, listener: (event: unknown, ...args: unknown[]) => void) => ipcEvents.removeListener(channel, listener),
     handle: (channel: string, handler: (...args: unknown[]) => unknown) => {
       record('ipcMain.handle', channel);
       ipcHandlers.set(channel, handler);
@@ -209,8 +294,27 @@ export function createFakeElectron() {
 
   const net = { fetch: async (url: string) => new Response(`file body of ${url}`, { headers: { 'Content-Type': 'text/html' } }) };
 
+  // Partitions: one session per name, as Electron's session.fromPartition.
+  const partitions = new Map<string, FakeSession>();
+  const session = {
+    fromPartition: (partition: string) => {
+      if (!partitions.has(partition)) partitions.set(partition, new FakeSession());
+      return partitions.get(partition) as FakeSession;
+    },
+  };
+  const views: FakeWebContentsView[] = [];
+  class RecordedWebContentsView extends FakeWebContentsView {
+    constructor(options: { webPreferences?: Record<string, unknown> } = {}) {
+      super(options);
+      views.push(this);
+    }
+  }
+
   return {
-    module: { app, BrowserWindow: FakeBrowserWindow, ipcMain, net, protocol, Tray: FakeTray, Menu, Notification: FakeNotification, nativeImage, shell },
+    module: { app, BrowserWindow: FakeBrowserWindow, ipcMain, net, protocol, Tray: FakeTray, Menu, Notification: FakeNotification, nativeImage, shell, session, WebContentsView: RecordedWebContentsView },
+    ipcEvents,
+    partitions,
+    views,
     openedExternally,
     calls,
     trays,
