@@ -381,6 +381,8 @@ export const SettingsViewSchema = z
         logLevel: z.enum(['debug', 'info', 'warn', 'error']),
         network: z.object({ proxy: z.string().optional(), noProxy: z.string().optional(), caBundle: z.string().optional() }).strict(),
         updates: z.object({ enabled: z.boolean() }).strict(),
+        // The app's language (issue 13 item 11); absent = the OS locale.
+        language: z.enum(['en', 'de']).optional(),
       })
       .strict(),
     locked: z.array(z.string()),
@@ -402,6 +404,8 @@ export const SettingsPatchSchema = z
       .strict()
       .optional(),
     updates: z.object({ enabled: z.boolean().optional() }).strict().optional(),
+    /** null = follow the OS locale again (issue 13 item 11). */
+    language: z.enum(['en', 'de']).nullable().optional(),
   })
   .strict();
 export type SettingsPatch = z.output<typeof SettingsPatchSchema>;

@@ -16,6 +16,8 @@ export interface EffectiveSettings {
   logLevel: LogLevel;
   network: EffectiveNetwork;
   updates: { enabled: boolean; feedUrl?: string };
+  /** The app's language; absent = the OS locale (issue 13 item 11). */
+  language?: 'en' | 'de';
   /** Dotted setting keys the policy sets (read-only for the agent). */
   locked: string[];
 }
@@ -40,6 +42,7 @@ export function effectiveSettings(settings: Settings, policy: Policy): Effective
     logLevel,
     network: { ...(caBundle ? { caBundle } : {}), ...(proxy ? { proxy } : {}) },
     updates: { enabled, ...(policy.updates.feedUrl ? { feedUrl: policy.updates.feedUrl } : {}) },
+    ...(settings.language ? { language: settings.language } : {}),
     locked,
   };
 }
@@ -49,6 +52,8 @@ export interface UserSettingsPatch {
   logLevel?: LogLevel;
   network?: { proxy?: string | null; noProxy?: string | null; caBundle?: string | null };
   updates?: { enabled?: boolean };
+  /** null = follow the OS locale again. */
+  language?: 'en' | 'de' | null;
 }
 
 /** Applies an agent's change, refusing keys the IT policy sets (PatchbayError settings.locked); the
@@ -57,6 +62,7 @@ export async function updateUserSettings(store: SettingsStore, patch: UserSettin
   const locked = new Set(effectiveSettings(store.get(), policy).locked);
   const touched = [
     ...(patch.logLevel !== undefined ? ['logLevel'] : []),
+    ...(patch.language !== undefined ? ['language'] : []),
     ...Object.keys(patch.network ?? {}).map((k) => `network.${k}`),
     ...Object.keys(patch.updates ?? {}).map((k) => `updates.${k}`),
   ];
@@ -70,8 +76,11 @@ export async function updateUserSettings(store: SettingsStore, patch: UserSettin
       if (value === null || value === '') delete network[key];
       else network[key] = value;
     }
+    const base: Settings = { ...current };
+    if (patch.language === null) delete base.language;
+    else if (patch.language !== undefined) base.language = patch.language;
     return {
-      ...current,
+      ...base,
       ...(patch.logLevel !== undefined ? { logLevel: patch.logLevel } : {}),
       network: network as Settings['network'],
       updates: { ...current.updates, ...patch.updates },

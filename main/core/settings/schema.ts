@@ -38,6 +38,9 @@ export const NetworkSettingsSchema = z
   })
   .strict();
 
+// The app's own language (issue 13 item 11); absent = the OS locale.
+export const UiLanguageSchema = z.enum(['en', 'de']);
+
 export const UpdateSettingsSchema = z.object({ enabled: z.boolean().default(true) }).strict();
 
 // Each top-level key is parsed on its own (see parseSettings), so each carries its own default.
@@ -46,6 +49,7 @@ export const SETTINGS_FIELDS = {
   logLevel: LogLevelSchema.default('info'),
   network: NetworkSettingsSchema.default({}),
   updates: UpdateSettingsSchema.default({ enabled: true }),
+  language: UiLanguageSchema.optional(),
 } as const;
 
 export const SettingsSchema = z.object({ version: z.literal(SETTINGS_VERSION), ...SETTINGS_FIELDS }).strict();

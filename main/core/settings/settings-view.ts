@@ -31,7 +31,12 @@ export function settingsView(settings: Settings, policy: Policy): SettingsView {
   const caBundle = isLocked('network.caBundle') ? effective.network.caBundle : settings.network.caBundle;
   if (caBundle) network.caBundle = caBundle;
   return {
-    settings: { logLevel: effective.logLevel, network, updates: { enabled: effective.updates.enabled } },
+    settings: {
+      logLevel: effective.logLevel,
+      network,
+      updates: { enabled: effective.updates.enabled },
+      ...(effective.language ? { language: effective.language } : {}),
+    },
     locked: [...effective.locked],
   };
 }
