@@ -19,6 +19,8 @@ export const RENDERER_CSP = [
   "img-src 'self'",
   "font-src 'self'",
   "connect-src 'self' ws://127.0.0.1:* ws://localhost:*",
+  // The browser shell's Genesys workspace host page (issue 12); the served header names its exact origin.
+  "frame-src http://127.0.0.1:*",
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'none'",

@@ -16,6 +16,11 @@ import type { SessionManager } from '../core/sessions/session-manager.ts';
 export const RENDERER_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
+/** The renderer's CSP, plus the embedded workspace's host page (its own origin) as the only frame source. */
+export function rendererCsp(frameOrigins: readonly string[] = []): string {
+  return frameOrigins.length === 0 ? RENDERER_CSP : `${RENDERER_CSP}; frame-src ${frameOrigins.join(' ')}`;
+}
+
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -36,6 +41,8 @@ export interface BrowserShellOptions {
   port?: number;
   /** Fixed secret for tests; a random one per launch otherwise. */
   secret?: string;
+  /** Origins the renderer may frame: the workspace host page's (issue 12). */
+  frameOrigins?: readonly string[];
 }
 
 export interface BrowserShell {
@@ -94,12 +101,13 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
   const { manager, handler, log, rendererDir } = options;
   const host = options.host ?? '127.0.0.1';
   const secret = options.secret ?? randomBytes(24).toString('base64url');
+  const csp = rendererCsp(options.frameOrigins);
   let origin = '';
   let port = 0;
 
   const server: Server = createServer((req, res) => {
     const send = (status: number, text: string) => {
-      res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Security-Policy': RENDERER_CSP });
+      res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Security-Policy': csp });
       res.end(text);
     };
     if (!isLoopbackHost(req.headers.host, port)) {
@@ -115,7 +123,7 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
         res.writeHead(200, {
           'Content-Type': MIME[extname(path)] ?? 'application/octet-stream',
           'Content-Length': info.size,
-          'Content-Security-Policy': RENDERER_CSP,
+          'Content-Security-Policy': csp,
           'X-Content-Type-Options': 'nosniff',
           'Referrer-Policy': 'no-referrer',
           'Cache-Control': 'no-store',
@@ -180,6 +188,7 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
   };
   const offState = manager.stateEvents.add((state) => broadcast('session.state', state));
   const offNotice = manager.notices.add((notice) => broadcast('notice', notice));
+  const offWorkspace = manager.workspaces.events.add((view) => broadcast('workspace.state', view));
 
   await new Promise<void>((resolveListen, rejectListen) => {
     server.once('error', rejectListen);
@@ -198,6 +207,7 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
     async close() {
       offState();
       offNotice();
+      offWorkspace();
       for (const ws of clients) ws.terminate();
       wss.close();
       await new Promise<void>((done) => server.close(() => done()));

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { prepareAppWindow } from '../browser-shell/app-window.ts';
 import { createChromiumLoginWindow, type ChromiumLoginWindow } from '../browser-shell/login-window.ts';
 import { createChromiumExternalBrowser, type ChromiumExternalBrowser } from '../browser-shell/external-browser.ts';
+import { createBrowserWorkspaceHost } from '../browser-shell/workspace-host.ts';
 import { startBrowserShell } from '../browser-shell/server.ts';
 import { bootCore } from '../core/app-core.ts';
 import { ScaledClock, type Clock } from '../core/clock.ts';
@@ -120,6 +121,8 @@ async function run(values: StartValues, port: number, clock: Clock | undefined, 
 
   let loginWindow: ChromiumLoginWindow | undefined;
   let externalBrowser: ChromiumExternalBrowser | undefined;
+  // The Genesys workspace's host page, on its own origin (issue 12).
+  const workspaceHost = createBrowserWorkspaceHost();
   const rendererDir = join(REPO_ROOT, 'dist', 'renderer');
   if (!existsSync(join(rendererDir, 'index.html'))) {
     throw new PatchbayError('start.renderer-missing', 'The renderer is not built: run `npm run build:renderer` (npm start does it for you).', { action: 'none' });
@@ -137,6 +140,7 @@ async function run(values: StartValues, port: number, clock: Clock | undefined, 
     loginWindow: (proxy) => (loginWindow = createChromiumLoginWindow({ ...(proxy ? { proxy } : {}) })),
     // Genesys Cloud's "system browser" (RFC 8252): a page in that same Chromium, with its own cookies.
     externalBrowser: () => (externalBrowser = createChromiumExternalBrowser({ chromium: loginWindow! })),
+    workspaceShell: workspaceHost,
   });
   const { manager, handler, log } = booted;
   // Stay signed in on the server (like the Electron shell) so the next start can resume.
@@ -146,7 +150,10 @@ async function run(values: StartValues, port: number, clock: Clock | undefined, 
     await booted.close();
   });
   keepRunningOnStrayRejections(log);
-  const shell = await startBrowserShell({ manager, handler, log, rendererDir, port });
+  await workspaceHost.start(log);
+  cleanup.add(() => workspaceHost.close());
+  const shell = await startBrowserShell({ manager, handler, log, rendererDir, port, frameOrigins: [workspaceHost.origin] });
+  workspaceHost.setRendererOrigin(shell.origin);
   cleanup.add(() => shell.close());
   // CARD-02: profiles with a saved refresh token sign in again with no prompt.
   void manager.resumeAll().catch((error: unknown) => log.error('session.resume-all-failed', { error }));

@@ -2,6 +2,7 @@
 // bootCore() is the whole start-up both shells share (issue 5): IT policy, settings, log files,
 // network (TLS + proxy), keychain, profiles (IT's + the agent's), and the start-up notices.
 import { join } from 'node:path';
+import type { WorkspaceShellPort } from './platforms/genesys-cloud/workspace/surface.ts';
 import type { PolicyView, Profile } from '../../preload/contract.ts';
 import type { LoginWindow } from './auth/login-window.ts';
 import type { ExternalBrowser } from './auth/external-browser.ts';
@@ -39,6 +40,8 @@ export interface CoreOptions {
   clock?: Clock;
   loginWindow?: LoginWindow;
   externalBrowser?: ExternalBrowser;
+  /** The shell's host for the embedded Genesys workspace (issue 12). */
+  workspaceShell?: WorkspaceShellPort;
   secrets?: SecretStore;
   allowSecret?: (profile: Profile, kind: SecretKind) => boolean;
   dispatcher?: Dispatcher;
@@ -59,6 +62,7 @@ export function createCore(options: CoreOptions): Core {
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.loginWindow ? { loginWindow: options.loginWindow } : {}),
     ...(options.externalBrowser ? { externalBrowser: options.externalBrowser } : {}),
+    ...(options.workspaceShell ? { workspaceShell: options.workspaceShell } : {}),
     ...(options.secrets ? { secrets: options.secrets } : {}),
     ...(options.allowSecret ? { allowSecret: options.allowSecret } : {}),
     ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
@@ -96,6 +100,8 @@ export interface BootOptions {
   /** The shell's system browser (Genesys Cloud sign-in): made after the LoginWindow, so the browser
    *  shell can open its pages in the same Chromium. */
   externalBrowser?: ExternalBrowser | (() => ExternalBrowser);
+  /** The shell's host for the embedded Genesys workspace (issue 12): browser shell host page, Electron view. */
+  workspaceShell?: WorkspaceShellPort | (() => WorkspaceShellPort);
   /** The keychain probe (tests hand in a memory store). */
   openSecrets?: (log: Logger) => Promise<OpenedSecretStore>;
   platform?: NodeJS.Platform;
@@ -155,6 +161,7 @@ export async function bootCore(options: BootOptions): Promise<BootedCore> {
   const windowProxy = loginWindowProxy(network.description.proxy);
   const loginWindow = typeof options.loginWindow === 'function' ? options.loginWindow(windowProxy) : options.loginWindow;
   const externalBrowser = typeof options.externalBrowser === 'function' ? options.externalBrowser() : options.externalBrowser;
+  const workspaceShell = typeof options.workspaceShell === 'function' ? options.workspaceShell() : options.workspaceShell;
   const secretsOpened = await (options.openSecrets ?? ((l: Logger) => openSecretStore({ log: l, clock })))(log);
   const secrets = secretsOpened.store;
 
@@ -210,6 +217,7 @@ export async function bootCore(options: BootOptions): Promise<BootedCore> {
     settings: settingsCommands(settings, policy.policy),
     ...(loginWindow ? { loginWindow } : {}),
     ...(externalBrowser ? { externalBrowser } : {}),
+    ...(workspaceShell ? { workspaceShell } : {}),
   });
   live.manager = core.manager;
 

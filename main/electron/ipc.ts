@@ -10,7 +10,7 @@ import { APP_ORIGIN, isTrustedSender, originOf } from './policy.ts';
 
 export type IpcMainLike = Pick<IpcMain, 'handle' | 'removeHandler'>;
 export type WindowLike = Pick<BrowserWindow, 'webContents' | 'isDestroyed'>;
-export type EventSource = Pick<SessionManager, 'stateEvents' | 'notices'>;
+export type EventSource = Pick<SessionManager, 'stateEvents' | 'notices'> & Partial<Pick<SessionManager, 'workspaces'>>;
 
 const UNTRUSTED: Result<never> = {
   ok: false,
@@ -65,10 +65,12 @@ export function bindIpc(
   };
   const offState = manager.stateEvents.add((state) => forward('session.state', state));
   const offNotice = manager.notices.add((notice) => forward('notice', notice));
+  const offWorkspace = manager.workspaces?.events.add((view) => forward('workspace.state', view));
 
   return () => {
     offState();
     offNotice();
+    offWorkspace?.();
     ipcMain.removeHandler(IPC_INVOKE_CHANNEL);
   };
 }

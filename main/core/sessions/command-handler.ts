@@ -66,6 +66,12 @@ async function run(manager: SessionManager, command: CommandName, args: any, opt
       return manager.cancel(args.profileId);
     case 'session.retryNow':
       return manager.retryNow(args.profileId);
+    case 'workspace.open':
+      return manager.openWorkspace(args.profileId, args.bounds);
+    case 'workspace.close':
+      return manager.closeWorkspace(args.profileId);
+    case 'workspace.setBounds':
+      return { placed: manager.setWorkspaceBounds(args.profileId, args.bounds) };
     case 'agent.listStates':
       return manager.listStates(args.profileId);
     case 'agent.setState':

@@ -12,6 +12,10 @@ import type { Dispatcher } from 'undici';
 import { HttpSession } from '../net/http-session.ts';
 import { deleteProfileSecrets, profileSecrets, SECRET_KINDS, type SecretKind, type SecretStore } from '../secrets/secret-store.ts';
 import type { ProfileTraces, SessionTransition } from '../diagnostics/export.ts';
+import type { WorkspaceShellPort } from '../platforms/genesys-cloud/workspace/surface.ts';
+import { isEmbeddable } from '../platforms/genesys-cloud/workspace/surface.ts';
+import { Workspaces } from './workspaces.ts';
+import type { WorkspaceBounds, WorkspaceView } from '../../../preload/contract.ts';
 
 export interface SessionManagerOptions {
   profiles: ProfileStore;
@@ -32,6 +36,10 @@ export interface SessionManagerOptions {
   allowedServerHosts?: readonly string[];
   /** How many session-state transitions to keep for diagnostics (default 200). */
   transitionHistory?: number;
+  /** The shell's host for the embedded Genesys workspace (issue 12); absent in the headless CLI. */
+  workspaceShell?: WorkspaceShellPort;
+  /** Tests: the embedded component's ready timeout (GC-10). */
+  workspaceReadyTimeoutMs?: number;
 }
 
 /** What resumeAll() did for one profile that had a saved refresh token. */
@@ -63,9 +71,35 @@ export class SessionManager {
   private readonly httpSessions = new Map<string, Set<HttpSession>>();
   private readonly pastTraces: ProfileTraces[] = [];
 
+  /** Embedded Genesys workspaces; their `workspace.state` events go to the renderer like session states. */
+  readonly workspaces: Workspaces;
+
   constructor(options: SessionManagerOptions) {
     this.options = options;
     this.clock = options.clock ?? systemClock;
+    this.workspaces = new Workspaces({
+      shell: options.workspaceShell,
+      clock: this.clock,
+      log: options.log,
+      ...(options.workspaceReadyTimeoutMs !== undefined ? { readyTimeoutMs: options.workspaceReadyTimeoutMs } : {}),
+    });
+  }
+
+  /** Issue 12: the Genesys workspace pane of an active Genesys Cloud session. */
+  async openWorkspace(profileId: string, bounds?: WorkspaceBounds): Promise<WorkspaceView> {
+    const live = this.requireActive(profileId);
+    if (live.profile.platform !== 'genesys-cloud' || !isEmbeddable(live.session)) {
+      throw new PatchbayError('workspace.not-genesys-cloud', 'The Genesys workspace is only for Genesys Cloud profiles.', { action: 'none' });
+    }
+    return this.workspaces.openFor(live.profile, live.session, bounds);
+  }
+
+  closeWorkspace(profileId: string): WorkspaceView {
+    return this.workspaces.close(profileId);
+  }
+
+  setWorkspaceBounds(profileId: string, bounds: WorkspaceBounds): boolean {
+    return this.workspaces.setBounds(profileId, bounds);
   }
 
   listProfiles(): Promise<Profile[]> {
@@ -348,6 +382,7 @@ export class SessionManager {
   }
 
   private drop(profileId: string): void {
+    this.workspaces.close(profileId);
     const active = this.live.get(profileId);
     if (!active) return;
     active.unsubscribe();
@@ -392,6 +427,8 @@ export class SessionManager {
     };
     const previous = this.snapshots.get(profile.id);
     this.snapshots.set(profile.id, state);
+    // The workspace lives with the sign-in: signed out or failed closes it (no token to hand over).
+    if (state.phase !== 'active' && state.phase !== 'reconnecting') this.workspaces.close(profile.id);
     this.recordTransition(previous, state);
     if (emit) this.stateEvents.emit(state);
     return state;

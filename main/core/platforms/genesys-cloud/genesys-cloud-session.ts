@@ -66,15 +66,21 @@ export class GenesysCloudSession implements PlatformSession {
     this.clock = context.clock;
     this.log = context.log.child({ platform: 'genesys-cloud' });
     this.auth = options.auth;
-    this.http = options.http ?? context.createHttpSession?.() ?? missingHttp();
+    this.http = options.http ?? context.createHttpSession?.() ?? api.missingHttp();
     this.socketFactory = options.socketFactory ?? undiciSocketFactory(context.dispatcher);
     this.timings = options.stream ?? {};
-    this.apiBase = apiBaseOf(context.profile.servers[0]);
+    this.apiBase = api.apiBaseOf(context.profile.servers[0]);
     this.language = context.profile.language;
   }
 
   get view(): SessionView {
     return this.current;
+  }
+
+  /** Issue 12: the token for the embedded component, handed over by the core's WorkspaceHost only. */
+  embeddedAccessToken(options: { fresh: boolean }): Promise<string> {
+    if (this.current.phase !== 'active') return Promise.reject(new PatchbayError('session.not-active', 'Sign in to Genesys Cloud first.', { action: 'sign-in-again' }));
+    return this.auth.accessToken({ fresh: options.fresh }); // GC-05
   }
 
   onView(listener: (view: SessionView) => void): () => void {
@@ -492,15 +498,6 @@ export class GenesysCloudSession implements PlatformSession {
     if (!this.userId) throw new PatchbayError('genesys-cloud.not-active', 'Sign in to Genesys Cloud first.', { action: 'sign-in-again' });
     return this.userId;
   }
-}
-
-function apiBaseOf(server: string | undefined): string {
-  if (!server) throw new PatchbayError('genesys-cloud.profile.invalid', 'This Genesys Cloud profile names no API address (https://api.<region>).', { action: 'contact-it' });
-  return server.replace(/\/+$/, '');
-}
-
-function missingHttp(): never {
-  throw new PatchbayError('internal.no-http', 'No network session for this profile.', { action: 'contact-it' });
 }
 
 /** The registry's factory: one HttpSession (IT's trust store and proxy) shared by the OAuth side

@@ -37,3 +37,13 @@ export interface WorkspaceShellPort {
   /** Electron: place the view over the pane. Returns false where the shell has no native view. */
   setBounds(profileId: string, bounds: { x: number; y: number; width: number; height: number }): boolean;
 }
+
+/** A session that can hand the embedded component a token (the Genesys Cloud session): main process only. */
+export interface EmbeddableSession {
+  /** GC-05: `fresh: true` renews right before the hand-over. Rejects when the session is not active. */
+  embeddedAccessToken(options: { fresh: boolean }): Promise<string>;
+}
+
+export function isEmbeddable(session: unknown): session is EmbeddableSession {
+  return typeof (session as Partial<EmbeddableSession> | undefined)?.embeddedAccessToken === 'function';
+}
