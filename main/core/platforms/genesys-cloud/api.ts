@@ -182,3 +182,13 @@ function safeHost(value: string): string {
     return '(not a URL)';
   }
 }
+
+/** The profile's API base (https://api.<region>), without a trailing slash. */
+export function apiBaseOf(server: string | undefined): string {
+  if (!server) throw new PatchbayError('genesys-cloud.profile.invalid', 'This Genesys Cloud profile names no API address (https://api.<region>).', { action: 'contact-it' });
+  return server.replace(/\/+$/, '');
+}
+
+export function missingHttp(): never {
+  throw new PatchbayError('internal.no-http', 'No network session for this profile.', { action: 'contact-it' });
+}
