@@ -62,7 +62,7 @@ test('a wrong password shows the server message and keeps the form', async ({ pa
   await expect(page.getByTestId('signin-password')).toHaveValue('');
 });
 
-test('a Finesse agent signs in with extension, goes Not Ready (Lunch) then Ready, sees a supervisor change [FIN-11]', async ({ page }) => {
+test('a Finesse agent signs in with extension, goes Not Ready (Lunch) then Ready, sees a supervisor change (Basic auth)', async ({ page }) => {
   await page.goto(launchUrl);
   await page.getByTestId('profile-item-lab-finesse-ucce-password').click();
   await expect(page.getByTestId('signin-username')).toHaveValue('jdoe');

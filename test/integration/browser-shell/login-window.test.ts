@@ -98,7 +98,7 @@ describe('Chromium LoginWindow', () => {
     expect(result.body).toContain('<title>done</title>');
   });
 
-  it('runs the page JavaScript: a self-submitting form completes on the URL prefix', async () => {
+  it('runs the page JavaScript: a self-submitting form completes on the URL prefix [FIN-04]', async () => {
     const result = await window.run(req('/autopost', [{ urlPrefix: `${base}/posted` }]));
     expect(result.completion).toEqual({ urlPrefix: `${base}/posted` });
     expect(result.url).toBe(`${base}/posted`);
@@ -118,7 +118,7 @@ describe('Chromium LoginWindow', () => {
     expect(result.status).toBe(302);
   });
 
-  it('seeds the window with the jar and writes new, changed and deleted cookies back', async () => {
+  it('seeds the window with the jar and writes new, changed and deleted cookies back [FIN-02]', async () => {
     const http = new HttpSession({ profileId: 'lw-test' });
     await http.setCookie('old=gone-soon; Path=/', base);
     await http.setCookie('changed=v1; Path=/', base);

@@ -68,7 +68,7 @@ describe('Finesse adapter against the lab', () => {
     expect(paths.filter((p) => /\/finesse\/api\/User\//.test(p)).slice(1).every((p) => p.includes(`/User/${jdoe.loginId}`))).toBe(true);
   });
 
-  it('changes state only when the notification confirms it, with reasons [FIN-11]', async () => {
+  it('changes state only when the notification confirms it, with reasons (Basic auth)', async () => {
     const finesse = await lab({ deploymentType: 'UCCX', systemAuthMode: 'NON_SSO' });
     const agent4 = user(finesse, 'agent4');
     const s = session(finesse, 'agent4', 'password');

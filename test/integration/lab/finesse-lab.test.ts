@@ -76,7 +76,7 @@ describe('SystemInfo and UserAuthMode', () => {
 });
 
 describe('authentication', () => {
-  it('answers 401 ApiErrors with a challenge when Authorization is missing [FIN-11]', async () => {
+  it('answers 401 ApiErrors with a challenge when Authorization is missing (lab)', async () => {
     const res = await call(api('/User/98412'));
     expect(res.status).toBe(401);
     expect(header(res, 'www-authenticate')).toBe('Basic realm="Cisco Finesse"');

@@ -47,7 +47,7 @@ describe.skipIf(!hasChromium)('in Chromium with the test IdP', () => {
     await idp?.close();
   });
 
-  it('completes the fetch hands-free past the auto-submitting pages [FIN-01, FIN-02, FIN-04]', async () => {
+  it('completes the fetch hands-free past the auto-submitting pages (lab IdS in Chromium directly: what the client rules rely on)', async () => {
     const context = await browser.newContext();
     try {
       const page = await context.newPage();

@@ -116,7 +116,7 @@ describe('SSO token fetch', () => {
     expect(JSON.parse(res.text)).toMatchObject({ errorMessage: 'The signed-in user does not match cc_username' });
   });
 
-  it('answers 401 at the return leg when the state cookie was not kept [FIN-02]', async () => {
+  it('answers 401 at the return leg when the state cookie was not kept (lab)', async () => {
     const browser = new ScriptedBrowser();
     const first = await browser.fetch(tokenUrl(lab, 'cc_username=sjefferson'));
     expect(first.status).toBe(302);
@@ -127,7 +127,7 @@ describe('SSO token fetch', () => {
     expect(JSON.parse(res.text)['errorMessage']).toContain('state cookie');
   });
 
-  it('refuses the SAML response at the ACS when the IdS session cookie was not kept [FIN-02]', async () => {
+  it('refuses the SAML response at the ACS when the IdS session cookie was not kept (lab)', async () => {
     const browser = new ScriptedBrowser();
     const start = await browser.fetch(tokenUrl(lab, 'cc_username=sjefferson'));
     const authorizeUrl = header(start, 'location') ?? '';
@@ -198,7 +198,7 @@ describe('SSO token fetch', () => {
 });
 
 describe('the token on REST', () => {
-  it('authorises REST calls with Bearer, loginName lookup then loginId [FIN-10, FIN-11]', async () => {
+  it('authorises REST calls with Bearer, loginName lookup then loginId (lab)', async () => {
     const { json } = await signIn(lab);
     const bearer = { authorization: `Bearer ${String(json?.['token'])}` };
     const byName = await call(`${lab.primary.url}/finesse/api/User/${String(json?.['user_id'])}`, 'GET', { headers: bearer });

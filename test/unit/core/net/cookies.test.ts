@@ -8,7 +8,7 @@ function session(clock = new FakeClock()) {
   return new HttpSession({ profileId: 'p1', clock });
 }
 
-describe('cookie domain rules', () => {
+describe('cookie domain rules [FIN-03]', () => {
   it('rejects a cookie whose Domain is a public suffix [RFC 6265 §5.3 step 5]', async () => {
     const s = session();
     expect(await s.setCookie('a=1; Domain=com', 'https://a.example.com/')).toBe(false);
@@ -51,7 +51,7 @@ describe('cookie domain rules', () => {
   });
 });
 
-describe('cookie path rules', () => {
+describe('cookie path rules [FIN-03]', () => {
   it('sends a Path cookie only under its path [RFC 6265 §5.1.4]', async () => {
     const s = session();
     await s.setCookie('p=1; Path=/app', 'https://a.example.com/app/login');
@@ -76,7 +76,7 @@ describe('cookie path rules', () => {
   });
 });
 
-describe('Secure cookies', () => {
+describe('Secure cookies [FIN-03]', () => {
   it('does not send a Secure cookie over plain http [RFC 6265 §5.4 step 1]', async () => {
     const s = session();
     expect(await s.setCookie('s=1; Secure', 'https://a.example.com/')).toBe(true);
@@ -107,7 +107,7 @@ describe('Secure cookies', () => {
   });
 });
 
-describe('cookie expiry (time from the Clock)', () => {
+describe('cookie expiry (time from the Clock) [FIN-03]', () => {
   it('does not send a cookie whose Expires is in the past [RFC 6265 §5.3 step 3, §5.4]', async () => {
     const clock = new FakeClock();
     const s = session(clock);
@@ -177,7 +177,7 @@ describe('cookie expiry (time from the Clock)', () => {
   });
 });
 
-describe('other attributes and jar housekeeping', () => {
+describe('other attributes and jar housekeeping [FIN-03]', () => {
   it('sends HttpOnly cookies: the session is an HTTP API [RFC 6265 §5.4 step 1]', async () => {
     const s = session();
     await s.setCookie('icws_1=abc; Path=/icws/1; HttpOnly', 'https://a.example.com/icws/connection');

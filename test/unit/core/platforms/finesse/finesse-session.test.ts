@@ -149,7 +149,7 @@ describe('FinesseSession: single sign-on', () => {
     return s;
   }
 
-  it('runs the LoginWindow on the token URL and completes on the JSON from the network [FIN-01, FIN-02, FIN-04, FIN-07, FIN-08]', async () => {
+  it('runs the LoginWindow on the token URL and completes on the JSON from the network [FIN-07, FIN-08] (a stand-in window: FIN-01/02/04 are proven by the Chromium LoginWindow and HttpSession tests)', async () => {
     const { session, loginWindow, views, clock, finesse } = ssoSetup();
     await drive(clock, session.signIn({ sso: { userName: 'sjefferson' }, extension: '1001001' }));
     const run = loginWindow.runs[0]!;
