@@ -50,6 +50,14 @@ function invalidComponent(): PatchbayError {
   return new PatchbayError('workspace.invalid-component', 'The Genesys workspace address is not the one this profile allows.', { action: 'contact-it' });
 }
 
+/** The frame's src: the component URL with `parent` = the host page's origin, the exact origin the
+ *  component posts to (as the browser shell's host page does). Never a token (GC-04). */
+export function componentFrameSrc(componentUrl: string): string {
+  const src = new URL(componentUrl);
+  src.searchParams.set('parent', WORKSPACE_HOST_ORIGIN);
+  return src.toString();
+}
+
 function escapeAttribute(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/'/g, '&#39;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
@@ -90,7 +98,7 @@ export function createWorkspaceHostHandler(page: { componentUrl: string; csp: st
       return respond(404, 'Not found', 'text/plain; charset=utf-8', head);
     }
     if (`${url.protocol}//${url.host}` !== WORKSPACE_HOST_ORIGIN) return respond(404, 'Not found', 'text/plain; charset=utf-8', head);
-    if (url.pathname === '/' || url.pathname === '') return respond(200, hostPageHtml(page.componentUrl), 'text/html; charset=utf-8', head);
+    if (url.pathname === '/' || url.pathname === '') return respond(200, hostPageHtml(componentFrameSrc(page.componentUrl)), 'text/html; charset=utf-8', head);
     if (url.pathname === '/host.css') return respond(200, HOST_PAGE_CSS, 'text/css; charset=utf-8', head);
     return respond(404, 'Not found', 'text/plain; charset=utf-8', head);
   };

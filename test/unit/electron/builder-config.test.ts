@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MAIN_FILE, PRELOAD_FILE, RENDERER_DIR, ICON_FILE } from '../../../main/electron/paths.ts';
+import { MAIN_FILE, PRELOAD_FILE, RENDERER_DIR, ICON_FILE, WORKSPACE_PRELOAD_FILE } from '../../../main/electron/paths.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const require = createRequire(join(ROOT, 'package.json'));
@@ -130,7 +130,7 @@ describe('packaging with --dir and a stand-in Electron', () => {
     write('package.json', readFileSync(join(ROOT, 'package.json'), 'utf8'));
     write('electron-builder.yml', readFileSync(join(ROOT, 'electron-builder.yml'), 'utf8'));
     cpSync(join(ROOT, 'resources'), join(project, 'resources'), { recursive: true });
-    for (const path of [MAIN_FILE, `${MAIN_FILE}.map`, 'dist/main/core/log.js', PRELOAD_FILE, 'dist/preload/index.js', 'dist/preload/contract.js']) write(path);
+    for (const path of [MAIN_FILE, `${MAIN_FILE}.map`, 'dist/main/core/log.js', PRELOAD_FILE, 'dist/preload/index.js', 'dist/preload/contract.js', WORKSPACE_PRELOAD_FILE, 'dist/main/electron/workspace-preload.js', 'dist/main/electron/workspace-view.js']) write(path);
     write(`${RENDERER_DIR}/index.html`, '<!doctype html>');
     write('dist/main/electron/build/bundle-preload.js');
     for (const path of ['lab/icws/server.ts', 'lab/icws/server.js', 'test/unit/a.test.ts', 'bench/b.js', 'main/electron/main.ts', 'preload/index.ts', 'dist/lab/x.js']) write(path);
@@ -171,7 +171,7 @@ describe('packaging with --dir and a stand-in Electron', () => {
   });
 
   it('packs the main process, the preload bundle, the renderer, package.json and the icon', () => {
-    for (const path of [MAIN_FILE, PRELOAD_FILE, `${RENDERER_DIR}/index.html`, 'dist/main/core/log.js', 'dist/preload/contract.js', 'package.json', ICON_FILE]) {
+    for (const path of [MAIN_FILE, PRELOAD_FILE, WORKSPACE_PRELOAD_FILE, 'dist/main/electron/workspace-view.js', `${RENDERER_DIR}/index.html`, 'dist/main/core/log.js', 'dist/preload/contract.js', 'package.json', ICON_FILE]) {
       expect(entries, path).toContain(`/${path}`);
     }
   });
@@ -185,6 +185,7 @@ describe('packaging with --dir and a stand-in Electron', () => {
     const own = entries.filter((p) => !p.startsWith('/node_modules/'));
     expect(own.filter((p) => p.endsWith('.ts') || p.endsWith('.map'))).toEqual([]);
     expect(own).not.toContain('/dist/preload/index.js');
+    expect(own).not.toContain('/dist/main/electron/workspace-preload.js'); // issue 12: Electron loads workspace.cjs
     expect(own.some((p) => p.startsWith('/dist/main/electron/build'))).toBe(false);
     expect(own.some((p) => p.startsWith('/main') || p.startsWith('/preload'))).toBe(false);
   });

@@ -34,7 +34,8 @@ function request(origins: WorkspaceOrigins, over: { componentUrl?: string } = {}
     gone,
     request: {
       profileId: PROFILE,
-      componentUrl: over.componentUrl ?? `${origins.component}/?parent=${encodeURIComponent('patchbay-workspace://host')}`,
+      // As the core's Workspaces passes it: the bare component origin.
+      componentUrl: over.componentUrl ?? origins.component,
       origins,
       csp: workspaceCsp(origins),
       onMessage: (m: Incoming) => void messages.push(m),
@@ -149,12 +150,13 @@ describe('Electron workspace view: the view itself', () => {
     }
   });
 
-  it('GC-04: the host page frames the component URL as given (no token), sends no referrer and cannot navigate the host', async () => {
+  it('GC-04: the host page frames the component URL plus the host origin as `parent` (no token), sends no referrer and cannot navigate the host', async () => {
     const t = setUp();
-    const { session, request: req } = await openOne(t);
+    const { session } = await openOne(t, { componentUrl: 'https://apps.mypurecloud.de/embed?lang=de&x="<>' });
     const page = await (await session!.protocolHandlers.get(WORKSPACE_SCHEME)!(new Request(WORKSPACE_HOST_URL))).text();
-    const src = /<iframe id="component"[^>]* src="([^"]*)"/.exec(page)?.[1]?.replace(/&amp;/g, '&');
-    expect(src).toBe(req.componentUrl);
+    const src = /<iframe id="component"[^>]* src="([^"]*)"/.exec(page)?.[1]?.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    expect(src).toBe('https://apps.mypurecloud.de/embed?lang=de&x=%22%3C%3E&parent=patchbay-workspace%3A%2F%2Fhost');
+    expect(page).toContain('x=%22%3C%3E&amp;parent='); // attribute-escaped
     expect(page).toContain('referrerpolicy="no-referrer"');
     expect(page).toMatch(/sandbox="allow-scripts allow-same-origin allow-forms"/); // no allow-top-navigation
     expect(page).not.toContain('<script');
