@@ -5,7 +5,7 @@ import { IPC_EVENT_CHANNEL } from '../../preload/contract.ts';
 import { readUpdateSigning, startUpdater, updateDecision } from './updater.ts';
 import { keepRunningOnStrayRejections } from '../core/process-guard.ts';
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, Menu, nativeImage, net, Notification, protocol, session, shell, Tray } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, nativeImage, net, Notification, protocol, session, shell, Tray, WebContentsView } from 'electron';
 import ElectronStore from 'electron-store';
 import { bootCore } from '../core/app-core.ts';
 import { consoleSink, createLogger } from '../core/log.ts';
@@ -15,17 +15,24 @@ import { createAppProtocolHandler } from './app-protocol.ts';
 import { closeDevToolsWhenPackaged } from './harden.ts';
 import { createElectronLoginWindow } from './login-window.ts';
 import { createElectronExternalBrowser } from './external-browser.ts';
-import { ICON_FILE, PRELOAD_FILE, RENDERER_DIR } from './paths.ts';
+import { ICON_FILE, PRELOAD_FILE, RENDERER_DIR, WORKSPACE_PRELOAD_FILE } from './paths.ts';
 import { bindIpc } from './ipc.ts';
 import { APP_ENTRY_URL, APP_SCHEME } from './policy.ts';
 import { createAgentTray } from './tray.ts';
 import { createSecureWindow } from './window-factory.ts';
+import { WORKSPACE_PRIVILEGED_SCHEME } from './workspace-policy.ts';
+import { createElectronWorkspaceShell, type ElectronWorkspaceShell } from './workspace-view.ts';
 
 const log = createLogger({ sink: consoleSink(process.stderr) }).child({ shell: 'electron' });
 
 // Both must happen before 'ready'. A standard + secure scheme gives the renderer a real origin
 // (storage, relative URLs, fetch) without file:// and its broad privileges.
-protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+// The Genesys workspace view's host page gets a real, secure origin of its own too (issue 12): the component
+// posts to it by exact origin (GC-07), and it is never the renderer's app:// origin.
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+  { scheme: WORKSPACE_PRIVILEGED_SCHEME.scheme, privileges: { ...WORKSPACE_PRIVILEGED_SCHEME.privileges } },
+]);
 // Electron checklist 4: sandbox every renderer, including any created later.
 app.enableSandbox();
 
@@ -41,6 +48,7 @@ if (!app.requestSingleInstanceLock()) {
 
 async function start(): Promise<void> {
   let mainWindow: BrowserWindow | undefined;
+  let workspaceShell: ElectronWorkspaceShell | undefined;
 
   app.on('second-instance', () => {
     if (!mainWindow || mainWindow.isDestroyed()) return;
@@ -85,6 +93,12 @@ async function start(): Promise<void> {
     loginWindow: (proxy) => createElectronLoginWindow({ BrowserWindow, session }, { log, ...(proxy ? { proxy } : {}), parent: () => mainWindow }),
     // Genesys Cloud sign-in in the agent's default browser (RFC 8252 §8.12), back through a loopback redirect.
     externalBrowser: () => createElectronExternalBrowser({ shell }, { log }),
+    // issue 12: the Genesys workspace in a WebContentsView over the pane, its own partition and preload (GC-04).
+    workspaceShell: () =>
+      (workspaceShell = createElectronWorkspaceShell(
+        { WebContentsView, session, ipcMain },
+        { window: () => mainWindow, preloadPath: join(appRoot, WORKSPACE_PRELOAD_FILE), packaged: app.isPackaged, log },
+      )),
   });
   const { manager, handler } = booted;
   keepRunningOnStrayRejections(booted.log);
@@ -166,6 +180,7 @@ async function start(): Promise<void> {
       .close()
       .catch((error: unknown) => log.error('app.shutdown-failed', { error }))
       .finally(() => {
+        workspaceShell?.dispose();
         unbindIpc();
         app.quit();
       });

@@ -96,7 +96,11 @@ describe('main.ts before ready', () => {
     expect(order.indexOf('app.enableSandbox')).toBeLessThan(order.indexOf('app.whenReady'));
     expect(order).toContain('app.requestSingleInstanceLock');
     const [, schemes] = fake.calls.find(([name]) => name === 'protocol.registerSchemesAsPrivileged') ?? [];
-    expect(schemes).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+    expect(schemes).toEqual([
+      { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
+      // issue 12: the workspace view's host page, an origin of its own (not the renderer's).
+      { scheme: 'patchbay-workspace', privileges: { standard: true, secure: true } },
+    ]);
     expect(fake.windows).toHaveLength(0);
   });
 
@@ -218,6 +222,22 @@ describe('main.ts after ready', () => {
     fake.module.app.emit('before-quit', second);
     expect(second.defaultPrevented).toBe(false);
     expect(shutdown).toHaveBeenCalledTimes(1);
+  });
+
+  it('gives the core an Electron workspace shell: a sandboxed view over the main window with the bundled workspace preload (issue 12)', async () => {
+    const { fake, core, window } = await loadAndStart();
+    const factory = core.boot?.workspaceShell;
+    if (typeof factory !== 'function') throw new Error('no workspaceShell factory in the boot options');
+    const port = factory();
+    const { workspaceCsp, workspaceOrigins } = await import('../../../main/core/platforms/genesys-cloud/workspace/origins.ts');
+    const origins = workspaceOrigins({ region: 'mypurecloud.ie' });
+    await port.open({ profileId: 'gc', componentUrl: origins.component, origins, csp: workspaceCsp(origins), onMessage: () => undefined, onGone: () => undefined });
+    const view = fake.views[0];
+    expect(view?.options.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false, partition: 'workspace-gc', preload: `${APP_PATH}/dist/preload/workspace.cjs` });
+    expect(window.contentView.children).toEqual([view]);
+    // Quitting closes it.
+    fake.module.app.emit('before-quit', fakeEvent({}));
+    await vi.waitFor(() => expect(view?.webContents.isDestroyed()).toBe(true));
   });
 
   it('puts the agent state in a tray that follows the session manager and goes away on quit', async () => {
