@@ -5,19 +5,21 @@
 import { createInterface } from 'node:readline';
 import { startIcwsServer } from '../lab/icws/server.ts';
 import { startFinesseLab } from '../lab/finesse/lab.ts';
+import { startGwsLab } from '../lab/gws/index.ts';
 import { startWanProxy, type WanProxy } from '../lab/wan-proxy.ts';
 
 const oneWayDelayMs = Number(process.argv[2] ?? 50);
 const jitterMs = Number(process.argv[3] ?? 0);
 const icws = await startIcwsServer({ messagingVersion: 2 });
 const finesse = await startFinesseLab({ deploymentType: 'UCCX', systemAuthMode: 'NON_SSO', ctiDelayMs: 0 });
+const gws = await startGwsLab();
 const proxies: Record<string, WanProxy> = {};
 const behind = async (name: string, url: string) => {
   const u = new URL(url);
   proxies[name] = await startWanProxy({ target: { host: u.hostname, port: Number(u.port) }, oneWayDelayMs, jitterMs });
   return proxies[name].url;
 };
-const urls = { icws: await behind('icws', icws.url), finesse: await behind('finesse', finesse.servers[0]!), finesseSecondary: finesse.servers[1]! };
+const urls = { icws: await behind('icws', icws.url), finesse: await behind('finesse', finesse.servers[0]!), finesseSecondary: finesse.servers[1]!, gws: await behind('gws', gws.baseUrl) };
 console.log(JSON.stringify(urls));
 const lines = createInterface({ input: process.stdin });
 lines.on('line', (line) => {
@@ -33,6 +35,7 @@ lines.on('close', () => {
     for (const p of Object.values(proxies)) await p.close();
     await icws.close();
     await finesse.close();
+    await gws.close();
     process.exit(0);
   })();
 });

@@ -11,6 +11,7 @@ import { systemClock } from '../main/core/clock.ts';
 import { createLogger, memorySink } from '../main/core/log.ts';
 import { IcwsSession } from '../main/core/platforms/icws/icws-session.ts';
 import { FinesseSession } from '../main/core/platforms/finesse/finesse-session.ts';
+import { GwsSession } from '../main/core/platforms/gws/gws-session.ts';
 import { defaultFinesseUsers } from '../lab/finesse/fixture.ts';
 import { ProfileSchema } from '../preload/contract.ts';
 
@@ -38,7 +39,7 @@ async function startLabProcess(oneWayDelayMs: number, jitterMs: number) {
   const queue: ((line: string) => void)[] = [];
   lines.on('line', (line) => queue.shift()?.(line));
   const next = () => new Promise<string>((resolve) => queue.push(resolve));
-  const urls = JSON.parse(await next()) as { icws: string; finesse: string; finesseSecondary: string };
+  const urls = JSON.parse(await next()) as { icws: string; finesse: string; finesseSecondary: string; gws: string };
   return {
     urls,
     async chunks(name: string) {
@@ -108,13 +109,23 @@ export async function runBench(oneWayDelayMs = Number(process.env.WAN_DELAY_MS ?
       await s.signIn({ credentials: { userName: 'agent4', password: agent4.password }, extension: agent4.extensions[0]! });
       return () => s.signOut();
     });
+    // GWS basic (seed 002 GWS-03) and Configuration Server basic (GWS-02): REST, then CometD.
+    const gwsMethod = (id: string, userName: string, password: string, authMethod: 'gws-basic' | 'config-server-basic', place: string) =>
+      measure(lab, 'gws', rttMs, runs, 3, async () => {
+        const profile = ProfileSchema.parse({ id, name: 'Bench', platform: 'gws', servers: [lab.urls.gws], authMode: 'password', userName, lab: true, options: { gws: { authMethod, place } } });
+        const s = new GwsSession({ profile, clock: systemClock, log: log() });
+        await s.signIn({ credentials: { userName, password } });
+        return () => s.signOut();
+      });
+    const gwsBasic = await gwsMethod('bench-wan-gws', 'agent1', 'agent1-lab-pw', 'gws-basic', 'SIP_Place_1001');
+    const gwsConfigServer = await gwsMethod('bench-wan-gws-cfg', 'agent2', 'agent2-lab-pw', 'config-server-basic', 'SIP_Place_1002');
     return {
       bench: 'wan-signin',
       oneWayDelayMs,
       jitterMs,
       rttMs,
-      methods: { 'icws-icauth': icwsIcAuth, 'finesse-basic': finesseBasic },
-      note: 'SSO methods (ICWS SSO, Finesse SSO, GWS SAML/Salesforce, Genesys Cloud) need the sign-in window; their round-trip counts are in the gws and genesys-cloud-signin benches (no WAN yet).',
+      methods: { 'icws-icauth': icwsIcAuth, 'finesse-basic': finesseBasic, 'gws-basic': gwsBasic, 'gws-config-server-basic': gwsConfigServer },
+      note: 'SSO methods (ICWS SSO, Finesse SSO, GWS SAML/Salesforce, Genesys Cloud) need the sign-in window and an IdP whose absolute URLs would bypass the delay proxy; their round-trip counts are in the gws and genesys-cloud-signin benches (no WAN yet).',
     };
   } finally {
     await lab.close();
