@@ -19,6 +19,8 @@ import {
 } from '../../../main/electron/workspace-channels.ts';
 import { installWorkspaceHost, type HostMessageEvent } from '../../../main/electron/workspace-host-frame.ts';
 import { createElectronWorkspaceShell, type ElectronWorkspaceDeps } from '../../../main/electron/workspace-view.ts';
+import { componentFrameSrc } from '../../../main/electron/workspace-policy.ts';
+import { APP_ORIGIN, isTrustedSender } from '../../../main/electron/policy.ts';
 import { createFakeElectron, fakeEvent, type FakeWebContents, type FakeWebContentsView } from './fake-electron.ts';
 
 const TOKEN = 'gc-access-token-4f1c9e0b7a';
@@ -162,6 +164,12 @@ describe('Electron workspace view: the view itself', () => {
     expect(page).not.toContain('<script');
     const other = await session!.protocolHandlers.get(WORKSPACE_SCHEME)!(new Request('patchbay-workspace://elsewhere/'));
     expect(other.status).toBe(404);
+  });
+
+  it('GC-04: the host page cannot drive the app: the app\'s invoke channel refuses its origin; a `parent` in the component URL is replaced', () => {
+    expect(isTrustedSender(WORKSPACE_HOST_URL, APP_ORIGIN)).toBe(false);
+    expect(isTrustedSender('app://patchbay/index.html', APP_ORIGIN)).toBe(true);
+    expect(componentFrameSrc('https://apps.mypurecloud.de/?parent=https%3A%2F%2Fevil.example')).toBe('https://apps.mypurecloud.de/?parent=patchbay-workspace%3A%2F%2Fhost');
   });
 
   it('refuses a component URL that is not on the allowed component origin, and opening without a window', async () => {
