@@ -94,6 +94,12 @@ export function durationWords(minutes: number): string {
   return rest === 0 ? t('time.hours', { n: num(hours) }) : t('time.hoursMinutes', { h: num(hours), m: num(rest) });
 }
 
+/** "12 s ago" / "vor 3 Min." in the agent's locale (Intl.RelativeTimeFormat). */
+export function agoText(seconds: number): string {
+  const format = new Intl.RelativeTimeFormat(currentLocale(), { numeric: 'always', style: 'short' });
+  return seconds < 60 ? format.format(-seconds, 'second') : format.format(-Math.floor(seconds / 60), 'minute');
+}
+
 /** "since 14:05 (12 min)" for an agent state, or '' when the platform gave no start time. */
 export function sinceText(iso: string | undefined, now: number): string {
   const minutes = minutesSince(iso, now);
