@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { SHOTS as shots, startApp, type RunningApp } from './helpers/app.ts';
+import { expectNoAxeViolations } from './helpers/axe.ts';
 
 let app: RunningApp | undefined;
 
@@ -25,6 +26,7 @@ test('the status bar stays in view with state, mm:ss timer and health at 360, 48
   await expect(page.getByTestId('bridge-status')).toHaveAttribute('title', /Patchbay's own background service/);
   await page.getByTestId('profile-item-lab-icws-agent1').click();
   await expect(page.getByTestId('status-bar-health')).toContainText(/signed out/i);
+  await expectNoAxeViolations(page, 'signed out, sign-in form');
   await page.getByTestId('signin-password').fill('agent1-lab-pw');
   await page.getByTestId('signin-submit').click();
   await expect(page.getByTestId('session-phase')).toHaveText(/signed in/i);
@@ -32,6 +34,7 @@ test('the status bar stays in view with state, mm:ss timer and health at 360, 48
   await expect(page.getByTestId('status-bar-state')).toContainText('Available');
   await expect(page.getByTestId('status-bar-timer')).toHaveText(/^\d{2}:\d{2}$|^\d+:\d{2}:\d{2}$/);
   await expect(page.getByTestId('status-bar-health')).toContainText(/signed in/i);
+  await expectNoAxeViolations(page, 'signed in, Available');
 
   for (const [width, height] of [
     [360, 740],
