@@ -54,7 +54,15 @@ export interface CoreOptions {
   settings?: SettingsCommands;
 }
 
+/** The agent's app language as an Accept-Language value (RFC 9110 §12.5.4), English as the fallback
+ *  (issue 13 item 11); undefined while the app follows the OS locale (no header, as before). */
+export function acceptLanguageFor(language: 'en' | 'de' | undefined): string | undefined {
+  if (language === 'de') return 'de, en;q=0.8';
+  return language === 'en' ? 'en' : undefined;
+}
+
 export function createCore(options: CoreOptions): Core {
+  const settings = options.settings;
   const manager = new SessionManager({
     profiles: options.profiles,
     factories: platformFactories,
@@ -67,6 +75,7 @@ export function createCore(options: CoreOptions): Core {
     ...(options.allowSecret ? { allowSecret: options.allowSecret } : {}),
     ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
     ...(options.allowedServerHosts ? { allowedServerHosts: options.allowedServerHosts } : {}),
+    ...(settings ? { acceptLanguage: () => acceptLanguageFor(settings.get().settings.language) } : {}),
   });
   const exporter = options.diagnosticsExport;
   const rendererLog = createRendererLogGate({ log: options.log, ...(options.clock ? { clock: options.clock } : {}) });

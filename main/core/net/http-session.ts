@@ -48,6 +48,7 @@ export class HttpSession {
   private readonly log: Logger;
   private readonly clock: Clock;
   private readonly traceRing: TraceEntry[] = [];
+  private readonly acceptLanguage: (() => string | undefined) | undefined;
 
   constructor(options: HttpSessionOptions & { log?: Logger; clock?: Clock }) {
     this.profileId = options.profileId;
@@ -59,6 +60,7 @@ export class HttpSession {
     this.log = options.log ?? nullLogger;
     this.clock = options.clock ?? systemClock;
     this.jar = createCookieJar();
+    this.acceptLanguage = options.acceptLanguage;
   }
 
   /** The last `traceSize` hops, oldest first. */
@@ -174,6 +176,9 @@ export class HttpSession {
 
       const headers: Record<string, string> = { ...hop.headers };
       if (cookie) headers.cookie = cookie; // RFC 6265 §5.4: the jar's cookies for this hop's URL
+      // The agent's language where the caller sets none (ICWS-01 sets the profile's own, fixed per session).
+      const language = headers['accept-language'] === undefined ? this.acceptLanguage?.() : undefined;
+      if (language) headers['accept-language'] = language;
       const started = this.clock.now();
       const entry: TraceEntry = {
         at: new Date(started).toISOString(),

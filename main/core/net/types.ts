@@ -71,4 +71,7 @@ export interface HttpSessionOptions {
   dispatcher?: Dispatcher;
   /** How many trace entries to keep (ring buffer, default 200). */
   traceSize?: number;
+  /** The agent's language for requests that set no Accept-Language themselves (issue 13 item 11);
+   *  read at each request, so a change in Settings applies to the next one. */
+  acceptLanguage?: () => string | undefined;
 }

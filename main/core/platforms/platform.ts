@@ -78,6 +78,9 @@ export interface PlatformContext {
   /** IT policy `allowedServerHosts`: hosts (or ".domain" suffixes) a server may name for failover
    *  beyond the profile server's parent domain (Finesse SystemInfo nodes). */
   allowedServerHosts?: readonly string[];
+  /** The agent's app language as an Accept-Language value (issue 13 item 11); pass it to any
+   *  HttpSession the adapter makes. Absent: no header beyond what the protocol sets. */
+  acceptLanguage?: () => string | undefined;
 }
 
 export type PlatformSessionFactory = (context: PlatformContext) => PlatformSession;

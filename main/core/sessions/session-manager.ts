@@ -34,6 +34,8 @@ export interface SessionManagerOptions {
   dispatcher?: Dispatcher;
   /** IT policy `allowedServerHosts` (PlatformContext.allowedServerHosts). */
   allowedServerHosts?: readonly string[];
+  /** The agent's app language as Accept-Language (PlatformContext.acceptLanguage, issue 13 item 11). */
+  acceptLanguage?: () => string | undefined;
   /** How many session-state transitions to keep for diagnostics (default 200). */
   transitionHistory?: number;
   /** The shell's host for the embedded Genesys workspace (issue 12); absent in the headless CLI. */
@@ -273,6 +275,7 @@ export class SessionManager {
     const log = this.options.log.child({ profileId: profile.id });
     const dispatcher = this.options.dispatcher;
     const secrets = this.options.secrets;
+    const acceptLanguage = this.options.acceptLanguage;
     return factory({
       profile,
       clock: this.clock,
@@ -282,8 +285,9 @@ export class SessionManager {
       ...(secrets ? { secrets: profileSecrets(secrets, profile.id, { allow: SECRET_KINDS.filter((kind) => this.allows(profile, kind)) }) } : {}),
       ...(dispatcher ? { dispatcher } : {}),
       ...(this.options.allowedServerHosts ? { allowedServerHosts: this.options.allowedServerHosts } : {}),
+      ...(acceptLanguage ? { acceptLanguage } : {}),
       createHttpSession: (options = {}) => {
-        const http = new HttpSession({ log, clock: this.clock, ...(dispatcher ? { dispatcher } : {}), ...options, profileId: profile.id });
+        const http = new HttpSession({ log, clock: this.clock, ...(dispatcher ? { dispatcher } : {}), ...(acceptLanguage ? { acceptLanguage } : {}), ...options, profileId: profile.id });
         let set = this.httpSessions.get(profile.id);
         if (!set) this.httpSessions.set(profile.id, (set = new Set()));
         set.add(http);

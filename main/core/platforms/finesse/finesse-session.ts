@@ -84,7 +84,13 @@ export class FinesseSession implements PlatformSession {
     this.http =
       options.http ??
       context.createHttpSession?.() ??
-      new HttpSession({ profileId: context.profile.id, log: this.log, clock: this.clock, ...(context.dispatcher ? { dispatcher: context.dispatcher } : {}) });
+      new HttpSession({
+        profileId: context.profile.id,
+        log: this.log,
+        clock: this.clock,
+        ...(context.dispatcher ? { dispatcher: context.dispatcher } : {}),
+        ...(context.acceptLanguage ? { acceptLanguage: context.acceptLanguage } : {}), // issue 13 item 11
+      });
     this.options = finesseOptionsOf(context.profile, options.finesse);
     this.linkFactory = options.linkFactory;
     this.resource = options.resource ?? `patchbay-${randomUUID().slice(0, 8)}`;

@@ -505,7 +505,13 @@ export class GenesysCloudSession implements PlatformSession {
 export function createGenesysCloudSession(context: PlatformContext): PlatformSession {
   const http =
     context.createHttpSession?.() ??
-    new HttpSession({ profileId: context.profile.id, log: context.log, clock: context.clock, ...(context.dispatcher ? { dispatcher: context.dispatcher } : {}) });
+    new HttpSession({
+      profileId: context.profile.id,
+      log: context.log,
+      clock: context.clock,
+      ...(context.dispatcher ? { dispatcher: context.dispatcher } : {}),
+      ...(context.acceptLanguage ? { acceptLanguage: context.acceptLanguage } : {}), // issue 13 item 11
+    });
   const auth = createGenesysCloudAuth(context, { http });
   return new GenesysCloudSession(context, { auth, http });
 }
