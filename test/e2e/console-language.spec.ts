@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { SHOTS as shots, startApp, type RunningApp } from './helpers/app.ts';
+import { expectNoAxeViolations } from './helpers/axe.ts';
 
 let app: RunningApp | undefined;
 
@@ -18,6 +19,7 @@ test.afterAll(async () => {
 async function chooseLanguage(page: import('@playwright/test').Page, value: '' | 'de' | 'en'): Promise<void> {
   await page.getByTestId('settings-open').click();
   await page.getByTestId('setting-language').selectOption(value);
+  await expectNoAxeViolations(page, `settings, choosing language '${value}'`);
   await page.getByTestId('settings-save').click();
   await expect(page.getByTestId('settings-saved')).toBeVisible();
   await page.getByTestId('settings-close').click();
@@ -37,6 +39,7 @@ test('Settings → Deutsch: German on the sign-in form and status bar, kept afte
   await expect(page.getByText('Benutzername', { exact: true })).toBeVisible();
   await expect(page.getByTestId('status-bar-health')).toContainText('Abgemeldet');
   await expect(page.getByTestId('settings-open')).toHaveText('Einstellungen');
+  await expectNoAxeViolations(page, 'signed out, in German');
 
   // Saved in the settings file: a reload (or the next start) comes back in German.
   await page.reload();
@@ -46,6 +49,7 @@ test('Settings → Deutsch: German on the sign-in form and status bar, kept afte
   await page.getByTestId('signin-submit').click();
   await expect(page.getByTestId('status-bar-health')).toContainText('Angemeldet');
   await page.screenshot({ path: join(shots, 'console-language-de.png') });
+  await expectNoAxeViolations(page, 'signed in, in German');
 
   await chooseLanguage(page, '');
   await expect(page.getByTestId('status-bar-health')).toContainText('Signed in');
