@@ -83,6 +83,12 @@ export class Workspaces {
         ...(this.options.readyTimeoutMs !== undefined ? { readyTimeoutMs: this.options.readyTimeoutMs } : {}),
         onView: (view) => {
           entry.view = this.viewOf(profile.id, view, entry.frameUrl);
+          // Degraded: the component goes away (an Electron view must not cover the pane's message and
+          // its sign-in button); opening again makes a new surface.
+          if (view.phase === 'degraded' && entry.surface) {
+            entry.surface.close();
+            entry.surface = undefined;
+          }
           this.emit(entry);
         },
       });
