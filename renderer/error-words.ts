@@ -27,6 +27,8 @@ const WORDS: readonly (readonly [RegExp, string])[] = [
     'errors.itPolicy'],
   [/^secrets\./, 'errors.secrets'],
   [/^session\.busy$/, 'errors.busy'],
+  // The window's own link to Patchbay's service (renderer/api/bridge.ts), not the contact center.
+  [/^bridge\./, 'errors.bridge'],
   [/^(session|genesys-cloud)\.not-active$|^genesys-cloud\.signed-out$/, 'errors.notActive'],
 ];
 

@@ -253,6 +253,8 @@ export const de: MessageShape<Messages> = {
     save: 'Profil speichern',
     pressAgain: 'Zum Löschen erneut drücken',
     delete: 'Profil löschen',
+    fieldsNeedAttention: 'Einige Felder müssen geprüft werden.',
+    xmppPortPlaceholder: '8445 (7443 bei 12.0/12.5)',
   },
   errors: {
     signInEnded: 'Ihre Anmeldung ist beendet. Melden Sie sich erneut an, um weiter Anrufe anzunehmen.',
@@ -271,5 +273,6 @@ export const de: MessageShape<Messages> = {
     secrets: 'Gespeicherte Anmeldungen können auf diesem Computer nicht aufbewahrt werden; nach einem Neustart von Patchbay müssen Sie sich erneut anmelden.',
     busy: 'Für dieses Profil läuft bereits eine Anmeldung.',
     notActive: 'Sie sind bei diesem Profil nicht angemeldet. Melden Sie sich zuerst an.',
+    bridge: 'Der Hintergrunddienst von Patchbay hat nicht geantwortet. Versuchen Sie es erneut; wenn das wiederholt passiert, starten Sie Patchbay neu.',
   },
 };

@@ -251,6 +251,8 @@ export const en = {
     save: 'Save profile',
     pressAgain: 'Press again to delete',
     delete: 'Delete profile',
+    fieldsNeedAttention: 'Some fields need attention.',
+    xmppPortPlaceholder: '8445 (7443 on 12.0/12.5)',
   },
   errors: {
     signInEnded: 'Your sign-in has ended. Sign in again to go on taking calls.',
@@ -269,6 +271,7 @@ export const en = {
     secrets: 'Saved sign-ins cannot be kept on this computer; you will have to sign in again after Patchbay restarts.',
     busy: 'A sign-in for this profile is already in progress.',
     notActive: 'You are not signed in to this profile. Sign in first.',
+    bridge: "Patchbay's background service did not answer. Try again; if it keeps happening, restart Patchbay.",
   },
 } as const;
 

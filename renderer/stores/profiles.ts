@@ -5,6 +5,7 @@ import { computed, ref } from 'vue';
 import { ProfileSchema, fieldErrors } from '../../preload/contract.ts';
 import type { ContractError, Profile, ProfileInput, Result } from '../../preload/contract.ts';
 import { getBridge } from '../api/bridge.ts';
+import { t } from '../i18n/index.ts';
 
 export type SaveOutcome =
   | { ok: true; value: Profile }
@@ -61,7 +62,7 @@ export const useProfilesStore = defineStore('profiles', () => {
     if (!parsed.success) {
       return {
         ok: false,
-        error: { code: 'profile.invalid', message: 'Some fields need attention.', action: 'none' },
+        error: { code: 'profile.invalid', message: t('profileEditor.fieldsNeedAttention'), action: 'none' },
         fields: fieldErrors(parsed.error),
       };
     }
