@@ -6,6 +6,7 @@
 // received, or any URL any frame requested.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { connectAgent, pageWith, SHOTS, startApp, type RunningApp } from './helpers/app.ts';
 
@@ -48,7 +49,7 @@ async function rendererText(page: Page): Promise<string> {
   });
 }
 
-test('the Genesys workspace opens in place: handshake, events, renewal, hostile messages ignored, and no token in the renderer [GC-04, GC-05, GC-06, GC-07, GC-08, GC-10]', async ({ page }) => {
+test('the Genesys workspace opens in place: handshake, events, renewal, hostile messages ignored, and no token in the renderer [GC-04, GC-05, GC-06, GC-08, GC-10]', async ({ page }) => {
   test.setTimeout(120_000);
   // Every message the renderer's own window receives (GC-04: none may carry the token).
   await page.addInitScript(() => {
@@ -92,7 +93,13 @@ test('the Genesys workspace opens in place: handshake, events, renewal, hostile 
   // token-expiring (the lab sends it 1.5 s after session-start) → a fresh token is handed over (GC-05).
   await expect.poll(() => tokens.length, { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
   await expect(page.getByTestId('workspace-phase')).toHaveText('Workspace ready');
+  expect(new Set(tokens).size, 'each hand-over a freshly renewed token').toBe(tokens.length);
   await page.screenshot({ path: join(SHOTS, 'genesys-cloud-workspace.png'), fullPage: true });
+  // The pane is labelled and keyboard-usable: axe on it (the component's own page is the vendor's, not ours).
+  const axe = await new AxeBuilder({ page }).include('[data-testid="workspace"]').exclude('[data-testid="workspace-frame"]').analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  await page.getByTestId('workspace-toggle').focus();
+  await expect(page.getByTestId('workspace-toggle')).toHaveAttribute('aria-expanded', 'true');
 
   // Hostile: a replayed ready and a frame of another origin sending session-start / ready (GC-06, GC-10).
   await fetch(`${componentOrigin}/lab/replayReady`, { method: 'POST' });

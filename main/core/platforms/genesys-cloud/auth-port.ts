@@ -30,8 +30,10 @@ export interface GenesysCloudAuth {
   /** Silent resume at launch from the keychain's refresh token: false when none or rejected. */
   resume(): Promise<boolean>;
   /** A valid access token for one request. `fresh: true` renews first when the token would not
-   *  outlive the start-up margin (GC-05: before a notification channel or component starts). */
-  accessToken(options?: { fresh?: boolean; signal?: AbortSignal }): Promise<string>;
+   *  outlive the start-up margin (GC-05: before a notification channel or component starts).
+   *  `renew: true` refreshes now whatever the expiry: the embedded component said its token is expiring
+   *  (seed 004: on token-expiring, run the refresh sequence). A failed refresh keeps the valid token. */
+  accessToken(options?: { fresh?: boolean; renew?: boolean; signal?: AbortSignal }): Promise<string>;
   /** The server said the token is no longer valid (401, token_revoked): renew now or fail. */
   invalidate(reason: string): Promise<void>;
   readonly info: GenesysCloudGrantInfo | undefined;

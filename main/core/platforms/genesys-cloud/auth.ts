@@ -138,7 +138,7 @@ class GenesysCloudAuthImpl implements GenesysCloudAuth {
     return true;
   }
 
-  async accessToken(options: { fresh?: boolean; signal?: AbortSignal } = {}): Promise<string> {
+  async accessToken(options: { fresh?: boolean; renew?: boolean; signal?: AbortSignal } = {}): Promise<string> {
     if (!this.active) throw notSignedIn();
     const current = this.keeper.peek();
     if (this.ended || (current !== undefined && current === this.refused)) {
@@ -146,7 +146,10 @@ class GenesysCloudAuthImpl implements GenesysCloudAuth {
       if (current !== undefined && current !== this.refused) return current;
       throw signInNeeded();
     }
-    if (options.fresh) {
+    if (options.renew) {
+      // seed 004: the embedded component's token-expiring runs the refresh sequence now.
+      await this.keeper.refreshNow().catch((error: unknown) => this.log.info('genesys-cloud.token.renew-failed', { code: toPatchbayError(error).code }));
+    } else if (options.fresh) {
       // GC-05 (seed 004 step 3): renew right before a session starts, so the token cannot expire
       // during start-up.
       const { expiresAt } = this.keeper.times();

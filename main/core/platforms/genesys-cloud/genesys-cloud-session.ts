@@ -78,9 +78,9 @@ export class GenesysCloudSession implements PlatformSession {
   }
 
   /** Issue 12: the token for the embedded component, handed over by the core's WorkspaceHost only. */
-  embeddedAccessToken(options: { fresh: boolean }): Promise<string> {
+  embeddedAccessToken(options: { fresh: boolean; renew?: boolean }): Promise<string> {
     if (this.current.phase !== 'active') return Promise.reject(new PatchbayError('session.not-active', 'Sign in to Genesys Cloud first.', { action: 'sign-in-again' }));
-    return this.auth.accessToken({ fresh: options.fresh }); // GC-05
+    return this.auth.accessToken({ fresh: options.fresh, ...(options.renew ? { renew: true } : {}) }); // GC-05
   }
 
   onView(listener: (view: SessionView) => void): () => void {

@@ -24,11 +24,11 @@ const gc: Profile = ProfileSchema.parse({
 const icws: Profile = ProfileSchema.parse({ id: 'ic', name: 'IC', platform: 'icws', servers: ['https://ic.example.com:8019'], authMode: 'sso' });
 
 /** A scripted session; the GC one can hand a token (EmbeddableSession). */
-function scripted(embeddable: boolean, fresh: boolean[]): PlatformSession {
+function scripted(embeddable: boolean, fresh: string[]): PlatformSession {
   const listeners = new Listeners<SessionView>();
   let view: SessionView = { phase: 'signed-out', selectableStates: [] };
   const set = (next: SessionView) => listeners.emit((view = next));
-  const session: PlatformSession & { embeddedAccessToken?: (o: { fresh: boolean }) => Promise<string> } = {
+  const session: PlatformSession & { embeddedAccessToken?: (o: { fresh: boolean; renew?: boolean }) => Promise<string> } = {
     get view() {
       return view;
     },
@@ -43,7 +43,7 @@ function scripted(embeddable: boolean, fresh: boolean[]): PlatformSession {
   };
   if (embeddable)
     session.embeddedAccessToken = async (o) => {
-      fresh.push(o.fresh);
+      fresh.push(o.fresh && !o.renew ? 'fresh' : o.renew ? 'renew' : 'cached');
       return TOKEN;
     };
   return session;
@@ -53,7 +53,7 @@ function setup(options: { shell?: boolean } = {}) {
   const clock = new FakeClock(1_700_000_000_000);
   const sink = memorySink();
   const log = createLogger({ sink, level: 'debug', clock });
-  const fresh: boolean[] = [];
+  const fresh: string[] = [];
   const requests: WorkspaceSurfaceRequest[] = [];
   const posts: [unknown, string][] = [];
   let closed = 0;
@@ -95,7 +95,7 @@ describe('Workspaces (issue 12)', () => {
 
     t.send({ type: T('ready') });
     await flush();
-    expect(t.fresh).toEqual([true]); // GC-05
+    expect(t.fresh).toEqual(['fresh']); // GC-05
     expect(t.posts).toEqual([
       [{ type: 'ack', status: 'received' }, 'https://apps.mypurecloud.ie'],
       [{ type: T('token'), accessToken: TOKEN }, 'https://apps.mypurecloud.ie'],
@@ -114,7 +114,7 @@ describe('Workspaces (issue 12)', () => {
     t.send({ type: T('session-start'), userId: 'u-1' });
     t.send({ type: T('token-expiring') });
     await flush();
-    expect(t.fresh).toEqual([true, true]); // renewal on token-expiring, fresh again
+    expect(t.fresh).toEqual(['fresh', 'renew']); // GC-05; token-expiring refreshes now (seed 004)
     expect(t.views.map((v) => v.phase)).toEqual(['opening', 'waiting-ready', 'waiting-session', 'active', 'renewing', 'active']);
     for (const view of t.views) expect(WorkspaceViewSchema.safeParse(view).success).toBe(true);
     expect(JSON.stringify(t.views)).not.toContain(TOKEN);

@@ -19,7 +19,7 @@ export interface WorkspaceHostDeps {
   clock: Clock;
   log: Logger;
   /** The session's auth: `fresh: true` renews right before handing over (GC-05). */
-  accessToken(options: { fresh: boolean }): Promise<string>;
+  accessToken(options: { fresh: boolean; renew?: boolean }): Promise<string>;
   onView(view: WorkspaceView): void;
   readyTimeoutMs?: number;
   /** Renewal attempts per token-expiring (bounded). */
@@ -70,7 +70,8 @@ export class WorkspaceHost {
     const attempts = renewal ? (this.#deps.maxRenewals ?? 3) : 1;
     for (let i = 1; i <= attempts; i++) {
       try {
-        const token = await this.#deps.accessToken({ fresh: true }); // GC-05
+        // GC-05; on token-expiring a refresh now (seed 004), not the token the component already has.
+        const token = await this.#deps.accessToken(renewal ? { fresh: true, renew: true } : { fresh: true });
         if (this.#view.phase === 'closed') return;
         this.#deps.port.post(tokenMessage(token), this.#deps.origins.component);
         this.#set(renewed(this.#view));

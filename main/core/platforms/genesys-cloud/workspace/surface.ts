@@ -40,8 +40,9 @@ export interface WorkspaceShellPort {
 
 /** A session that can hand the embedded component a token (the Genesys Cloud session): main process only. */
 export interface EmbeddableSession {
-  /** GC-05: `fresh: true` renews right before the hand-over. Rejects when the session is not active. */
-  embeddedAccessToken(options: { fresh: boolean }): Promise<string>;
+  /** GC-05: `fresh: true` renews right before the hand-over; `renew: true` (the component's
+   *  token-expiring) refreshes whatever the expiry. Rejects when the session is not active. */
+  embeddedAccessToken(options: { fresh: boolean; renew?: boolean }): Promise<string>;
 }
 
 export function isEmbeddable(session: unknown): session is EmbeddableSession {
