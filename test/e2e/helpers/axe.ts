@@ -18,4 +18,15 @@ export async function expectNoAxeViolations(page: Page, label: string, options: 
     (v) => `${v.id} (${v.impact ?? 'n/a'}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`,
   );
   expect(summary, `axe violations at "${label}"`).toEqual([]);
+  await expectNoDuplicateIds(page, label);
+}
+
+/** No id used twice in the page (label/aria references would point at the wrong element). */
+export async function expectNoDuplicateIds(page: Page, label: string): Promise<void> {
+  const duplicates = await page.evaluate(() => {
+    const seen = new Map<string, number>();
+    for (const el of document.querySelectorAll('[id]')) seen.set(el.id, (seen.get(el.id) ?? 0) + 1);
+    return [...seen].filter(([, count]) => count > 1).map(([id, count]) => `${id} ×${count}`);
+  });
+  expect(duplicates, `duplicate ids at "${label}"`).toEqual([]);
 }
