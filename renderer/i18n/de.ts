@@ -256,6 +256,22 @@ export const de: MessageShape<Messages> = {
     fieldsNeedAttention: 'Einige Felder müssen geprüft werden.',
     xmppPortPlaceholder: '8445 (7443 bei 12.0/12.5)',
   },
+  workspace: {
+    label: 'Genesys-Arbeitsbereich',
+    queuePosition: 'Position in der Warteschlange',
+    queueOf: '{position} von {total}',
+    lastInteraction: 'Letzte Interaktion beendet',
+    signInAgain: 'Erneut anmelden',
+    phase: {
+      opening: 'Genesys-Arbeitsbereich wird geöffnet…',
+      'waiting-ready': 'Genesys-Arbeitsbereich wird gestartet…',
+      'waiting-session': 'Arbeitsbereich wird angemeldet…',
+      active: 'Arbeitsbereich bereit',
+      renewing: 'Anmeldung des Arbeitsbereichs wird erneuert…',
+      degraded: 'Der Arbeitsbereich wurde beendet',
+      closed: 'Arbeitsbereich geschlossen',
+    },
+  },
   errors: {
     signInEnded: 'Ihre Anmeldung ist beendet. Melden Sie sich erneut an, um weiter Anrufe anzunehmen.',
     credentialsRejected: 'Benutzername oder Passwort wurden nicht akzeptiert. Prüfen Sie beides und melden Sie sich erneut an.',

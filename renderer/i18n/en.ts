@@ -254,6 +254,22 @@ export const en = {
     fieldsNeedAttention: 'Some fields need attention.',
     xmppPortPlaceholder: '8445 (7443 on 12.0/12.5)',
   },
+  workspace: {
+    label: 'Genesys workspace',
+    queuePosition: 'Queue position',
+    queueOf: '{position} of {total}',
+    lastInteraction: 'Last interaction ended',
+    signInAgain: 'Sign in again',
+    phase: {
+      opening: 'Opening the Genesys workspace…',
+      'waiting-ready': 'Starting the Genesys workspace…',
+      'waiting-session': 'Signing the workspace in…',
+      active: 'Workspace ready',
+      renewing: 'Renewing the workspace sign-in…',
+      degraded: 'The workspace stopped',
+      closed: 'Workspace closed',
+    },
+  },
   errors: {
     signInEnded: 'Your sign-in has ended. Sign in again to go on taking calls.',
     credentialsRejected: 'The user name or password was not accepted. Check them and sign in again.',
