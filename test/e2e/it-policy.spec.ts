@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { startIcwsServer, type IcwsLabServer } from '../../lab/icws/server.ts';
 import { newDataDir, SHOTS, startApp, type RunningApp } from './helpers/app.ts';
+import { expectNoAxeViolations } from './helpers/axe.ts';
 
 let ic: IcwsLabServer;
 let app: RunningApp;
@@ -52,7 +53,10 @@ test("IT's policy: a managed profile, locked and prefilled fields, a rejected ke
   await page.getByTestId('profile-new').click();
   await expect(page.getByTestId('field-servers')).toBeDisabled();
   await expect(page.getByTestId('field-servers')).toHaveValue(ic.url);
-  await expect(page.getByTestId('profile-locked')).toContainText('servers');
+  // issue 13 item 14: named by the label the agent sees; the profile id sits under a closed "Advanced".
+  await expect(page.getByTestId('profile-locked')).toContainText('Servers');
+  await expect(page.getByTestId('field-id')).toBeHidden();
+  await expectNoAxeViolations(page, 'new profile with IT-locked servers');
   await page.getByTestId('field-name').fill('My desk');
   await page.getByTestId('profile-save').click();
   await expect(page.getByTestId('profile-item-my-desk')).toBeVisible();
@@ -62,5 +66,6 @@ test("IT's policy: a managed profile, locked and prefilled fields, a rejected ke
   await expect(page.getByTestId('settings-panel')).toBeVisible();
   await expect(page.getByTestId('setting-logLevel')).toBeDisabled();
   await expect(page.getByTestId('setting-proxy')).toBeEnabled();
+  await expectNoAxeViolations(page, 'Settings with an IT-locked log level');
   await page.screenshot({ path: join(SHOTS, 'it-policy-settings.png'), fullPage: true });
 });

@@ -6,7 +6,9 @@ import { createGwsSession } from './gws/gws-session.ts';
 import { createIcwsSession } from './icws/icws-session.ts';
 import type { PlatformSessionFactory } from './platform.ts';
 
-export const platformFactories: Partial<Record<Platform, PlatformSessionFactory>> = {
+// A full Record, not a Partial: every platform the contract's PLATFORMS names (the one list the
+// profile editor offers) must have its adapter here, or the typecheck fails (issue 13 item 14).
+export const platformFactories: Record<Platform, PlatformSessionFactory> = {
   icws: createIcwsSession,
   finesse: createFinesseSession,
   gws: createGwsSession,

@@ -114,7 +114,9 @@ describe('ProfileEditor', () => {
     expect(wrapper.get('[data-testid="field-servers"]').attributes('disabled')).toBeDefined();
     expect(wrapper.get('[data-testid="field-platform"]').attributes('disabled')).toBeDefined();
     expect(wrapper.get('[data-testid="field-name"]').attributes('disabled')).toBeUndefined();
-    expect(wrapper.get('[data-testid="profile-locked"]').text()).toContain('servers');
+    // issue 13 item 14: named by their labels, not the contract keys.
+    expect(wrapper.get('[data-testid="profile-locked"]').text()).toContain('Servers, Platform');
+    expect(wrapper.get('[data-testid="profile-locked"]').text()).not.toContain('servers');
     expect(wrapper.find('[data-testid="field-options.rememberPassword"]').exists()).toBe(true);
   });
 
