@@ -52,10 +52,21 @@ async function rendererText(page: Page): Promise<string> {
 test('the Genesys workspace opens in place: handshake, events, renewal, hostile messages ignored, and no token in the renderer [GC-04, GC-05, GC-06, GC-08, GC-10]', async ({ page }) => {
   test.setTimeout(120_000);
   // Every message the renderer's own window receives (GC-04: none may carry the token).
+  // Every message the renderer's own window receives — postMessage and every frame of its WebSocket to
+  // main, so a token that passed through the renderer even for a moment is caught (GC-04). The top
+  // window only: the host page (its own origin, a child frame) legitimately relays the token.
   await page.addInitScript(() => {
+    if (window.top !== window) return;
     const seen: string[] = [];
     (window as unknown as { __seenMessages: string[] }).__seenMessages = seen;
     window.addEventListener('message', (event) => seen.push(JSON.stringify(event.data ?? null)));
+    const Native = window.WebSocket;
+    window.WebSocket = class extends Native {
+      constructor(...args: ConstructorParameters<typeof WebSocket>) {
+        super(...args);
+        this.addEventListener('message', (event) => seen.push(String(event.data)));
+      }
+    };
   });
   const urls: string[] = [];
   const tokens: string[] = [];
@@ -119,6 +130,7 @@ test('the Genesys workspace opens in place: handshake, events, renewal, hostile 
   // GC-04: the token never reached the renderer, a URL or the log.
   expect(tokens.length).toBeGreaterThanOrEqual(2);
   const seen = await rendererText(page);
+  expect(seen, 'the capture saw the workspace.state events').toContain('workspace.state');
   for (const token of tokens) {
     expect(token.length).toBeGreaterThan(16);
     expect(seen).not.toContain(token);
