@@ -30,7 +30,10 @@ export interface SsoContext {
 export function grantOf(token: SsoToken, serverDate: string | undefined, obtainedAt?: number): TokenGrant {
   const accessExp = jwtExpiry(token.token);
   const refreshExp = token.refreshToken ? jwtExpiry(token.refreshToken) : undefined;
-  const date = serverDate ? Date.parse(serverDate) : Number.NaN;
+  const parsed = serverDate ? Date.parse(serverDate) : Number.NaN;
+  // FIN-12/14 without a Date header: the server's "now" is the access token's exp less its
+  // expires_in, so the skew is still measured from when the response arrived (issue 9 item 6).
+  const date = Number.isFinite(parsed) ? parsed : accessExp !== undefined ? (accessExp - token.expiresIn) * 1000 : Number.NaN;
   return {
     accessToken: token.token,
     ...(token.refreshToken ? { refreshToken: token.refreshToken } : {}),

@@ -44,3 +44,31 @@ describe('Finesse token keeping (issue 9 mutations)', () => {
     expect(grant.serverDateMs).toBe(Date.UTC(2026, 0, 1, 8));
   });
 });
+
+describe('Finesse clock skew without a Date header (issue 9 item 6)', () => {
+  const jwt = (exp: number) => `e30.${Buffer.from(JSON.stringify({ exp })).toString('base64url')}.sig`;
+
+  it('falls back to expires_in measured from when the response arrived [FIN-12]', () => {
+    const serverNowSec = 1_780_000_000;
+    // The agent's clock runs an hour ahead of the server, and no Date header came.
+    const clock = new FakeClock((serverNowSec + 3600) * 1000);
+    const grant = grantOf({ token: jwt(serverNowSec + 1800), refreshToken: 'r', expiresIn: 1800 } as Parameters<typeof grantOf>[0], undefined);
+    expect(grant.serverDateMs).toBe(serverNowSec * 1000);
+    const expiries: (string | undefined)[] = [];
+    const errors: string[] = [];
+    const keeper = createFinesseKeeper(clock, nullLogger, { options: {} } as unknown as SsoContext, {
+      onRefreshToken: () => undefined,
+      onTimes: (expiresAt) => expiries.push(expiresAt),
+      onRefreshed: () => undefined,
+      onError: (e) => errors.push(e.code),
+      language: 'en-US',
+    });
+    keeper.start(grant);
+    // Not read as expired an hour ago: about 30 min from now (less the Date header's 1 s).
+    const left = Date.parse(expiries.at(-1) ?? '') - clock.now();
+    expect(left).toBeGreaterThanOrEqual(1_790_000);
+    expect(left).toBeLessThanOrEqual(1_800_000);
+    expect(errors).toEqual([]);
+    keeper.stop();
+  });
+});
