@@ -154,7 +154,7 @@ describe('Workspaces (issue 12)', () => {
     expect(t.requests).toEqual([]);
   });
 
-  it('closes on workspace.close and on sign-out: surface gone, a closed view published', async () => {
+  it('closes on workspace.close, sign-out and profile removal: surface gone, a closed view published', async () => {
     const t = setup();
     await t.manager.signIn('gc');
     await t.manager.openWorkspace('gc');
@@ -168,6 +168,12 @@ describe('Workspaces (issue 12)', () => {
     t.send({ type: T('ready') });
     await flush();
     expect(t.posts).toEqual([]);
+    // Removing the profile closes its workspace too.
+    await t.manager.signIn('gc');
+    await t.manager.openWorkspace('gc');
+    await t.manager.removeProfile('gc');
+    expect(t.closedCount()).toBe(3);
+    expect(t.manager.workspaces.view('gc').phase).toBe('closed');
   });
 
   it('a surface that goes away by itself closes the workspace', async () => {
