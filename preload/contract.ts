@@ -371,6 +371,15 @@ export const PolicyViewSchema = z.object({
 });
 export type PolicyView = z.infer<typeof PolicyViewSchema>;
 
+// Keyboard shortcuts for Ready / Not Ready (issue 13 item 10), in Electron's accelerator syntax: at
+// least one modifier, so a shortcut never swallows typing; '' = off. Global in Electron
+// (globalShortcut), in-window in the browser shell.
+export const SHORTCUT_ACCELERATOR = /^(?:(?:CommandOrControl|CmdOrCtrl|Control|Ctrl|Alt|Shift|Super|Meta|Command|Cmd)\+)+(?:[A-Z0-9]|F(?:[1-9]|1[0-9]|2[0-4]))$/;
+export const ShortcutSchema = z.union([z.literal(''), z.string().max(64).regex(SHORTCUT_ACCELERATOR, 'Use modifier keys and a letter, digit or F-key, e.g. CommandOrControl+Alt+R')]);
+export const DEFAULT_SHORTCUTS = { ready: 'CommandOrControl+Alt+R', notReady: 'CommandOrControl+Alt+N' } as const;
+export const SHORTCUT_ACTIONS = ['ready', 'notReady'] as const;
+export type ShortcutAction = (typeof SHORTCUT_ACTIONS)[number];
+
 // Agent settings (issue 5 "Settings"): what the Settings panel shows and may change. `locked` lists
 // the dotted keys IT's policy decides (shown read-only). The proxy comes back with any password
 // masked; 'direct' = IT turned every proxy off.
@@ -383,6 +392,8 @@ export const SettingsViewSchema = z
         updates: z.object({ enabled: z.boolean() }).strict(),
         // The app's language (issue 13 item 11); absent = the OS locale.
         language: z.enum(['en', 'de']).optional(),
+        // Ready / Not Ready shortcuts (issue 13 item 10); '' = off.
+        shortcuts: z.object({ ready: z.string(), notReady: z.string() }).strict().optional(),
       })
       .strict(),
     locked: z.array(z.string()),
@@ -406,6 +417,8 @@ export const SettingsPatchSchema = z
     updates: z.object({ enabled: z.boolean().optional() }).strict().optional(),
     /** null = follow the OS locale again (issue 13 item 11). */
     language: z.enum(['en', 'de']).nullable().optional(),
+    /** Ready / Not Ready shortcuts (issue 13 item 10); '' = off, null = back to the default. */
+    shortcuts: z.object({ ready: ShortcutSchema.nullable().optional(), notReady: ShortcutSchema.nullable().optional() }).strict().optional(),
   })
   .strict();
 export type SettingsPatch = z.output<typeof SettingsPatchSchema>;

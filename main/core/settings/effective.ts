@@ -1,5 +1,6 @@
 // What applies: the user's settings with the IT policy on top. A key the policy sets is locked —
 // the UI shows it read-only and the core ignores the user's value for it.
+import { DEFAULT_SHORTCUTS } from '../../../preload/contract.ts';
 import { PatchbayError } from '../errors.ts';
 import type { LogLevel } from '../log.ts';
 import type { Policy, PolicyProxy } from './policy.ts';
@@ -18,6 +19,8 @@ export interface EffectiveSettings {
   updates: { enabled: boolean; feedUrl?: string };
   /** The app's language; absent = the OS locale (issue 13 item 11). */
   language?: 'en' | 'de';
+  /** Ready / Not Ready shortcuts, defaults filled in; '' = off (issue 13 item 10). */
+  shortcuts: { ready: string; notReady: string };
   /** Dotted setting keys the policy sets (read-only for the agent). */
   locked: string[];
 }
@@ -43,6 +46,7 @@ export function effectiveSettings(settings: Settings, policy: Policy): Effective
     network: { ...(caBundle ? { caBundle } : {}), ...(proxy ? { proxy } : {}) },
     updates: { enabled, ...(policy.updates.feedUrl ? { feedUrl: policy.updates.feedUrl } : {}) },
     ...(settings.language ? { language: settings.language } : {}),
+    shortcuts: { ...DEFAULT_SHORTCUTS, ...settings.shortcuts },
     locked,
   };
 }
@@ -54,6 +58,8 @@ export interface UserSettingsPatch {
   updates?: { enabled?: boolean };
   /** null = follow the OS locale again. */
   language?: 'en' | 'de' | null;
+  /** '' = off, null = back to the default (issue 13 item 10). */
+  shortcuts?: { ready?: string | null | undefined; notReady?: string | null | undefined };
 }
 
 /** Applies an agent's change, refusing keys the IT policy sets (PatchbayError settings.locked); the
@@ -65,6 +71,7 @@ export async function updateUserSettings(store: SettingsStore, patch: UserSettin
     ...(patch.language !== undefined ? ['language'] : []),
     ...Object.keys(patch.network ?? {}).map((k) => `network.${k}`),
     ...Object.keys(patch.updates ?? {}).map((k) => `updates.${k}`),
+    ...Object.keys(patch.shortcuts ?? {}).map((k) => `shortcuts.${k}`),
   ];
   const refused = touched.filter((key) => locked.has(key));
   if (refused.length > 0) {
@@ -76,7 +83,13 @@ export async function updateUserSettings(store: SettingsStore, patch: UserSettin
       if (value === null || value === '') delete network[key];
       else network[key] = value;
     }
-    const base: Settings = { ...current };
+    const shortcuts: Record<string, string> = { ...current.shortcuts };
+    for (const [key, value] of Object.entries(patch.shortcuts ?? {})) {
+      if (value === null) delete shortcuts[key];
+      else if (value !== undefined) shortcuts[key] = value;
+    }
+    const base: Settings = { ...current, shortcuts };
+    if (Object.keys(shortcuts).length === 0) delete base.shortcuts;
     if (patch.language === null) delete base.language;
     else if (patch.language !== undefined) base.language = patch.language;
     return {

@@ -2,7 +2,7 @@
 // migrations from every older version, and a salvaging parser — a bad key or a bad profile is
 // dropped and reported, never a crash (issue 5 "Settings and profiles").
 import { z } from 'zod';
-import { fieldErrors, ProfileSchema, type Profile } from '../../../preload/contract.ts';
+import { fieldErrors, ProfileSchema, ShortcutSchema, type Profile } from '../../../preload/contract.ts';
 
 export const SETTINGS_VERSION = 2;
 
@@ -43,6 +43,9 @@ export const UiLanguageSchema = z.enum(['en', 'de']);
 
 export const UpdateSettingsSchema = z.object({ enabled: z.boolean().default(true) }).strict();
 
+// Ready / Not Ready keyboard shortcuts (issue 13 item 10); absent = the default, '' = off.
+export const ShortcutSettingsSchema = z.object({ ready: ShortcutSchema.optional(), notReady: ShortcutSchema.optional() }).strict();
+
 // Each top-level key is parsed on its own (see parseSettings), so each carries its own default.
 export const SETTINGS_FIELDS = {
   profiles: z.array(ProfileSchema).default([]),
@@ -50,6 +53,7 @@ export const SETTINGS_FIELDS = {
   network: NetworkSettingsSchema.default({}),
   updates: UpdateSettingsSchema.default({ enabled: true }),
   language: UiLanguageSchema.optional(),
+  shortcuts: ShortcutSettingsSchema.optional(),
 } as const;
 
 export const SettingsSchema = z.object({ version: z.literal(SETTINGS_VERSION), ...SETTINGS_FIELDS }).strict();

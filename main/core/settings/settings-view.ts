@@ -36,6 +36,8 @@ export function settingsView(settings: Settings, policy: Policy): SettingsView {
       network,
       updates: { enabled: effective.updates.enabled },
       ...(effective.language ? { language: effective.language } : {}),
+      // Absent while the agent kept the defaults (the renderer fills DEFAULT_SHORTCUTS in).
+      ...(settings.shortcuts ? { shortcuts: effective.shortcuts } : {}),
     },
     locked: [...effective.locked],
   };
