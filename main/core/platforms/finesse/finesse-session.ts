@@ -23,7 +23,7 @@ import { reduce, type FinesseAction } from './reducer.ts';
 import { restError, restRequest, stateChangeError, type RestOptions } from './rest.ts';
 import { parseResumeData, resumeGrant } from './resume.ts';
 import { grantOf, refreshStrategies, signInUrl, SIGN_IN_WINDOW_TIMEOUT_MS, windowToken, type SsoContext } from './sso.ts';
-import { asyncStateError, checkStateChoice, isMine, restoreStep, signOutSteps } from './state-rules.ts';
+import { asyncStateError, checkStateChoice, isMine, restoreStep, signOutRefusal, signOutSteps } from './state-rules.ts';
 import { StateWaiters } from './state-waiters.ts';
 import { fetchDialogs, fetchReasonCodes, fetchUser, type Rest } from './user.ts';
 import {
@@ -519,25 +519,30 @@ export class FinesseSession implements PlatformSession {
 
   // ------------------------------------------------------------------ ending
   async signOut(): Promise<void> {
+    let refused: PatchbayError | undefined;
     if (this.userId && this.auth.kind && this.lastUser && this.lastUser.state !== 'LOGOUT' && this.current.phase === 'active') {
       this.loggingOut = true;
+      const before = this.lastUser.state;
       try {
         for (const step of signOutSteps(this.system?.deploymentType, this.lastUser.state, this.codes)) await this.changeState(step.state, step.body);
       } catch (error) {
         // Signing out locally must not depend on the server; Finesse logs the agent out 60 s after
-        // their presence goes away [PRES].
-        this.log.info('finesse.sign-out.logout-failed', { code: toPatchbayError(error).code });
+        // their presence goes away [PRES]. A refusal is still reported (issue 9 item 11).
+        const typed = toPatchbayError(error);
+        this.log.info('finesse.sign-out.logout-failed', { code: typed.code });
+        refused = signOutRefusal(typed, this.lastUser?.state ?? before);
       }
     }
-    await this.endSession();
+    await this.endSession(refused);
+    if (refused) throw refused;
   }
 
-  private async endSession(): Promise<void> {
+  private async endSession(refused?: PatchbayError): Promise<void> {
     await this.teardown(true);
     this.auth.refreshToken = undefined;
     await this.context.secrets?.delete('refresh-token').catch(() => false);
     await this.http.clearCookies();
-    this.dispatch({ type: 'signed-out' });
+    this.dispatch(refused ? { type: 'failed', error: refused.toContract() } : { type: 'signed-out' });
   }
 
   /** A sign-in or resume that did not make it: nothing half signed in, the reason on screen. */

@@ -64,3 +64,17 @@ export function asyncStateError(errors: Parameters<typeof apiErrorMessage>[0]): 
   const message = apiErrorMessage(errors);
   return new PatchbayError('finesse.state.rejected', message ? `Finesse refused the change: ${message}` : 'Finesse refused the change.', { action: 'none' });
 }
+
+/** Issue 9 item 11: a sign-out the server answered with a refusal (e.g. 503) is a failure — Finesse
+ *  keeps the agent in their state (possibly Ready) until the 60 s presence rule [PRES]. A network
+ *  failure (no answer) is not: closing the session lets the presence rule log the agent out. */
+export function signOutRefusal(error: PatchbayError, agentState: string | undefined): PatchbayError | undefined {
+  const status = error.details.status;
+  if (typeof status !== 'number') return undefined;
+  const shown = agentState === 'READY' ? 'Ready' : agentState === 'NOT_READY' ? 'Not Ready' : 'signed in';
+  return new PatchbayError(
+    'finesse.sign-out.refused',
+    `Finesse refused the sign-out (${status}). It may keep you ${shown} and route calls to you for up to a minute. Sign in again and sign out, or tell your supervisor.`,
+    { action: 'retry', details: { status } },
+  );
+}
