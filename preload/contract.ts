@@ -257,7 +257,8 @@ export const SessionStateSchema = z
     userDisplayName: z.string().optional(),
     agent: AgentStateSchema.optional(),
     selectableStates: z.array(SelectableStateSchema).default([]),
-    token: z.object({ expiresAt: z.string().optional(), refreshAt: z.string().optional() }).optional(),
+    /** signInBy (FIN-14): the agent was asked to sign in again before this time (the refresh token's end). */
+    token: z.object({ expiresAt: z.string().optional(), refreshAt: z.string().optional(), signInBy: z.string().optional() }).optional(),
     connection: z
       .object({
         transport: z.enum(['sse', 'polling', 'xmpp', 'cometd', 'websocket', 'none']),
@@ -474,6 +475,8 @@ export const Events = {
   'session.state': SessionStateSchema,
   notice: NoticeSchema,
   'workspace.state': WorkspaceViewSchema,
+  /** Electron: a global Ready / Not Ready shortcut was pressed (issue 13 item 10); the renderer acts on it. */
+  shortcut: z.object({ action: z.enum(SHORTCUT_ACTIONS) }).strict(),
 } as const;
 export type EventName = keyof typeof Events;
 export type EventPayload<E extends EventName> = z.output<(typeof Events)[E]>;
