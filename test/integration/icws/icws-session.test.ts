@@ -121,6 +121,20 @@ describe('ICWS sign-in with user name and password', () => {
     expect(first.requests.filter((r) => r.method !== 'POST' || r.path !== '/icws/connection')).toEqual([]);
     expect(sessionCalls(second).length).toBeGreaterThan(3);
   });
+
+  it("tries a 503's alternate hosts next, before the profile's remaining servers [ICWS-06]", async () => {
+    const first = await lab();
+    const port = first.port;
+    const alternate = await lab({ host: '127.0.0.3', port });
+    const remaining = await lab();
+    first.setAcceptingConnections(false, ['127.0.0.3']);
+    const { s } = session(profileFor([first.url, remaining.url]));
+    await s.signIn(agent1);
+    expect(s.view.server).toBe(`http://127.0.0.3:${port}`);
+    // The profile's second server was never asked: the listed host came first (issue 9 item 2).
+    expect(remaining.requests.filter((r) => r.path === '/icws/connection')).toEqual([]);
+    expect(alternate.sessions()).toHaveLength(1);
+  });
 });
 
 describe('ICWS agent status', () => {
