@@ -1,11 +1,11 @@
 // The Electron app entry (DESIGN.md "Shells": single-instance lock, secure window factory, renderer
 // served from app://, not file://). Everything behavioural lives in main/core; this file only wires.
 // Built by tsconfig.electron.json to dist/main/electron/main.js (package.json "main").
-import { IPC_EVENT_CHANNEL } from '../../preload/contract.ts';
+import { DEFAULT_SHORTCUTS, IPC_EVENT_CHANNEL, SettingsViewSchema } from '../../preload/contract.ts';
 import { readUpdateSigning, startUpdater, updateDecision } from './updater.ts';
 import { keepRunningOnStrayRejections } from '../core/process-guard.ts';
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, Menu, nativeImage, net, Notification, protocol, session, shell, Tray, WebContentsView } from 'electron';
+import { app, BrowserWindow, globalShortcut, ipcMain, Menu, nativeImage, net, Notification, protocol, session, shell, Tray, WebContentsView } from 'electron';
 import ElectronStore from 'electron-store';
 import { bootCore } from '../core/app-core.ts';
 import { consoleSink, createLogger } from '../core/log.ts';
@@ -18,6 +18,7 @@ import { createElectronExternalBrowser } from './external-browser.ts';
 import { ICON_FILE, PRELOAD_FILE, RENDERER_DIR, WORKSPACE_PRELOAD_FILE } from './paths.ts';
 import { bindIpc } from './ipc.ts';
 import { APP_ENTRY_URL, APP_SCHEME } from './policy.ts';
+import { createGlobalShortcuts } from './shortcuts.ts';
 import { createAgentTray } from './tray.ts';
 import { createSecureWindow } from './window-factory.ts';
 import { WORKSPACE_PRIVILEGED_SCHEME } from './workspace-policy.ts';
@@ -102,7 +103,27 @@ async function start(): Promise<void> {
   });
   const { manager, handler } = booted;
   keepRunningOnStrayRejections(booted.log);
-  const unbindIpc = bindIpc(ipcMain, handler, manager, () => BrowserWindow.getAllWindows(), booted.log);
+  // issue 13 item 10: Ready / Not Ready shortcuts system-wide; a press goes to the renderer, which sets
+  // the state as the in-window keys do. A saved settings change re-registers them.
+  const shortcuts = createGlobalShortcuts(globalShortcut, {
+    onPress: (action) => {
+      if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(IPC_EVENT_CHANNEL, { event: 'shortcut', payload: { action } });
+    },
+    log: booted.log,
+  });
+  shortcuts.apply({ ...DEFAULT_SHORTCUTS, ...booted.effective.shortcuts });
+  const unbindIpc = bindIpc(
+    ipcMain,
+    async (command, args) => {
+      const result = await handler(command, args);
+      const saved = command === 'settings.save' && result.ok ? SettingsViewSchema.safeParse(result.value) : undefined;
+      if (saved?.success) shortcuts.apply({ ...DEFAULT_SHORTCUTS, ...saved.data.settings.shortcuts });
+      return result;
+    },
+    manager,
+    () => BrowserWindow.getAllWindows(),
+    booted.log,
+  );
 
   const openMainWindow = (): BrowserWindow => {
     const window = createSecureWindow({
@@ -173,6 +194,7 @@ async function start(): Promise<void> {
   app.on('before-quit', (event) => {
     stopUpdater();
     tray.dispose();
+    shortcuts.dispose();
     if (shutdownDone) return;
     event.preventDefault();
     shutdownDone = true;

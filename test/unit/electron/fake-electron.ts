@@ -310,8 +310,20 @@ export function createFakeElectron() {
     }
   }
 
+  // issue 13 item 10: Electron's globalShortcut (accelerator → callback).
+  const globalShortcuts = new Map<string, () => void>();
+  const globalShortcut = {
+    register: (accelerator: string, callback: () => void) => {
+      if (globalShortcuts.has(accelerator)) return false;
+      globalShortcuts.set(accelerator, callback);
+      return true;
+    },
+    unregister: (accelerator: string) => void globalShortcuts.delete(accelerator),
+  };
+
   return {
-    module: { app, BrowserWindow: FakeBrowserWindow, ipcMain, net, protocol, Tray: FakeTray, Menu, Notification: FakeNotification, nativeImage, shell, session, WebContentsView: RecordedWebContentsView },
+    module: { app, BrowserWindow: FakeBrowserWindow, globalShortcut, ipcMain, net, protocol, Tray: FakeTray, Menu, Notification: FakeNotification, nativeImage, shell, session, WebContentsView: RecordedWebContentsView },
+    globalShortcuts,
     ipcEvents,
     partitions,
     views,

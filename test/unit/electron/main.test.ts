@@ -224,6 +224,15 @@ describe('main.ts after ready', () => {
     expect(shutdown).toHaveBeenCalledTimes(1);
   });
 
+  it('registers the Ready / Not Ready shortcuts globally, sends a press to the window, and frees them on quit (issue 13 item 10)', async () => {
+    const { fake, window } = await loadAndStart();
+    expect([...fake.globalShortcuts.keys()]).toEqual(['CommandOrControl+Alt+R', 'CommandOrControl+Alt+N']);
+    fake.globalShortcuts.get('CommandOrControl+Alt+N')?.();
+    expect(window.webContents.sent).toContainEqual(['patchbay:event', { event: 'shortcut', payload: { action: 'notReady' } }]);
+    fake.module.app.emit('before-quit', fakeEvent({}));
+    expect(fake.globalShortcuts.size).toBe(0);
+  });
+
   it('gives the core an Electron workspace shell: a sandboxed view over the main window with the bundled workspace preload (issue 12)', async () => {
     const { fake, core, window } = await loadAndStart();
     const factory = core.boot?.workspaceShell;
