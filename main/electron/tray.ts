@@ -95,10 +95,20 @@ export function notificationFor(previous: SessionState | undefined, next: Sessio
     const again = next.lastError?.action === 'sign-in-again' ? 'Open Patchbay and sign in again.' : 'Open Patchbay to reconnect.';
     return { title: `${name}: disconnected`, body: `You are no longer signed in. ${again}` };
   }
+  // FIN-14: the sign-in ends soon; told once per deadline, with the time (no token, no error text).
+  const by = next.token?.signInBy;
+  if (by && by !== previous?.token?.signInBy && (next.phase === 'active' || next.phase === 'reconnecting')) {
+    return { title: `${name}: sign in again soon`, body: `Your sign-in ends at ${clockTime(by)}. Open Patchbay and sign in again to stay signed in.` };
+  }
   if (next.phase === 'active' && was === 'reconnecting') {
     return { title: `${name}: back online`, body: next.agent ? `Connected again — ${stateWords(next)}.` : 'Connected again.' };
   }
   return undefined;
+}
+
+function clockTime(iso: string): string {
+  const at = new Date(iso);
+  return Number.isNaN(at.getTime()) ? 'soon' : at.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
 }
 
 // ------------------------------------------------------------------------ icons

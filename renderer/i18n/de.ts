@@ -178,6 +178,7 @@ export const de: MessageShape<Messages> = {
     expires: 'läuft ab um {time}',
     renews: 'wird erneuert um {time}',
     renewingNow: 'wird gerade erneuert',
+    signInBy: 'bis {time} neu anmelden (noch {minutes} Min.)',
     cancelSignIn: 'Anmeldung abbrechen',
     signingOut: 'Abmeldung läuft…',
     signOut: 'Abmelden',

@@ -176,6 +176,7 @@ export const en = {
     expires: 'expires {time}',
     renews: 'renews {time}',
     renewingNow: 'renewing now',
+    signInBy: 'sign in again by {time} ({minutes} min left)',
     cancelSignIn: 'Cancel sign-in',
     signingOut: 'Signing out…',
     signOut: 'Sign out',

@@ -1,10 +1,13 @@
 // Issue 9 (FIN-CONF): Finesse deviations fixed, each checked on the lab over real sockets.
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFinesseLab, type FinesseLab } from '../../../lab/index.ts';
+import type { LoginWindow, LoginWindowRequest, LoginWindowResult } from '../../../main/core/auth/login-window.ts';
+import { PatchbayError } from '../../../main/core/errors.ts';
 import { systemClock } from '../../../main/core/clock.ts';
 import { createLogger, memorySink } from '../../../main/core/log.ts';
 import { FinesseSession } from '../../../main/core/platforms/finesse/finesse-session.ts';
 import { ProfileSchema } from '../../../preload/contract.ts';
+import { waitFor } from '../../helpers/wait.ts';
 
 const labs: FinesseLab[] = [];
 const sessions: FinesseSession[] = [];
@@ -43,4 +46,43 @@ describe('Finesse sign-out (issue 9 item 11)', () => {
     expect(s.view.phase).toBe('signed-out');
     expect(finesse.userState(agent.loginId).state).toBe('LOGOUT');
   });
+});
+
+/** Stands in for the agent on the IdP page once (the lab IdS's token JSON); every later window
+ *  (hidden renewal, the visible one the warning opens) is cancelled, as if the agent were away. */
+class OnceTokenWindow implements LoginWindow {
+  readonly runs: LoginWindowRequest[] = [];
+  private readonly finesse: FinesseLab;
+  private readonly userId: string;
+  constructor(finesse: FinesseLab, userId: string) {
+    this.finesse = finesse;
+    this.userId = userId;
+  }
+  async run(request: LoginWindowRequest): Promise<LoginWindowResult> {
+    this.runs.push(request);
+    if (this.runs.length > 1) throw new PatchbayError('login.cancelled', 'The sign-in window was closed.', { action: 'none' });
+    const t = this.finesse.issueTokens(this.userId);
+    const body = JSON.stringify({ token: t.accessToken, refresh_token: t.refreshToken, expires_in: t.expiresIn, user_id: t.userId, realm: t.realm, user_principal: t.userPrincipal });
+    return { completion: request.until[0]!, url: request.url, status: 200, headers: { 'content-type': 'application/json' }, body };
+  }
+}
+
+describe('Finesse refresh-token expiry warning (issue 9 item 5)', () => {
+  it('the session card gets the sign-in deadline from the adapter, with the time left [FIN-14]', async () => {
+    // A refresh token of 5 min: inside the 6 min warning lead from the start.
+    const finesse = await startFinesseLab({ forcedLogoutMs: 5_000, ctiDelayMs: 20, deploymentType: 'UCCE', systemAuthMode: 'SSO', accessTokenLifetimeSeconds: 120, refreshTokenLifetimeSeconds: 300 });
+    labs.push(finesse);
+    const sam = finesse.users.find((u) => u.loginName === 'sjefferson')!;
+    const profile = ProfileSchema.parse({ id: 'lab-fin', name: 'Lab Finesse', platform: 'finesse', servers: finesse.servers, authMode: 'sso', userName: 'sjefferson' });
+    const s = new FinesseSession({ profile, clock: systemClock, log: createLogger({ sink: memorySink() }), loginWindow: new OnceTokenWindow(finesse, sam.loginId) }, { finesse: { pingIntervalMs: 2_000, stateConfirmTimeoutMs: 5_000 } });
+    sessions.push(s);
+    const started = Date.now();
+    await s.signIn({ sso: { userName: 'sjefferson' }, extension: sam.extensions[0]! });
+    await waitFor(() => s.view.token?.signInBy !== undefined, 'the sign-in deadline on the card');
+    const left = Date.parse(s.view.token!.signInBy!) - started;
+    expect(left).toBeGreaterThan(200_000);
+    expect(left).toBeLessThanOrEqual(300_000);
+    expect(s.view.lastError).toMatchObject({ code: 'finesse.sso.sign-in-soon', action: 'sign-in-again' });
+    expect(s.view.phase).toBe('active');
+  }, 20_000);
 });

@@ -134,3 +134,16 @@ describe('createAgentTray', () => {
     expect(fake.notifications).toHaveLength(2);
   });
 });
+
+describe('notificationFor: the sign-in ends soon (issue 9 item 5)', () => {
+  it('tells the agent once, with the time, when the session card gets a sign-in deadline [FIN-14]', () => {
+    const by = '2026-01-01T09:05:00.000Z';
+    const before = state({ agent: available, token: { expiresAt: '2026-01-01T09:30:00.000Z' } });
+    const warned = state({ agent: available, token: { expiresAt: '2026-01-01T09:30:00.000Z', signInBy: by } });
+    const note = notificationFor(before, warned);
+    expect(note?.title).toBe('Lab ICWS: sign in again soon');
+    expect(note?.body).toContain(new Date(by).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' }));
+    // Same deadline again (a later snapshot): no second notification.
+    expect(notificationFor(warned, state({ ...warned, seq: 2 }))).toBeUndefined();
+  });
+});

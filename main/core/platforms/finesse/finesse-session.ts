@@ -3,7 +3,7 @@
 // Bearer on REST, TokenKeeper refreshes, agent state over REST with the outcome from XMPP
 // notifications, reconnect and A/B failover. The view changes only through ./reducer.ts.
 import { randomUUID } from 'node:crypto';
-import type { AgentState, SelectableState, SignInOptions } from '../../../../preload/contract.ts';
+import type { AgentState, CallAction, SelectableState, SignInOptions } from '../../../../preload/contract.ts';
 import type { TokenGrant } from '../../auth/token-keeper.ts';
 import type { LoginWindow } from '../../auth/login-window.ts';
 import type { Clock, TimerHandle } from '../../clock.ts';
@@ -13,6 +13,7 @@ import { HttpSession } from '../../net/http-session.ts';
 import type { HttpResponse } from '../../net/types.ts';
 import { Listeners, SIGNED_OUT_VIEW, type PlatformContext, type PlatformSession, type SessionView, type SignInInput } from '../platform.ts';
 import { agentStateOf, selectableStates } from './agent-state.ts';
+import { CallWaiters, checkCallAction, dialogActionError, dialogActionRequest } from './call-actions.ts';
 import { FinesseCredentials } from './credentials.ts';
 import { fetchUserAuthMode, hostOf, signInOptionsFor } from './discovery.ts';
 import { createFinesseKeeper } from './keeper.ts';
@@ -70,6 +71,7 @@ export class FinesseSession implements PlatformSession {
   private logoutCodes: ReasonCode[] = [];
   private lastUser: FinesseUser | undefined;
   private readonly waiters = new StateWaiters();
+  private readonly callWaiters = new CallWaiters();
   private signInAbort: AbortController | undefined;
   /** The agent's state when the notification channel went down (restored after a failover). */
   private stateBeforeOutage: FinesseUser | undefined;
@@ -228,7 +230,7 @@ export class FinesseSession implements PlatformSession {
         this.auth.refreshToken = token;
         if (this.current.phase === 'active') void this.saveResumeData();
       },
-      onTimes: (expiresAt, refreshAt) => this.dispatch({ type: 'token', expiresAt, refreshAt }),
+      onTimes: (expiresAt, refreshAt, signInBy) => this.dispatch({ type: 'token', expiresAt, refreshAt, signInBy }),
       onRefreshed: () => this.dispatch({ type: 'clear-error', codePrefix: 'finesse.sso.' }),
       onError: (error) => this.dispatch({ type: 'error', error }),
       language: this.context.profile.language,
@@ -419,6 +421,34 @@ export class FinesseSession implements PlatformSession {
     return outcome;
   }
 
+  // ------------------------------------------------------------------ calls (§4 Dialog, issue 13 item 9)
+  /** PUT Dialog → 202, then confirmed by the dialog notification (or its async CTI error), like a
+   *  state change; nothing is shown before Finesse confirms it. */
+  async actOnCall(callId: string, action: CallAction): Promise<void> {
+    checkCallAction(this.current.calls, callId, action);
+    const extension = this.extension;
+    if (!extension) throw new PatchbayError('call.no-extension', 'Sign in with an extension to act on calls.', { action: 'none' });
+    const requestId = randomUUID();
+    const pending: { timer?: TimerHandle } = {};
+    const { waiter, outcome } = this.callWaiters.expect(callId, action, requestId, () => pending.timer?.cancel());
+    try {
+      const { path, body } = dialogActionRequest(callId, action, extension);
+      const refused = dialogActionError(await this.rest('PUT', path, body, { requestId }));
+      if (refused) throw refused;
+    } catch (error) {
+      waiter.reject(toPatchbayError(error));
+      return outcome;
+    }
+    pending.timer = this.clock.setTimeout(() => {
+      // No notification in time: read the calls, then either it happened or it did not.
+      this.readDialogs().then(
+        () => (this.callWaiters.settle(this.current.calls), waiter.reject(new PatchbayError('call.unconfirmed', 'Finesse accepted the call action but did not carry it out.', { action: 'retry' }))),
+        (error: unknown) => waiter.reject(toPatchbayError(error)),
+      );
+    }, this.options.stateConfirmTimeoutMs);
+    return outcome;
+  }
+
   // ------------------------------------------------------------------ notifications (§5)
   private async startChannel(): Promise<void> {
     const channel = new NotificationChannel({
@@ -453,12 +483,15 @@ export class FinesseSession implements PlatformSession {
         break;
       case 'dialogs':
         // §5: the agent's own Dialogs node only (a supervisor's team nodes are not the agent's calls).
-        if (isMine(update, this.userId, 'dialogs')) this.dispatch({ type: 'dialogs', dialogs: update.dialogs, extension: this.extension, event: update.event });
+        if (isMine(update, this.userId, 'dialogs')) {
+          this.dispatch({ type: 'dialogs', dialogs: update.dialogs, extension: this.extension, event: update.event });
+          this.callWaiters.settle(this.current.calls);
+        }
         break;
       case 'errors': {
         // The async CTI error of a state change (§5): fail the matching waiter.
         const error = asyncStateError(update.errors);
-        if (this.waiters.reject(error, update.requestId) === 0) this.dispatch({ type: 'error', error: error.toContract() });
+        if (this.waiters.reject(error, update.requestId) + this.callWaiters.reject(error, update.requestId) === 0) this.dispatch({ type: 'error', error: error.toContract() });
         break;
       }
       case 'system':

@@ -9,7 +9,8 @@ type ContractError = { code: string; message: string; action: 'retry' | 'sign-in
 
 export interface KeeperEvents {
   onRefreshToken: (token: string) => void;
-  onTimes: (expiresAt: string | undefined, refreshAt: string | undefined) => void;
+  /** signInBy (FIN-14): the deadline of a sign-in the agent was asked for, for the session card. */
+  onTimes: (expiresAt: string | undefined, refreshAt: string | undefined, signInBy: string | undefined) => void;
   onRefreshed: () => void;
   onError: (error: ContractError) => void;
   /** The agent's language, for the time of a deadline. */
@@ -22,7 +23,7 @@ export function createFinesseKeeper(clock: Clock, log: Logger, ctx: SsoContext, 
     log,
     strategies: refreshStrategies(ctx),
     onRefreshToken: events.onRefreshToken,
-    onTimes: (t) => events.onTimes(iso(t.expiresAt), iso(t.refreshAt)),
+    onTimes: (t) => events.onTimes(iso(t.expiresAt), iso(t.refreshAt), iso(t.signInBy)),
     onRefreshed: (info) => {
       log.info('finesse.sso.refreshed', { strategy: info.strategy, mode: info.mode });
       events.onRefreshed();

@@ -13,7 +13,7 @@ export type FinesseAction =
   | { type: 'states'; states: SelectableState[] }
   | { type: 'agent'; agent: AgentState }
   | { type: 'event'; at: string }
-  | { type: 'token'; expiresAt?: string; refreshAt?: string }
+  | { type: 'token'; expiresAt?: string | undefined; refreshAt?: string | undefined; signInBy?: string | undefined }
   | { type: 'active' }
   | { type: 'reconnecting'; attempt: number; nextAttemptAt: string; nextHost?: string }
   /** Back on a notification channel (same or other node): the agent state is kept. */
@@ -52,11 +52,13 @@ export function reduce(view: SessionView, action: FinesseAction): SessionView {
       const token = {
         ...(action.expiresAt ? { expiresAt: action.expiresAt } : {}),
         ...(action.refreshAt ? { refreshAt: action.refreshAt } : {}),
+        ...(action.signInBy ? { signInBy: action.signInBy } : {}),
       };
       return { ...view, token };
     }
     case 'active':
-      return { ...view, phase: 'active', lastError: undefined };
+      // A FIN-14 warning raised while signing in (a short refresh token) stays on the card.
+      return { ...view, phase: 'active', lastError: view.lastError?.code.startsWith('finesse.sso.') ? view.lastError : undefined };
     case 'reconnecting':
       if (view.phase !== 'active' && view.phase !== 'reconnecting') return view;
       return {
