@@ -110,3 +110,37 @@ test('keyboard only: skip link, sign-in keeps focus, arrows in the state group, 
   await page.getByTestId('signout').click();
   await expect(page.getByTestId('status-bar-health')).toContainText(/signed out/i);
 });
+
+test('Ready / Not Ready keyboard shortcuts in the browser window, changed in Settings (issue 13 item 10)', async ({ page }) => {
+  if (!app) throw new Error('app did not start');
+  await page.setViewportSize({ width: 1366, height: 900 });
+  await page.goto(app.launchUrl);
+  await page.getByTestId('profile-item-lab-icws-agent1').click();
+  await page.getByTestId('signin-password').fill('agent1-lab-pw');
+  await page.getByTestId('signin-submit').click();
+  await expect(page.getByTestId('session-phase')).toHaveText(/signed in/i);
+  // Defaults: CommandOrControl+Alt+R / +N (Ctrl here).
+  await page.keyboard.press('Control+Alt+KeyR');
+  await expect(page.getByTestId('status-bar-state')).toHaveClass(/kind-ready/);
+  await page.keyboard.press('Control+Alt+KeyN');
+  await expect(page.getByTestId('status-bar-state')).toHaveClass(/kind-not-ready/);
+
+  await page.getByTestId('settings-open').click();
+  await expect(page.getByTestId('setting-shortcut-ready')).toHaveValue('CommandOrControl+Alt+R');
+  await page.getByTestId('setting-shortcut-ready').fill('R');
+  await page.getByTestId('settings-save').click();
+  await expect(page.getByTestId('setting-error-shortcutReady')).toBeVisible(); // a bare key is refused
+  await expectNoAxeViolations(page, 'Settings: a refused shortcut');
+  await page.getByTestId('setting-shortcut-ready').fill('Alt+Shift+F9');
+  await page.getByTestId('settings-save').click();
+  await expect(page.getByTestId('settings-saved')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('settings-panel')).toHaveCount(0);
+  await page.keyboard.press('Control+Alt+KeyR'); // the old keys do nothing now
+  await expect(page.getByTestId('status-bar-state')).toHaveClass(/kind-not-ready/);
+  await page.keyboard.press('Alt+Shift+F9');
+  await expect(page.getByTestId('status-bar-state')).toHaveClass(/kind-ready/);
+
+  await page.getByTestId('signout').click();
+  await expect(page.getByTestId('status-bar-health')).toContainText(/signed out/i);
+});
