@@ -50,6 +50,9 @@ export interface IcwsServerOptions {
   statusStore?: LabStatusStore;
   /** Workstations PUT …/connection/station accepts; any other name gets 400 [ICWS-26]. */
   stations?: string[];
+  /** The public address the SAML SP names (entity id, ACS) when the server sits behind a front door,
+   *  e.g. PureConnect Cloud's `…/api/{host}` [ICWS-24]; default this server's own address. */
+  ssoPublicBaseUrl?: string;
 }
 
 export interface LabRequestRecord {
@@ -1051,7 +1054,7 @@ export async function startIcwsServer(options: IcwsServerOptions = {}): Promise<
   const port = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   const ssoControl = createSsoEndpoints({
-    baseUrl: `http://${urlHost}:${port}`,
+    baseUrl: options.ssoPublicBaseUrl ?? `http://${urlHost}:${port}`,
     identityProviders,
     issueToken: (userId) => issueSsoToken(userId),
     knownUser: (userId) => users.has(userId),

@@ -96,7 +96,7 @@ export class IcwsSession implements PlatformSession {
 
   /** [ICWS-08, ICWS-09] server-info lists identity providers only when asked with capabilities. */
   async signInOptions(): Promise<SignInOptions> {
-    const { allowIcAuth, identityProviders } = await readServerInfo(this.connectContext, this.profile.servers[0]!.replace(/\/+$/, ''));
+    const { allowIcAuth, identityProviders } = await readServerInfo(this.connectContext, await this.firstBase());
     return {
       credentialsForm: allowIcAuth && this.profile.authMode === 'password',
       identityProviders: this.profile.authMode === 'sso' || !allowIcAuth ? identityProviders : [],
@@ -146,9 +146,10 @@ export class IcwsSession implements PlatformSession {
     }
     this.signInAbort = new AbortController();
     const signal = this.signInAbort.signal;
-    const base = this.profile.servers[0]!.replace(/\/+$/, '');
-    this.dispatch({ type: 'connecting', server: base });
+    this.dispatch({ type: 'connecting', server: this.profile.servers[0] ?? '' });
     try {
+      // [ICWS-24] cloud: the SSO start goes through the service URL template, not the custom URL.
+      const base = await this.firstBase(signal);
       const idp = identityProviderId ?? (await this.signInOptions()).identityProviders[0]?.id;
       if (!idp) throw new PatchbayError('icws.sso.no-identity-provider', 'The server offers no identity provider for single sign-on.', { action: 'contact-it' });
       const token = await runIcwsSso({
@@ -325,6 +326,13 @@ export class IcwsSession implements PlatformSession {
     const { template, bases } = await fetchCloudServers(this.connectContext, this.profile.servers[0]!.replace(/\/+$/, ''), signal);
     this.cloudTemplate = template;
     return bases;
+  }
+
+  /** [ICWS-24] where calls before a connection go (sign-in options, SSO start): the profile's first
+   *  server, or in cloud mode the first servers.json host through the service URL template. */
+  private async firstBase(signal?: AbortSignal): Promise<string> {
+    if (this.profile.options.connectionMode !== 'cloud') return this.profile.servers[0]!.replace(/\/+$/, '');
+    return (await this.refreshCloud(signal))[0]!;
   }
 
   /** An alternate host name → a session base: same scheme and port, or the cloud template. */
