@@ -240,9 +240,14 @@ export const CallSchema = z
     state: z.string(),
     /** ISO-8601 time the agent joined the call, when the platform says. */
     since: z.string().optional(),
+    /** What the agent may do with the call now, as the platform says (Finesse: the participant's
+     *  actions); absent = none offered (issue 13 item 9). */
+    actions: z.array(z.enum(['answer', 'hold', 'retrieve', 'release'])).optional(),
   })
   .strict();
 export type Call = z.infer<typeof CallSchema>;
+export const CALL_ACTIONS = ['answer', 'hold', 'retrieve', 'release'] as const;
+export type CallAction = (typeof CALL_ACTIONS)[number];
 
 export const SessionStateSchema = z
   .object({
@@ -438,6 +443,9 @@ export const Commands = {
   'session.retryNow': { args: ProfileRefSchema, result: SessionStateSchema },
   'agent.listStates': { args: ProfileRefSchema, result: z.array(SelectableStateSchema) },
   'agent.setState': { args: SetStateArgsSchema, result: SessionStateSchema },
+  /** Answer / hold / retrieve / release a call (Finesse Dialog requestedAction, issue 13 item 9); the
+   *  state comes back once the platform's notification confirms it. */
+  'call.act': { args: z.object({ profileId: ProfileIdSchema, callId: z.string().min(1).max(128), action: z.enum(CALL_ACTIONS) }).strict(), result: SessionStateSchema },
   'diagnostics.export': { args: z.object({}).strict(), result: z.object({ path: z.string() }) },
   /** Delete what the keychain holds for a profile (refresh token, remembered password). */
   'profiles.forgetSecrets': { args: ProfileRefSchema, result: z.object({ forgotten: z.boolean() }) },

@@ -217,6 +217,8 @@ async function putDialog(node: RestNode, ctx: RestCtx, me: UserRuntime, dialogId
   if (action === undefined || action === '') return apiError(node, ctx, 400, { errorType: 'Parameter Missing', errorData: 'requestedAction', errorMessage: 'requestedAction Parameter missing' });
   if (target === undefined || target === '') return apiError(node, ctx, 400, { errorType: 'Parameter Missing', errorData: 'targetMediaAddress', errorMessage: 'targetMediaAddress Parameter missing' });
   if (action !== 'ANSWER' && action !== 'HOLD' && action !== 'RETRIEVE' && action !== 'DROP') return apiError(node, ctx, 400, ERR.actionInvalid);
+  // DG 12.5 Dialog—Take Action on Participant: the target is the agent's own device.
+  if (target !== me.extension) return apiError(node, ctx, 400, { errorType: 'Invalid Input', errorData: 'targetMediaAddress', errorMessage: 'targetMediaAddress is not a participant of this dialog' });
   const requestId = firstHeader(ctx.req.headers['requestid']) ?? '';
   accepted(node, ctx);
   node.cluster.later(() => {

@@ -1,6 +1,6 @@
 // The PlatformSession port every adapter implements, and the common agent-state model
 // (DESIGN.md "platforms/"). Adapters never import each other.
-import type { Profile, SelectableState, SessionState, SignInOptions } from '../../../preload/contract.ts';
+import type { CallAction, Profile, SelectableState, SessionState, SignInOptions } from '../../../preload/contract.ts';
 import type { LoginWindow } from '../auth/login-window.ts';
 import type { ExternalBrowser } from '../auth/external-browser.ts';
 import type { Clock } from '../clock.ts';
@@ -56,6 +56,9 @@ export interface PlatformSession {
    * spreads reconnects after a switchover on purpose, seed 000 reconnect steps 1–2).
    */
   retryNow?(): boolean;
+  /** Answer / hold / retrieve / release a call (issue 13 item 9); resolves once the platform confirms it.
+   *  Optional: platforms without call control leave it out. */
+  actOnCall?(callId: string, action: CallAction): Promise<void>;
 }
 
 export interface PlatformContext {

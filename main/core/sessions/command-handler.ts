@@ -76,6 +76,8 @@ async function run(manager: SessionManager, command: CommandName, args: any, opt
       return manager.listStates(args.profileId);
     case 'agent.setState':
       return manager.setAgentState(args.profileId, args.stateId, args.reasonId);
+    case 'call.act':
+      return manager.actOnCall(args.profileId, args.callId, args.action);
     case 'profiles.forgetSecrets':
       return { forgotten: await manager.forgetSecrets(args.profileId) };
     case 'policy.get':

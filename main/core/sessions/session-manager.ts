@@ -1,6 +1,6 @@
 // SessionManager: profiles → live sessions, commands in, SessionState snapshots out
 // (DESIGN.md "sessions/"). It is the only thing the shells talk to.
-import type { Notice, Platform, Profile, SelectableState, SessionState, SignInOptions } from '../../../preload/contract.ts';
+import type { CallAction, Notice, Platform, Profile, SelectableState, SessionState, SignInOptions } from '../../../preload/contract.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import { PatchbayError, toPatchbayError } from '../errors.ts';
 import type { Logger } from '../log.ts';
@@ -374,6 +374,14 @@ export class SessionManager {
   async setAgentState(profileId: string, stateId: string, reasonId?: string): Promise<SessionState> {
     const active = this.requireActive(profileId);
     await active.session.setAgentState(stateId, reasonId);
+    return this.snapshots.get(profileId) ?? this.publish(active.profile, active.session.view);
+  }
+
+  /** Issue 13 item 9: act on a call; the platform's notification confirms it before this returns. */
+  async actOnCall(profileId: string, callId: string, action: CallAction): Promise<SessionState> {
+    const active = this.requireActive(profileId);
+    if (!active.session.actOnCall) throw new PatchbayError('call.not-supported', 'Patchbay cannot act on calls for this contact center.', { action: 'none' });
+    await active.session.actOnCall(callId, action);
     return this.snapshots.get(profileId) ?? this.publish(active.profile, active.session.view);
   }
 

@@ -1,6 +1,7 @@
 // Finesse dialogs → the contract's calls (protocols/finesse.md §4 Dialogs, §5 dialog updates):
 // pure, so the reducer and its tests share one mapping. Only addresses, states and times — no secret.
 import type { Call } from '../../../../preload/contract.ts';
+import { callActionsOf } from './call-actions.ts';
 import type { FinesseDialog } from './wire.ts';
 
 /** A dialog in one of these states (for the dialog or for the agent's own participant) is over. */
@@ -38,6 +39,8 @@ export function callOf(dialog: FinesseDialog, extension: string | undefined): Ca
           ? 'outbound'
           : 'unknown';
   const since = isoOrUndefined(me?.startTime);
+  // Only what Finesse says the agent's participant may do now (issue 13 item 9).
+  const actions = callActionsOf(me?.actions);
   return {
     id: dialog.id,
     direction,
@@ -45,6 +48,7 @@ export function callOf(dialog: FinesseDialog, extension: string | undefined): Ca
     ...(dialog.toAddress ? { to: dialog.toAddress } : {}),
     state: me?.state ?? dialog.state ?? 'UNKNOWN',
     ...(since ? { since } : {}),
+    ...(actions.length > 0 ? { actions } : {}),
   };
 }
 

@@ -589,6 +589,7 @@ export class FinesseSession implements PlatformSession {
   private async teardown(graceful: boolean): Promise<void> {
     this.ended = true;
     this.waiters.reject(new PatchbayError('session.ended', 'The session ended.', { action: 'none' }));
+    this.callWaiters.rejectAll(new PatchbayError('session.ended', 'The session ended.', { action: 'none' }));
     this.auth.stopKeeper();
     const channel = this.channel;
     this.channel = undefined;

@@ -306,7 +306,16 @@ export function parseUser(xml: string): FinesseUser {
 }
 
 // ------------------------------------------------------------------ Dialogs (§4)
-const ParticipantSchema = z.object({ mediaaddress: optText, state: optText, starttime: optText, statechangetime: optText }).loose();
+const ParticipantSchema = z
+  .object({
+    mediaaddress: optText,
+    state: optText,
+    starttime: optText,
+    statechangetime: optText,
+    // <actions><action>ANSWER</action>…</actions>: what this participant may do now (issue 13 item 9).
+    actions: z.preprocess((v) => (v === '' || v === undefined ? {} : v), z.object({ action: list(optText) }).loose()),
+  })
+  .loose();
 const DialogSchema = z
   .object({
     id: optText,
@@ -328,7 +337,7 @@ export interface FinesseDialog {
   toAddress?: string;
   /** mediaProperties.callType (ACD_IN, OUT, AGENT_INSIDE, …), upper-cased. */
   callType?: string;
-  participants: { mediaAddress?: string; state?: string; startTime?: string; stateChangeTime?: string }[];
+  participants: { mediaAddress?: string; state?: string; startTime?: string; stateChangeTime?: string; actions?: string[] }[];
 }
 
 function dialogOf(raw: z.output<typeof DialogSchema>): FinesseDialog | undefined {
@@ -341,7 +350,10 @@ function dialogOf(raw: z.output<typeof DialogSchema>): FinesseDialog | undefined
     fromAddress: raw.fromaddress,
     toAddress: raw.toaddress,
     callType: raw.mediaproperties?.calltype?.toUpperCase(),
-    participants: raw.participants.participant.map((p) => ({ mediaAddress: p.mediaaddress, state: p.state?.toUpperCase(), startTime: p.starttime, stateChangeTime: p.statechangetime })),
+    participants: raw.participants.participant.map((p) => {
+      const actions = p.actions.action.filter((a): a is string => typeof a === 'string' && a !== '').map((a) => a.toUpperCase());
+      return { mediaAddress: p.mediaaddress, state: p.state?.toUpperCase(), startTime: p.starttime, stateChangeTime: p.statechangetime, ...(actions.length > 0 ? { actions } : {}) };
+    }),
   };
 }
 
