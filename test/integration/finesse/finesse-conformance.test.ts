@@ -86,3 +86,50 @@ describe('Finesse refresh-token expiry warning (issue 9 item 5)', () => {
     expect(s.view.phase).toBe('active');
   }, 20_000);
 });
+
+describe('Finesse HYBRID sign-in decided per user (issue 9 item 4)', () => {
+  async function hybrid(userAuthModeService: boolean) {
+    const finesse = await startFinesseLab({ forcedLogoutMs: 5_000, ctiDelayMs: 20, deploymentType: 'UCCE', systemAuthMode: 'HYBRID', userAuthModeService });
+    labs.push(finesse);
+    return finesse;
+  }
+  function ssoSession(finesse: FinesseLab, loginId: string, userName?: string) {
+    const window = new OnceTokenWindow(finesse, loginId);
+    const profile = ProfileSchema.parse({ id: 'lab-fin', name: 'Lab Finesse', platform: 'finesse', servers: finesse.servers, authMode: 'password', ...(userName ? { userName } : {}) });
+    const s = new FinesseSession({ profile, clock: systemClock, log: createLogger({ sink: memorySink() }), loginWindow: window }, { finesse: { pingIntervalMs: 2_000, stateConfirmTimeoutMs: 5_000 } });
+    sessions.push(s);
+    return { s, window };
+  }
+
+  it('an SSO user who typed a password signs in by SSO: no Basic request ever reaches Finesse [FIN-06, FIN-09]', async () => {
+    const finesse = await hybrid(true);
+    const sam = finesse.users.find((u) => u.loginName === 'sjefferson')!;
+    const { s, window } = ssoSession(finesse, sam.loginId);
+    await s.signIn({ credentials: { userName: 'sjefferson', password: 'typed-by-mistake' }, extension: sam.extensions[0]! });
+    expect(s.view.phase).toBe('active');
+    expect(window.runs).toHaveLength(1);
+    expect(finesse.requests.some((r) => r.auth === 'basic')).toBe(false);
+    expect(finesse.requests.some((r) => r.path.startsWith('/finesse/api/UserAuthMode/sjefferson'))).toBe(true);
+  });
+
+  it('a password user who pressed single sign-on is asked for the password, no IdP window opens [FIN-06]', async () => {
+    const finesse = await hybrid(true);
+    const jdoe = finesse.users.find((u) => u.loginName === 'jdoe')!;
+    const { s, window } = ssoSession(finesse, jdoe.loginId);
+    await expect(s.signIn({ sso: { userName: 'jdoe' }, extension: jdoe.extensions[0]! })).rejects.toMatchObject({ code: 'finesse.sign-in.password-required' });
+    expect(window.runs).toHaveLength(0);
+  });
+
+  it('when the server will not say the user mode, the options say so and offer both; the agent choice decides [FIN-06, FIN-09]', async () => {
+    const finesse = await hybrid(false);
+    const sam = finesse.users.find((u) => u.loginName === 'sjefferson')!;
+    const { s, window } = ssoSession(finesse, sam.loginId);
+    const options = await s.signInOptions({ userName: 'sjefferson' });
+    expect(options).toMatchObject({ credentialsForm: true, identityProviders: [{ id: 'finesse-sso' }] });
+    expect(options.note).toMatch(/did not say/);
+    await s.signIn({ sso: { userName: 'sjefferson' }, extension: sam.extensions[0]! });
+    expect(s.view.phase).toBe('active');
+    expect(window.runs).toHaveLength(1);
+    expect(finesse.requests.some((r) => r.auth === 'basic')).toBe(false);
+  });
+});

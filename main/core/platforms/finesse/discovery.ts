@@ -113,8 +113,17 @@ export async function fetchUserAuthMode(http: HttpSession, log: Logger, origin: 
   return undefined;
 }
 
+/** [FIN-06] HYBRID: the user's own mode decides; only when the server would not say it does the
+ *  agent's choice (the SSO button or the password form) decide (issue 9 item 4). */
+export function hybridUserMode(userMode: 'SSO' | 'NON_SSO' | undefined, input: { sso?: unknown; credentials?: unknown }, profileAuthMode: string): 'SSO' | 'NON_SSO' {
+  if (userMode) return userMode;
+  if (input.sso) return 'SSO';
+  if (input.credentials) return 'NON_SSO';
+  return profileAuthMode === 'sso' ? 'SSO' : 'NON_SSO';
+}
+
 /** What the form asks for in each mode (FIN-09: an SSO user types no password in Patchbay). */
-export function signInOptionsFor(mode: 'SSO' | 'NON_SSO' | 'HYBRID', profile: Pick<Profile, 'userName'>): SignInOptions {
+export function signInOptionsFor(mode: 'SSO' | 'NON_SSO' | 'HYBRID' | 'HYBRID-UNKNOWN', profile: Pick<Profile, 'userName'>): SignInOptions {
   const sso = [{ id: 'finesse-sso', label: 'Single sign-on' }];
   if (mode === 'SSO') {
     return {
@@ -126,6 +135,17 @@ export function signInOptionsFor(mode: 'SSO' | 'NON_SSO' | 'HYBRID', profile: Pi
     };
   }
   if (mode === 'NON_SSO') return { credentialsForm: true, identityProviders: [], userNameRequired: true, extensionRequired: true };
+  if (mode === 'HYBRID-UNKNOWN') {
+    // FIN-06/09, issue 9 item 4: the server would not say this user's mode; the agent chooses. The
+    // password goes out only if they choose it — an SSO user picks single sign-on and types none here.
+    return {
+      credentialsForm: true,
+      identityProviders: sso,
+      userNameRequired: true,
+      extensionRequired: true,
+      note: 'This server did not say whether you sign in with a password or single sign-on. Choose the one your organisation gave you; if you use single sign-on, do not type your password here.',
+    };
+  }
   return {
     credentialsForm: false,
     identityProviders: sso,

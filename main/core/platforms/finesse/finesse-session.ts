@@ -15,7 +15,7 @@ import { Listeners, SIGNED_OUT_VIEW, type PlatformContext, type PlatformSession,
 import { agentStateOf, selectableStates } from './agent-state.ts';
 import { CallWaiters, checkCallAction, dialogActionError, dialogActionRequest } from './call-actions.ts';
 import { FinesseCredentials } from './credentials.ts';
-import { fetchUserAuthMode, hostOf, signInOptionsFor } from './discovery.ts';
+import { fetchUserAuthMode, hostOf, hybridUserMode, signInOptionsFor } from './discovery.ts';
 import { createFinesseKeeper } from './keeper.ts';
 import { FinesseNodes } from './nodes.ts';
 import { NotificationChannel, xmppServiceUrl, type ChannelStatus } from './notifications.ts';
@@ -131,10 +131,10 @@ export class FinesseSession implements PlatformSession {
    *  lets a HYBRID server tell this user's mode. */
   async signInOptions(hint: { userName?: string } = {}): Promise<SignInOptions> {
     const userName = hint.userName ?? this.context.profile.userName;
-    let mode: 'SSO' | 'NON_SSO' | 'HYBRID' | undefined;
+    let mode: 'SSO' | 'NON_SSO' | 'HYBRID' | 'HYBRID-UNKNOWN' | undefined;
     try {
       mode = (await this.discover()).systemAuthMode;
-      if (mode === 'HYBRID' && userName) mode = (await this.userAuthMode(userName).catch(() => undefined)) ?? 'HYBRID';
+      if (mode === 'HYBRID' && userName) mode = (await this.userAuthMode(userName).catch(() => undefined)) ?? 'HYBRID-UNKNOWN';
     } catch (error) {
       this.log.info('finesse.discovery.failed', { code: toPatchbayError(error).code });
     }
@@ -159,7 +159,7 @@ export class FinesseSession implements PlatformSession {
       if (!userName) throw new PatchbayError('finesse.sign-in.user-required', 'Enter your Finesse user ID.', { action: 'sign-in-again' });
       let mode: 'SSO' | 'NON_SSO' = system.systemAuthMode === 'SSO' ? 'SSO' : 'NON_SSO';
       if (system.systemAuthMode === 'HYBRID') {
-        mode = (await this.userAuthMode(userName, signal)) ?? (input.credentials ? 'NON_SSO' : this.context.profile.authMode === 'sso' ? 'SSO' : 'NON_SSO');
+        mode = hybridUserMode(await this.userAuthMode(userName, signal), input, this.context.profile.authMode);
       }
       let lookupName = userName;
       if (mode === 'NON_SSO') {
