@@ -47,6 +47,14 @@ export const icwsErrors = {
       errorId: 'error.request.connection.icAuthNotAllowed',
       message: 'IC authentication is not allowed on this server.',
     }),
+  /** seed 000: "The I3_FEATURE_ICWS_SDK license must be available on the Interaction Center server
+   *  for ICWS connections to be established." The vendor pages give no sample body for it; the
+   *  errorId and wording are the lab's, in the vendor's `error.request.connection.*` style [ICWS-26]. */
+  icwsSdkLicenseMissing: (): IcwsErrorReply =>
+    reply(400, {
+      errorId: 'error.request.connection.licenseNotAvailable',
+      message: 'The I3_FEATURE_ICWS_SDK license is not available on this Interaction Center server. Contact your system administrator.',
+    }),
   // seed 000: 503 + alternateHostList when this Session Manager does not take connections [ICWS-06]
   notAcceptingConnections: (alternateHostList: string[]): IcwsErrorReply =>
     reply(503, {

@@ -53,6 +53,9 @@ export interface IcwsServerOptions {
   /** The public address the SAML SP names (entity id, ACS) when the server sits behind a front door,
    *  e.g. PureConnect Cloud's `…/api/{host}` [ICWS-24]; default this server's own address. */
   ssoPublicBaseUrl?: string;
+  /** false models a server without the I3_FEATURE_ICWS_SDK licence: every connection is refused
+   *  after authentication (seed 000) [ICWS-26]. Default true. */
+  icwsSdkLicensed?: boolean;
 }
 
 export interface LabRequestRecord {
@@ -560,6 +563,10 @@ export async function startIcwsServer(options: IcwsServerOptions = {}): Promise<
     const outcome = authenticateSettings(parsed);
     if (isError(outcome)) {
       fail(ctx, outcome);
+      return;
+    }
+    if (options.icwsSdkLicensed === false) {
+      fail(ctx, icwsErrors.icwsSdkLicenseMissing());
       return;
     }
     if (outcome.disconnect) forgetSession(outcome.disconnect);

@@ -148,3 +148,20 @@ describe('ICWS client against a misbehaving server', () => {
     expect(s.view.phase).toBe('active');
   });
 });
+
+describe('a server error status shows the server text, sanitized and capped [ICWS-26]', () => {
+  it('a 500 shows its message, without control characters and at most 300 characters [ICWS-26]', async () => {
+    const long = `Database\u0000 offline\u202e;\r\n${'x'.repeat(5_000)}`;
+    const url = await hostile((req, res) => {
+      req.resume();
+      json(res, 500, { errorId: 'error.server.internal', message: long });
+    });
+    const s = session(url);
+    const error = (await s.signIn(creds).catch((e: unknown) => e)) as PatchbayError;
+    expect(error.code).toBe('icws.connect.failed');
+    expect(error.message.startsWith('Database offline ; x')).toBe(true);
+    expect(error.message.length).toBe(300);
+    expect(error.message.endsWith('…')).toBe(true);
+    expect(s.view.lastError?.message).toBe(error.message);
+  });
+});

@@ -96,6 +96,18 @@ describe('ICWS sign-in with user name and password', () => {
     expect(JSON.stringify(sink.entries)).not.toContain('wrong-password-xyz');
   });
 
+  it("shows the server's message when the I3_FEATURE_ICWS_SDK licence is missing [ICWS-26]", async () => {
+    const server = await lab({ icwsSdkLicensed: false });
+    const { s } = session(profileFor([server.url]));
+    const error = (await s.signIn(agent1).catch((e: unknown) => e)) as PatchbayError;
+    expect(error).toBeInstanceOf(PatchbayError);
+    expect(error.message).toMatch(/I3_FEATURE_ICWS_SDK license is not available/);
+    expect(error.details.errorId).toBe('error.request.connection.licenseNotAvailable');
+    expect(s.view.phase).toBe('failed');
+    expect(s.view.lastError?.message).toBe(error.message);
+    expect(server.sessions()).toEqual([]);
+  });
+
   it('reports an unreachable server as a typed, retryable error', async () => {
     const server = await lab();
     const url = server.url;

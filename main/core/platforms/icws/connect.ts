@@ -6,7 +6,7 @@ import type { Logger } from '../../log.ts';
 import type { HttpSession } from '../../net/http-session.ts';
 import type { HttpResponse } from '../../net/types.ts';
 import type { AttemptOutcome } from './reconnect.ts';
-import { jsonOrUndefined, safeErrorBody, serverError } from './responses.ts';
+import { jsonOrUndefined, safeErrorBody, sanitizeServerMessage, serverError } from './responses.ts';
 import {
   alternateHostUrl,
   cloudBase,
@@ -165,7 +165,7 @@ export async function attemptOnce(
     }
   }
   if (res.status === 400) {
-    return { outcome: { kind: 'rejected', status: 400, message: body?.message?.trim() || 'The server refused the connection.', ...(body?.errorId ? { errorId: body.errorId } : {}) } };
+    return { outcome: { kind: 'rejected', status: 400, message: sanitizeServerMessage(body?.message) ?? 'The server refused the connection.', ...(body?.errorId ? { errorId: body.errorId } : {}) } };
   }
   if (res.status === 503) return { outcome: { kind: 'unavailable', alternateHosts: alternateBases(ctx.log, base, body?.alternateHostList ?? [], toBase) } };
   return { outcome: { kind: 'failed', status: res.status } };
