@@ -31,11 +31,35 @@ const ServerUrlSchema = z
     }
   }, 'Enter a full http(s) address such as https://ic1.example.com:8019, without user name or password');
 
-// BCP 47-ish language tag; ICWS-01 sends it as Accept-Language for the whole session.
+/** Session languages a profile offers (ICWS-01 Accept-Language; the CIC language packs). */
+export const PROFILE_LANGUAGES = [
+  'en-US', 'en-GB', 'en-AU', 'de-DE', 'fr-FR', 'fr-CA', 'es-ES', 'es-MX', 'it-IT', 'nl-NL', 'pt-BR', 'pt-PT',
+  'da-DK', 'sv-SE', 'nb-NO', 'fi-FI', 'pl-PL', 'cs-CZ', 'ru-RU', 'tr-TR', 'ja-JP', 'ko-KR', 'zh-CN', 'zh-TW', 'ar-SA', 'he-IL',
+] as const;
+
+/** [ICWS-01] a real language tag: canonical per Intl.getCanonicalLocales (BCP 47) and its language
+ *  among PROFILE_LANGUAGES' (so `english` or `zzzzzzzz`, well-formed but no language we offer, fail). */
+export function profileLanguage(tag: string | undefined): string | undefined {
+  if (!tag) return undefined;
+  let canonical: string;
+  try {
+    [canonical = ''] = Intl.getCanonicalLocales(tag.trim());
+  } catch {
+    return undefined;
+  }
+  const primary = canonical.split('-')[0]!.toLowerCase();
+  return PROFILE_LANGUAGES.some((l) => l.split('-')[0] === primary) ? canonical : undefined;
+}
+
+// ICWS-01 sends it as Accept-Language for the whole session.
 const LanguageSchema = z
   .string()
   .trim()
-  .regex(/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/, 'Use a language tag such as en-US or fr-FR');
+  .transform((tag, ctx) => {
+    const canonical = profileLanguage(tag);
+    if (canonical === undefined) ctx.addIssue({ code: 'custom', message: 'Use a language tag such as en-US or fr-FR' });
+    return canonical ?? tag;
+  });
 
 /** Cisco Finesse options (all optional; the adapter fills in the documented defaults). */
 export const FinesseProfileOptionsSchema = z
@@ -317,6 +341,8 @@ export type WorkspaceBounds = z.infer<typeof WorkspaceBoundsSchema>;
 
 // ---------------------------------------------------------------- commands
 const ProfileRefSchema = z.object({ profileId: ProfileIdSchema }).strict();
+/** Issue 13 item 6: the Logout reason the agent picked (Finesse); never a default. */
+const SignOutArgsSchema = z.object({ profileId: ProfileIdSchema, reasonCodeId: z.string().min(1).max(256).optional() }).strict();
 
 export const SignInArgsSchema = z
   .object({
@@ -437,7 +463,7 @@ export const Commands = {
   // userName: HYBRID Finesse decides per user (FIN-06), so the form asks again once it is typed.
   'session.signInOptions': { args: z.object({ profileId: ProfileIdSchema, userName: z.string().min(1).max(256).optional() }).strict(), result: SignInOptionsSchema },
   'session.signIn': { args: SignInArgsSchema, result: SessionStateSchema },
-  'session.signOut': { args: ProfileRefSchema, result: SessionStateSchema },
+  'session.signOut': { args: SignOutArgsSchema, result: SessionStateSchema },
   'session.cancel': { args: ProfileRefSchema, result: SessionStateSchema },
   /** Reconnecting: try now instead of at the scheduled time, where the platform allows it (issue 13 item 2). */
   'session.retryNow': { args: ProfileRefSchema, result: SessionStateSchema },

@@ -25,6 +25,10 @@ export interface SignInInput {
   extension?: string;
 }
 
+export interface SignOutInput {
+  reasonCodeId?: string;
+}
+
 export interface PlatformSession {
   /** Current view; changes only through the adapter's reducer. */
   readonly view: SessionView;
@@ -32,7 +36,8 @@ export interface PlatformSession {
   signInOptions(hint?: { userName?: string }): Promise<SignInOptions>;
   /** Resolves when the session is active; rejects with a PatchbayError otherwise (view shows it). */
   signIn(input: SignInInput): Promise<void>;
-  signOut(): Promise<void>;
+  /** reasonCodeId: the Logout reason the agent picked (issue 13 item 6); absent = none picked. */
+  signOut(input?: SignOutInput): Promise<void>;
   /** Abandon a sign-in or reconnect in progress. */
   cancel(): void;
   listStates(): Promise<SelectableState[]>;

@@ -61,7 +61,7 @@ async function run(manager: SessionManager, command: CommandName, args: any, opt
       return manager.signIn(profileId, input);
     }
     case 'session.signOut':
-      return manager.signOut(args.profileId);
+      return manager.signOut(args.profileId, args.reasonCodeId ? { reasonCodeId: args.reasonCodeId } : {});
     case 'session.cancel':
       return manager.cancel(args.profileId);
     case 'session.retryNow':

@@ -6,7 +6,7 @@ import { PatchbayError, toPatchbayError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { LoginWindow } from '../auth/login-window.ts';
 import type { ExternalBrowser } from '../auth/external-browser.ts';
-import { Listeners, SIGNED_OUT_VIEW, type PlatformSession, type SignInInput, type PlatformSessionFactory, type SessionView } from '../platforms/platform.ts';
+import { Listeners, SIGNED_OUT_VIEW, type PlatformSession, type SignInInput, type SignOutInput, type PlatformSessionFactory, type SessionView } from '../platforms/platform.ts';
 import type { ProfileStore } from './profile-store.ts';
 import type { Dispatcher } from 'undici';
 import { HttpSession } from '../net/http-session.ts';
@@ -330,13 +330,13 @@ export class SessionManager {
     return this.snapshots.get(profileId) ?? this.publish(profile, session.view);
   }
 
-  async signOut(profileId: string): Promise<SessionState> {
+  async signOut(profileId: string, input: SignOutInput = {}): Promise<SessionState> {
     const profile = await this.requireProfile(profileId);
     const active = this.live.get(profileId);
     try {
       if (active) {
         try {
-          await active.session.signOut();
+          await active.session.signOut(input);
         } finally {
           this.drop(profileId);
         }

@@ -11,7 +11,7 @@ import { PatchbayError, toPatchbayError } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
 import { HttpSession } from '../../net/http-session.ts';
 import type { HttpResponse } from '../../net/types.ts';
-import { Listeners, SIGNED_OUT_VIEW, type PlatformContext, type PlatformSession, type SessionView, type SignInInput } from '../platform.ts';
+import { Listeners, SIGNED_OUT_VIEW, type PlatformContext, type PlatformSession, type SessionView, type SignInInput, type SignOutInput } from '../platform.ts';
 import { agentStateOf, selectableStates } from './agent-state.ts';
 import { CallWaiters, checkCallAction, dialogActionError, dialogActionRequest } from './call-actions.ts';
 import { FinesseCredentials } from './credentials.ts';
@@ -551,13 +551,15 @@ export class FinesseSession implements PlatformSession {
   }
 
   // ------------------------------------------------------------------ ending
-  async signOut(): Promise<void> {
+  async signOut(input: SignOutInput = {}): Promise<void> {
     let refused: PatchbayError | undefined;
     if (this.userId && this.auth.kind && this.lastUser && this.lastUser.state !== 'LOGOUT' && this.current.phase === 'active') {
+      // Issue 13 item 6: a reason that is not on the list is refused before anything is sent.
+      const steps = signOutSteps(this.system?.deploymentType, this.lastUser.state, this.codes, input.reasonCodeId);
       this.loggingOut = true;
       const before = this.lastUser.state;
       try {
-        for (const step of signOutSteps(this.system?.deploymentType, this.lastUser.state, this.codes)) await this.changeState(step.state, step.body);
+        for (const step of steps) await this.changeState(step.state, step.body);
       } catch (error) {
         // Signing out locally must not depend on the server; Finesse logs the agent out 60 s after
         // their presence goes away [PRES]. A refusal is still reported (issue 9 item 11).

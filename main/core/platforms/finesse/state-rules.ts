@@ -35,11 +35,16 @@ export function checkStateChoice(
 /** §4: UCCE takes LOGOUT only from NOT_READY, and NOT_READY/LOGOUT need a reason code when the
  *  server has codes for them (else 400 require_reasoncode, or an async Invalid State): a bare
  *  LOGOUT left a Ready agent Ready (still routed calls) until the 60 s presence rule [PRES].
- *  Sign-out has no reason picker, so the first configured code of each category is used. */
-export function signOutSteps(deploymentType: string | undefined, current: string, codes: { notReady: ReasonCode[]; logout: ReasonCode[] }): { state: ChosenState; body: string }[] {
+ *  Issue 13 item 6: the Logout reason is the one the agent picked in the app's sign-out controls; an
+ *  unknown id is refused before anything is sent. Only a sign-out no agent chose (app quit, probe)
+ *  falls back to the first configured code. */
+export function signOutSteps(deploymentType: string | undefined, current: string, codes: { notReady: ReasonCode[]; logout: ReasonCode[] }, picked?: string): { state: ChosenState; body: string }[] {
+  if (picked !== undefined && !codes.logout.some((code) => code.id === picked)) {
+    throw new PatchbayError('finesse.sign-out.unknown-reason', 'That sign-out reason is not offered any more. Choose another reason.', { action: 'none', details: { reasonCodeId: picked } });
+  }
   const steps: { state: ChosenState; body: string }[] = [];
   if (deploymentType === 'UCCE' && current !== 'NOT_READY') steps.push({ state: 'NOT_READY', body: stateBody('NOT_READY', codes.notReady[0]?.id) });
-  steps.push({ state: 'LOGOUT', body: stateBody('LOGOUT', codes.logout[0]?.id) });
+  steps.push({ state: 'LOGOUT', body: stateBody('LOGOUT', picked ?? codes.logout[0]?.id) });
   return steps;
 }
 

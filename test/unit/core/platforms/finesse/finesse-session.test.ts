@@ -337,6 +337,22 @@ describe('FinesseSession: agent state', () => {
     expect(finesse.links).toHaveLength(0);
   });
 
+  it('signs out with the Logout reason the agent picked, not the first one (issue 13 item 6)', async () => {
+    const s = setup();
+    s.finesse.logoutCodes = [{ id: '21', label: 'End of shift' }, { id: '22', label: 'Meeting' }];
+    await drive(s.clock, s.session.signIn(nonSso));
+    await drive(s.clock, s.session.signOut({ reasonCodeId: '22' }));
+    const sent = s.finesse.requests.filter((r) => r.body?.includes('LOGOUT')).map((r) => r.body);
+    expect(sent).toEqual(['<User><state>LOGOUT</state><reasonCodeId>22</reasonCodeId></User>']);
+    expect(s.session.view.phase).toBe('signed-out');
+  });
+
+  it('refuses a sign-out reason that is not offered before sending anything (issue 13 item 6)', async () => {
+    const { session, clock, finesse } = await active();
+    await expect(drive(clock, session.signOut({ reasonCodeId: '99' }))).rejects.toMatchObject({ code: 'finesse.sign-out.unknown-reason' });
+    expect(finesse.requests.filter((r) => r.body?.includes('LOGOUT'))).toHaveLength(0);
+  });
+
   it('signs out with LOGOUT and closes the notification channel', async () => {
     const { session, clock, finesse, user } = await active();
     await drive(clock, session.signOut());
