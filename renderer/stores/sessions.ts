@@ -3,10 +3,10 @@
 // password passes through `signIn` to the bridge and is kept nowhere here.
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { CommandArgs, ContractError, Result, SelectableState, SessionState, SignInOptions } from '../../preload/contract.ts';
+import type { CallAction, CommandArgs, ContractError, Result, SelectableState, SessionState, SignInOptions } from '../../preload/contract.ts';
 import { getBridge } from '../api/bridge.ts';
 
-export type SessionAction = 'signIn' | 'signOut' | 'cancel' | 'setState' | 'retryNow';
+export type SessionAction = 'signIn' | 'signOut' | 'cancel' | 'setState' | 'retryNow' | 'callAct';
 
 export const useSessionsStore = defineStore('sessions', () => {
   const sessions = ref(new Map<string, SessionState>());
@@ -94,6 +94,11 @@ export const useSessionsStore = defineStore('sessions', () => {
     );
   }
 
+  /** Answer / hold / retrieve / release (issue 13 item 9): the snapshot comes once the platform confirmed it. */
+  function actOnCall(profileId: string, callId: string, action: CallAction): Promise<Result<SessionState>> {
+    return run(profileId, 'callAct', () => getBridge().invoke('call.act', { profileId, callId, action }));
+  }
+
   function listStates(profileId: string): Promise<Result<SelectableState[]>> {
     return getBridge().invoke('agent.listStates', { profileId });
   }
@@ -103,5 +108,5 @@ export const useSessionsStore = defineStore('sessions', () => {
     sessions.value.delete(profileId);
   }
 
-  return { sessions, busy, listError, apply, get, start, stop, load, signIn, signInOptions, signOut, cancel, retryNow, setState, listStates, forget };
+  return { sessions, busy, listError, apply, get, start, stop, load, signIn, signInOptions, signOut, cancel, retryNow, setState, actOnCall, listStates, forget };
 });

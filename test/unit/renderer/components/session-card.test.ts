@@ -142,9 +142,11 @@ describe('SessionCard', () => {
     const wrapper = mount(SessionCard, { props: { profile } });
     const list = wrapper.get('[data-testid="session-calls"]');
     expect(list.findAll('li')).toHaveLength(3);
-    expect(wrapper.get('[data-testid="call-16777301"]').text()).toMatch(/^On a call with 5551234 · Connected · since .+ \(3 min\)$/);
-    expect(wrapper.get('[data-testid="call-16777302"]').text()).toBe('On a call with 5550000 · On hold');
-    expect(wrapper.get('[data-testid="call-16777303"]').text()).toBe('Call from 5559999 · Ringing');
+    // Issue 13 item 9 (CallList): party · state · running mm:ss timer; a ringing call gets a banner.
+    expect(wrapper.get('[data-testid="call-16777301"]').text()).toMatch(/^5551234 · Connected · 03:0\d$/);
+    expect(wrapper.get('[data-testid="call-16777302"]').text()).toBe('5550000 · On hold');
+    expect(wrapper.get('[data-testid="call-16777303"]').text()).toBe('5559999 · Ringing');
+    expect(wrapper.get('[data-testid="ring-banner-16777303"]').attributes('role')).toBe('alert');
     wrapper.unmount();
   });
 
