@@ -1,6 +1,7 @@
 // Words the agent reads all shift: phases, platforms, transports, times. Pure functions, so the
 // wording is tested without a DOM.
 import type { AgentStateKind, Call, Phase, Platform, SessionState } from '../preload/contract.ts';
+import { profileLanguage } from '../preload/contract.ts';
 import { currentLocale, t } from './i18n/index.ts';
 
 /** A record whose values are read through t() at each access, so templates indexing it
@@ -146,9 +147,9 @@ export function slugify(name: string): string {
   return slug;
 }
 
-/** A language tag from the browser when it fits the contract's rule, else en-US. */
+/** [ICWS-01] the OS/browser locale when it is a language a profile offers (contract rule), else en-US. */
 export function defaultLanguage(candidate: string | undefined): string {
-  return candidate && /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(candidate) ? candidate : 'en-US';
+  return profileLanguage(candidate) ?? 'en-US';
 }
 
 /** Running time in a state for the status bar (issue 13 item 1): "m:ss" under an hour, else "h:mm:ss". */

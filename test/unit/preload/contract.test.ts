@@ -55,4 +55,13 @@ describe('the contract', () => {
     expect(profile.language).toBe('en-US');
     expect(profile.options).toEqual({ messaging: 'auto', heartbeat: false, pollIntervalMs: 2000, connectionMode: 'direct', rememberPassword: false });
   });
+
+  it('accepts only real, offered language tags, in canonical form [ICWS-01]', () => {
+    const withLanguage = (language: string) =>
+      ProfileSchema.safeParse({ id: 'site-a', name: 'Site A', platform: 'icws', servers: ['https://ic1.example.com:8019'], authMode: 'password', language });
+    for (const bad of ['english', 'zzzzzzzz', 'xx-YY', 'en_US', 'not a tag']) expect(withLanguage(bad).success, bad).toBe(false);
+    expect(withLanguage('de-de').data?.language).toBe('de-DE');
+    expect(withLanguage('fr-CA').data?.language).toBe('fr-CA');
+    expect(fieldErrors(withLanguage('english').error!)['language']).toMatch(/language tag such as en-US/);
+  });
 });

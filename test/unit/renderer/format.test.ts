@@ -44,4 +44,10 @@ describe('small formatters', () => {
     expect(defaultLanguage('')).toBe('en-US');
     expect(defaultLanguage('not a tag')).toBe('en-US');
   });
+
+  it('defaults to the OS locale only when it is a real, offered language [ICWS-01]', () => {
+    expect(defaultLanguage('de-de')).toBe('de-DE');
+    expect(defaultLanguage('english')).toBe('en-US');
+    expect(defaultLanguage('zzzzzzzz')).toBe('en-US');
+  });
 });
