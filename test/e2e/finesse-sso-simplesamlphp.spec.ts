@@ -7,6 +7,7 @@ import { expect, test, type Browser } from '@playwright/test';
 import { startFinesseLab, type FinesseLab } from '../../lab/finesse/lab.ts';
 import { simpleSamlPhpAvailable, startSimpleSamlPhp, type SimpleSamlPhp } from '../rigs/simplesamlphp/ssp.ts';
 import { connectAgent, newDataDir, pageWith, SHOTS, startApp, type RunningApp } from './helpers/app.ts';
+import { expectNoAxeViolations } from './helpers/axe.ts';
 
 test.skip(!simpleSamlPhpAvailable(), 'SimpleSAMLphp is not installed (.ci/run installs it): this journey proves nothing here');
 
@@ -62,6 +63,7 @@ test("a Finesse agent signs in on SimpleSAMLphp's page, goes Not Ready and Ready
   const rest = lab.requests.filter((r) => r.path.startsWith('/finesse/api/User'));
   expect(rest.length).toBeGreaterThan(2);
   expect(rest.every((r) => r.auth === 'bearer' && r.authResult === 'ok')).toBe(true);
+  await expectNoAxeViolations(page, 'finesse-sso-simplesamlphp');
   await page.screenshot({ path: join(SHOTS, 'finesse-sso-simplesamlphp.png'), fullPage: true });
   await page.getByTestId('signout').click();
   await expect(page.getByTestId('session-phase')).toHaveText(/signed out/i, { timeout: 15_000 });

@@ -8,6 +8,7 @@
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { connectAgent, idpPage, originIn, SHOTS, startApp, type RunningApp } from './helpers/app.ts';
+import { expectNoAxeViolations } from './helpers/axe.ts';
 import { labControl, labRequests, recordSessionStates, secondaryOrigin, type SeenState } from './helpers/finesse.ts';
 
 const PROFILE = 'lab-finesse-ucce-sso';
@@ -37,6 +38,7 @@ test('a Finesse SSO agent signs in on the IdP page, changes state, refreshes sil
   const userName = page.getByTestId('signin-sso-username');
   if ((await userName.count()) > 0) await userName.fill('sjefferson');
   await page.getByTestId('signin-extension').fill('1001001');
+  await expectNoAxeViolations(page, 'finesse-sso-form');
   await page.screenshot({ path: join(SHOTS, 'finesse-sso-form.png'), fullPage: true });
   await page.getByTestId('signin-idp-finesse-sso').click();
 
@@ -69,6 +71,7 @@ test('a Finesse SSO agent signs in on the IdP page, changes state, refreshes sil
   await expect(page.getByText('Lunch').first()).toBeVisible();
   await page.getByTestId('status-option-READY').click();
   await expect(page.getByTestId('agent-status')).toHaveText(/^\s*Ready\s*$/);
+  await expectNoAxeViolations(page, 'finesse-sso-signed-in');
   await page.screenshot({ path: join(SHOTS, 'finesse-sso-signed-in.png'), fullPage: true });
 
   // FIN-12/13: the token is refreshed at 75 % of its 12 s life, silently (no window, no prompt).
@@ -99,6 +102,7 @@ test('a Finesse SSO agent signs in on the IdP page, changes state, refreshes sil
     await expect(page.getByTestId('session-server')).toContainText(secondary, { timeout: 20_000 });
     await expect(page.getByTestId('session-phase')).toHaveText(/signed in/i, { timeout: 20_000 });
     await expect(page.getByTestId('agent-status')).toHaveText(/^\s*Ready\s*$/);
+    await expectNoAxeViolations(page, 'finesse-sso-failover');
     await page.screenshot({ path: join(SHOTS, 'finesse-sso-failover.png'), fullPage: true });
     // The secondary serves this agent now, with the token.
     const onSecondary = await labRequests(secondary);

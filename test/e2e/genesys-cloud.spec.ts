@@ -8,6 +8,7 @@
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { connectAgent, originIn, pageWith, SHOTS, startApp, type RunningApp } from './helpers/app.ts';
+import { expectNoAxeViolations } from './helpers/axe.ts';
 
 const PROFILE = 'lab-gc-agent2-window';
 const USER = 'gc-agent2';
@@ -82,6 +83,7 @@ test('a Genesys Cloud agent signs in on the login page, works a shift and is tol
   const api = originIn(await page.getByTestId('session-server').textContent())!;
   expect(api).toBeTruthy();
   expect((await labUser(api)).channels).toBe(1);
+  await expectNoAxeViolations(page, 'genesys-cloud-signed-in');
   await page.screenshot({ path: join(SHOTS, 'genesys-cloud-signed-in.png'), fullPage: true });
 
   // Presence: Patchbay → Genesys, then a supervisor → Patchbay.
@@ -96,6 +98,7 @@ test('a Genesys Cloud agent signs in on the login page, works a shift and is tol
   // Not Responding → Idle in one click.
   await control(api, 'setRoutingStatus', { userName: USER, status: 'NOT_RESPONDING' });
   await expect(page.getByTestId('agent')).toContainText('Not Responding');
+  await expectNoAxeViolations(page, 'genesys-cloud-not-responding');
   await page.screenshot({ path: join(SHOTS, 'genesys-cloud-not-responding.png'), fullPage: true });
   await page.getByTestId('agent-quick-action').click();
   await expect(page.getByTestId('agent')).toContainText('Idle');
@@ -104,6 +107,7 @@ test('a Genesys Cloud agent signs in on the login page, works a shift and is tol
   // A conversation shown and gone.
   const { id } = (await control(api, 'startConversation', { userName: USER, ani: 'tel:+15550142' })) as { id: string };
   await expect(page.getByTestId(`call-${id}`)).toContainText('+15550142');
+  await expectNoAxeViolations(page, 'genesys-cloud-conversation');
   await page.screenshot({ path: join(SHOTS, 'genesys-cloud-conversation.png'), fullPage: true });
   await control(api, 'endConversation', { id });
   await expect(page.getByTestId('session-calls')).toHaveCount(0);
@@ -123,6 +127,7 @@ test('a Genesys Cloud agent signs in on the login page, works a shift and is tol
   await expect(page.getByTestId('agent')).toHaveAttribute('data-stale', 'true');
   await expect(page.getByTestId('agent')).toContainText('may not be current');
   await expect(page.getByTestId('signin-submit')).toBeVisible();
+  await expectNoAxeViolations(page, 'genesys-cloud-sign-in-lost');
   await page.screenshot({ path: join(SHOTS, 'genesys-cloud-sign-in-lost.png'), fullPage: true });
   await control(api, 'setLoginAvailable', { on: true });
 });

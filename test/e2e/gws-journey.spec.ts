@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { connectAgent, idpPage, originIn, SHOTS, startApp, type RunningApp } from './helpers/app.ts';
+import { expectNoAxeViolations } from './helpers/axe.ts';
 
 let app: RunningApp;
 
@@ -42,6 +43,7 @@ test('a GWS agent signs in with SAML, changes state, sees a supervisor change an
   await expect(page.getByTestId('session-transport')).toHaveText('CometD');
   const gws = originIn(await page.getByTestId('session-server').textContent());
   expect(gws).toBeDefined();
+  await expectNoAxeViolations(page, 'gws-saml-signed-in');
   await page.screenshot({ path: join(SHOTS, 'gws-saml-signed-in.png'), fullPage: true });
 
   // Ready, then Not Ready with a reason of the agent-states settings.
@@ -51,6 +53,7 @@ test('a GWS agent signs in with SAML, changes state, sees a supervisor change an
   await page.getByTestId('reason-select').selectOption({ label: 'Lunch' });
   await page.getByTestId('status-apply').click();
   await expect(page.getByTestId('agent')).toContainText('Lunch');
+  await expectNoAxeViolations(page, 'gws-not-ready-lunch');
   await page.screenshot({ path: join(SHOTS, 'gws-not-ready-lunch.png'), fullPage: true });
 
   // A supervisor's change arrives over CometD.
@@ -64,6 +67,7 @@ test('a GWS agent signs in with SAML, changes state, sees a supervisor change an
   await expect(page.getByTestId('session-phase')).toHaveText(/signed in/i, { timeout: 15_000 });
   await labControl(gws!, 'setAgentState', { userName: 'agent1', state: 'Ready' });
   await expect(page.getByTestId('agent-status')).toHaveText(/^\s*Ready\s*$/, { timeout: 10_000 });
+  await expectNoAxeViolations(page, 'gws-after-cometd-drop');
   await page.screenshot({ path: join(SHOTS, 'gws-after-cometd-drop.png'), fullPage: true });
 
   await page.getByTestId('signout').click();
@@ -80,5 +84,6 @@ test('a GWS session the server invalidates ends with a clear message', async ({ 
   const gws = originIn(await page.getByTestId('session-server').textContent());
   await labControl(gws!, 'invalidateSession', { userName: 'agent1' });
   await expect(page.getByTestId('session-error')).toContainText('The server ended your GWS session', { timeout: 15_000 });
+  await expectNoAxeViolations(page, 'gws-session-ended');
   await page.screenshot({ path: join(SHOTS, 'gws-session-ended.png'), fullPage: true });
 });

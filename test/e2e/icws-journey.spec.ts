@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { SHOTS as shots, startApp, type RunningApp } from './helpers/app.ts';
+import { expectNoAxeViolations } from './helpers/axe.ts';
 
 let app: RunningApp | undefined;
 let launchUrl = '';
@@ -44,10 +45,12 @@ test('an agent signs in to the lab ICWS, changes status, sees a supervisor chang
   const res = await fetch(`${server}/lab/users/agent1/status`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ statusId: 'At Lunch' }) });
   expect(res.ok).toBe(true);
   await expect(page.getByTestId('agent-status')).toHaveText('At Lunch');
+  await expectNoAxeViolations(page, 'icws-signed-in');
   await page.screenshot({ path: join(shots, 'icws-signed-in.png'), fullPage: true });
 
   await page.getByTestId('signout').click();
   await expect(page.getByTestId('session-phase')).toHaveText(/signed out/i);
+  await expectNoAxeViolations(page, 'icws-signed-out');
   await page.screenshot({ path: join(shots, 'icws-signed-out.png'), fullPage: true });
   expect(consoleErrors).toEqual([]);
 });
@@ -85,6 +88,7 @@ test('a Finesse agent signs in with extension, goes Not Ready (Lunch) then Ready
   const res = await fetch(`${server}/lab/finesse/users/98412/state`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ state: 'NOT_READY', reasonCodeId: '2' }) });
   expect(res.ok).toBe(true);
   await expect(page.getByTestId('agent-status')).toContainText('Not Ready');
+  await expectNoAxeViolations(page, 'finesse-signed-in');
   await page.screenshot({ path: join(shots, 'finesse-signed-in.png'), fullPage: true });
   await page.getByTestId('signout').click();
   await expect(page.getByTestId('session-phase')).toHaveText(/signed out/i, { timeout: 15_000 });

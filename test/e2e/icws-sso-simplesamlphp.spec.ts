@@ -8,6 +8,7 @@ import { expect, test, type Browser } from '@playwright/test';
 import { simpleSamlPhpAvailable } from '../rigs/simplesamlphp/ssp.ts';
 import { IDP_ID, startSsoLab, type SsoLab } from '../integration/saml/sso-lab.ts';
 import { connectAgent, newDataDir, pageWith, SHOTS, startApp, type RunningApp } from './helpers/app.ts';
+import { expectNoAxeViolations } from './helpers/axe.ts';
 
 test.skip(!simpleSamlPhpAvailable(), 'SimpleSAMLphp is not installed (.ci/run installs it): this journey proves nothing here');
 
@@ -53,6 +54,7 @@ test("an agent signs in to ICWS on SimpleSAMLphp's page and nowhere else [ICWS-0
   await expect(page.getByTestId('session-phase')).toHaveText(/signed in/i, { timeout: 20_000 });
   await expect(page.getByTestId('agent-status')).not.toBeEmpty();
   expect(lab.icws.sessions().filter((s) => s.connectionState === 1).map((s) => s.userId)).toEqual(['agent1']);
+  await expectNoAxeViolations(page, 'icws-sso-simplesamlphp');
   await page.screenshot({ path: join(SHOTS, 'icws-sso-simplesamlphp.png'), fullPage: true });
   await page.getByTestId('signout').click();
   await expect(page.getByTestId('session-phase')).toHaveText(/signed out/i);

@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { connectAgent as attach, idpPage, SHOTS as shots, startApp, type RunningApp } from './helpers/app.ts';
+import { expectNoAxeViolations } from './helpers/axe.ts';
 
 let app: RunningApp;
 let launchUrl = '';
@@ -32,6 +33,7 @@ test('an agent signs in to the lab ICWS through the lab IdP in the sign-in windo
 
   // The sign-in window is open and waits for the agent.
   await expect(page.getByTestId('session-phase')).toHaveText(/waiting for you in the sign-in window/i);
+  await expectNoAxeViolations(page, 'icws-sso-awaiting-user');
   await page.screenshot({ path: join(shots, 'icws-sso-awaiting-user.png'), fullPage: true });
   const agent = await connectAgent();
   try {
@@ -46,6 +48,7 @@ test('an agent signs in to the lab ICWS through the lab IdP in the sign-in windo
 
   await expect(page.getByTestId('session-phase')).toHaveText(/signed in/i, { timeout: 20_000 });
   await expect(page.getByTestId('agent-status')).toBeVisible();
+  await expectNoAxeViolations(page, 'icws-sso-signed-in');
   await page.screenshot({ path: join(shots, 'icws-sso-signed-in.png'), fullPage: true });
   await page.getByTestId('signout').click();
   await expect(page.getByTestId('session-phase')).toHaveText(/signed out/i);
@@ -64,5 +67,6 @@ test('closing the sign-in window ends the sign-in with a message, nothing half s
   }
   await expect(page.getByTestId('session-error')).toContainText('The sign-in window was closed before the sign-in finished.');
   await expect(page.getByTestId('session-phase')).not.toHaveText(/signed in/i);
+  await expectNoAxeViolations(page, 'icws-sso-cancelled');
   await page.screenshot({ path: join(shots, 'icws-sso-cancelled.png'), fullPage: true });
 });

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { SHOTS as shots, startApp, type RunningApp } from './helpers/app.ts';
+import { expectNoAxeViolations } from './helpers/axe.ts';
 
 let app: RunningApp;
 let launchUrl = '';
@@ -36,6 +37,7 @@ test('a switchover moves the agent to the backup with the status intact [ICWS-05
   const switched = await fetch(`${primary![0]}/lab/switchover`, { method: 'POST' });
   expect(switched.status).toBe(204);
   await expect(page.getByTestId('session-phase')).toContainText(/Reconnecting.*next attempt in \d+ s/);
+  await expectNoAxeViolations(page, 'icws-switchover-reconnecting');
   await page.screenshot({ path: join(shots, 'icws-switchover-reconnecting.png'), fullPage: true });
 
   await expect(page.getByTestId('session-phase')).toHaveText(/signed in/i, { timeout: 20_000 });
@@ -48,6 +50,7 @@ test('a switchover moves the agent to the backup with the status intact [ICWS-05
   const res = await fetch(`${backup}/lab/users/agent1/status`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ statusId: 'At Lunch' }) });
   expect(res.ok).toBe(true);
   await expect(page.getByTestId('agent-status')).toHaveText('At Lunch');
+  await expectNoAxeViolations(page, 'icws-switchover-backup');
   await page.screenshot({ path: join(shots, 'icws-switchover-backup.png'), fullPage: true });
 
   await fetch(`${primary![0]}/lab/switchback`, { method: 'POST' });

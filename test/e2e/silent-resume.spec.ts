@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import keytar from 'keytar';
 import { connectAgent, idpPage, newDataDir, originIn, ROOT, SHOTS, startApp, type RunningApp } from './helpers/app.ts';
+import { expectNoAxeViolations } from './helpers/axe.ts';
 import { labControl, labRequests } from './helpers/finesse.ts';
 
 const PROFILE = 'lab-finesse-uccx-sso';
@@ -121,6 +122,7 @@ test('an agent who quit Patchbay is signed in again at start with no prompt; sig
   await expect(page.getByTestId('session-phase')).toHaveText(/signed in/i, { timeout: 20_000 });
   await expect(page.getByTestId('agent-status')).toHaveText(/^\s*Ready\s*$/);
   await expect(page.getByTestId('signin-extension')).toHaveCount(0);
+  await expectNoAxeViolations(page, 'silent-resume-signed-in');
   await page.screenshot({ path: join(SHOTS, 'silent-resume-signed-in.png'), fullPage: true });
   const resumed = logEvents().slice(eventsBefore);
   // No prompt: the session never waited for the agent, and no sign-in window opened.
@@ -148,5 +150,6 @@ test('an agent who quit Patchbay is signed in again at start with no prompt; sig
   await expect(page.getByTestId('session-phase')).toHaveText(/signed out/i);
   await expect(page.getByTestId('signin-extension')).toBeVisible();
   expect(logEvents().slice(eventsBeforeThird).some((e) => e.event === 'session.resume')).toBe(false);
+  await expectNoAxeViolations(page, 'silent-resume-after-sign-out');
   await page.screenshot({ path: join(SHOTS, 'silent-resume-after-sign-out.png'), fullPage: true });
 });
