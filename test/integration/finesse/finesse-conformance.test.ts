@@ -133,3 +133,15 @@ describe('Finesse HYBRID sign-in decided per user (issue 9 item 4)', () => {
     expect(finesse.requests.some((r) => r.auth === 'basic')).toBe(false);
   });
 });
+
+describe('Finesse after an outage that logged the agent out (issue 9 item 10)', () => {
+  it('signs back in as Not Ready, never Ready by itself, and tells the agent [issue 9 item 10]', async () => {
+    const { finesse, agent, s } = await basicAgent('agent4');
+    await s.setAgentState('READY');
+    finesse.dropXmpp();
+    finesse.setUserState(agent.loginId, 'LOGOUT');
+    await waitFor(() => s.view.lastError?.code === 'finesse.state.not-ready-after-outage', 'the agent told about Not Ready');
+    expect(finesse.userState(agent.loginId).state).toBe('NOT_READY');
+    expect(s.view.phase).toBe('active');
+  }, 20_000);
+});

@@ -24,7 +24,7 @@ import { reduce, type FinesseAction } from './reducer.ts';
 import { restError, restRequest, stateChangeError, type RestOptions } from './rest.ts';
 import { parseResumeData, resumeGrant } from './resume.ts';
 import { grantOf, refreshStrategies, signInUrl, SIGN_IN_WINDOW_TIMEOUT_MS, windowToken, type SsoContext } from './sso.ts';
-import { asyncStateError, checkStateChoice, isMine, restoreStep, signOutRefusal, signOutSteps } from './state-rules.ts';
+import { asyncStateError, checkStateChoice, isMine, NOT_READY_AFTER_OUTAGE, restoreStep, signOutRefusal, signOutSteps } from './state-rules.ts';
 import { StateWaiters } from './state-waiters.ts';
 import { fetchDialogs, fetchReasonCodes, fetchUser, type Rest } from './user.ts';
 import {
@@ -541,8 +541,9 @@ export class FinesseSession implements PlatformSession {
       if (!extension) return;
       this.log.warn('finesse.state.restoring', { from: before.state });
       await this.login(extension);
-      const step = restoreStep(before);
+      const step = restoreStep(before, this.options.afterOutage);
       if (step) await this.changeState(step.state, step.body);
+      if (before.state === 'READY' && step?.state !== 'READY') this.dispatch({ type: 'error', error: NOT_READY_AFTER_OUTAGE });
     } catch (error) {
       const typed = toPatchbayError(error);
       this.log.warn('finesse.reconnect.read-failed', { code: typed.code });

@@ -25,6 +25,9 @@ export const FinesseOptionsSchema = z
     pingIntervalMs: z.number().int().min(1_000).max(60_000).default(15_000),
     /** Switch to the other node when this one stays OUT_OF_SERVICE this long and the other is IN_SERVICE. */
     outOfServiceFailoverMs: z.number().int().min(0).max(600_000).default(30_000),
+    /** Issue 9 item 10: after an outage in which Finesse logged the agent out, sign back in at most to
+     *  Not Ready (this reason, if IT set one); Ready again by itself only when IT allows it. */
+    afterOutage: z.object({ autoReady: z.boolean().default(false), notReadyReasonCodeId: z.string().min(1).max(32).optional() }).strict().default({ autoReady: false }),
   })
   .strict();
 

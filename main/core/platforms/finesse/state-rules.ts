@@ -49,8 +49,12 @@ export function signOutSteps(deploymentType: string | undefined, current: string
 }
 
 /** After an outage logged the agent out: the state to restore after LOGIN (READY, or NOT_READY with its reason). */
-export function restoreStep(before: FinesseUser): { state: ChosenState; body: string } | undefined {
-  if (before.state === 'READY') return { state: 'READY', body: stateBody('READY') };
+export function restoreStep(before: FinesseUser, policy: { autoReady: boolean; notReadyReasonCodeId?: string | undefined } = { autoReady: false }): { state: ChosenState; body: string } | undefined {
+  // Issue 9 item 10: never route calls to an agent who may not be there — Ready only where IT allows.
+  if (before.state === 'READY') {
+    if (policy.autoReady) return { state: 'READY', body: stateBody('READY') };
+    return policy.notReadyReasonCodeId ? { state: 'NOT_READY', body: stateBody('NOT_READY', policy.notReadyReasonCodeId) } : undefined;
+  }
   if (before.state === 'NOT_READY' && before.reasonCodeId) return { state: 'NOT_READY', body: stateBody('NOT_READY', before.reasonCodeId) };
   return undefined;
 }
@@ -83,3 +87,10 @@ export function signOutRefusal(error: PatchbayError, agentState: string | undefi
     { action: 'retry', details: { status } },
   );
 }
+
+/** What the agent is told when the outage's sign-out was not answered with Ready (issue 9 item 10). */
+export const NOT_READY_AFTER_OUTAGE = {
+  code: 'finesse.state.not-ready-after-outage',
+  message: 'Finesse signed you out during the connection problem. Patchbay signed you back in as Not Ready; choose Ready when you are at your desk.',
+  action: 'none',
+} as const;

@@ -4,6 +4,7 @@ import { FakeClock } from '../../../../../main/core/clock.ts';
 import { nullLogger } from '../../../../../main/core/log.ts';
 import { createFinesseKeeper } from '../../../../../main/core/platforms/finesse/keeper.ts';
 import { grantOf, type SsoContext } from '../../../../../main/core/platforms/finesse/sso.ts';
+import { restoreStep } from '../../../../../main/core/platforms/finesse/state-rules.ts';
 import { ssoRefreshGetUrl, ssoTokenUrl } from '../../../../../main/core/platforms/finesse/wire.ts';
 
 const AWKWARD = 'ann&refresh-token=x +é/%';
@@ -70,5 +71,15 @@ describe('Finesse clock skew without a Date header (issue 9 item 6)', () => {
     expect(left).toBeLessThanOrEqual(1_800_000);
     expect(errors).toEqual([]);
     keeper.stop();
+  });
+});
+
+describe('Finesse state after an outage (issue 9 item 10)', () => {
+  const ready = { state: 'READY' } as Parameters<typeof restoreStep>[0];
+  it('Ready comes back only where IT allows it, else Not Ready with the IT reason or as LOGIN left it [issue 9 item 10]', () => {
+    expect(restoreStep(ready)).toBeUndefined();
+    expect(restoreStep(ready, { autoReady: false, notReadyReasonCodeId: '12' })).toMatchObject({ state: 'NOT_READY' });
+    expect(restoreStep(ready, { autoReady: false, notReadyReasonCodeId: '12' })?.body).toContain('12');
+    expect(restoreStep(ready, { autoReady: true })).toMatchObject({ state: 'READY' });
   });
 });
