@@ -75,8 +75,9 @@ export const useSessionsStore = defineStore('sessions', () => {
     return getBridge().invoke('session.signInOptions', userName ? { profileId, userName } : { profileId });
   }
 
-  function signOut(profileId: string): Promise<Result<SessionState>> {
-    return run(profileId, 'signOut', () => getBridge().invoke('session.signOut', { profileId }));
+  /** reasonCodeId: only a Logout reason the agent picked (issue 13 item 6), never a default. */
+  function signOut(profileId: string, reasonCodeId?: string): Promise<Result<SessionState>> {
+    return run(profileId, 'signOut', () => getBridge().invoke('session.signOut', reasonCodeId ? { profileId, reasonCodeId } : { profileId }));
   }
 
   function cancel(profileId: string): Promise<Result<SessionState>> {
