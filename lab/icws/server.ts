@@ -119,7 +119,9 @@ export interface IcwsLabServer {
   clearRequests(): void;
   sessions(): LabSessionSummary[];
   /** Ends a live session as the server would [ICWS-17, ICWS-18]; false when there is no such live session. */
-  killSession(sessionId: string, options: { reason: string; shouldReconnect: boolean }): boolean;
+  /** shouldReconnect undefined ⇒ omitted from the message and GET …/connection (a server that says
+   *  nothing: the client must not reconnect) [ICWS-19]. */
+  killSession(sessionId: string, options: { reason: string; shouldReconnect?: boolean | undefined }): boolean;
   /** A single-use singleSignOnToken for `userId`, as a completed SAML sign-in yields [ICWS-14]. */
   issueSsoToken(userId: string): string;
   /** The SAML service-provider side: entity id, ACS URL, IdP configuration and SSO fault controls. */
@@ -360,7 +362,7 @@ export async function startIcwsServer(options: IcwsServerOptions = {}): Promise<
   }
 
   /** The session goes down but stays describable by GET …/connection for a while [ICWS-17, ICWS-18]. */
-  function endSession(session: Session, reason: string, shouldReconnect: boolean): void {
+  function endSession(session: Session, reason: string, shouldReconnect: boolean | undefined): void {
     if (session.state !== 'up') return;
     if (session.sse) {
       writeEvent(session.sse, {
@@ -368,13 +370,14 @@ export async function startIcwsServer(options: IcwsServerOptions = {}): Promise<
         previousConnectionState: 1,
         newConnectionState: 2,
         reason,
-        shouldReconnect,
+        ...(shouldReconnect === undefined ? {} : { shouldReconnect }),
       });
     }
     closeStream(session);
     session.state = 'down';
     session.reason = reason;
-    session.shouldReconnect = shouldReconnect;
+    if (shouldReconnect === undefined) delete session.shouldReconnect;
+    else session.shouldReconnect = shouldReconnect;
     session.queue = [];
     session.subscribedUserIds = null;
     if (session.inactivityTimer) clearTimeout(session.inactivityTimer);
@@ -631,7 +634,7 @@ export async function startIcwsServer(options: IcwsServerOptions = {}): Promise<
 
   function connectionState(ctx: Ctx, session: Session): void {
     if (session.state === 'down') {
-      reply(ctx, 200, { connectionState: 2, reason: session.reason ?? '', shouldReconnect: session.shouldReconnect ?? false });
+      reply(ctx, 200, { connectionState: 2, reason: session.reason ?? '', ...(session.shouldReconnect === undefined ? {} : { shouldReconnect: session.shouldReconnect }) });
       return;
     }
     reply(ctx, 200, { connectionState: 1, reason: localise(session.language, 'connected'), shouldReconnect: false });
@@ -1010,7 +1013,7 @@ export async function startIcwsServer(options: IcwsServerOptions = {}): Promise<
 
   // ---- public API -------------------------------------------------------------------------------
 
-  function killSession(sessionId: string, o: { reason: string; shouldReconnect: boolean }): boolean {
+  function killSession(sessionId: string, o: { reason: string; shouldReconnect?: boolean | undefined }): boolean {
     const session = sessions.get(sessionId);
     if (!session || session.state !== 'up') return false;
     endSession(session, o.reason, o.shouldReconnect);

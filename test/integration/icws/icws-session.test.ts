@@ -206,6 +206,22 @@ describe('ICWS connection loss and sign-out', () => {
     expect(s.view.lastError).toMatchObject({ code: 'icws.connection.lost', message: 'You were logged on from another location.', action: 'contact-it' });
   });
 
+  it('does not reconnect when the server leaves shouldReconnect out, by message or GET connection [ICWS-19]', async () => {
+    for (const messagingVersion of [2, 1] as const) {
+      const server = await lab({ messagingVersion });
+      const { s } = session(profileFor([server.url]));
+      await s.signIn(agent1);
+      if (messagingVersion === 2) await waitFor(() => server.sessions()[0]?.sseOpen, 'the SSE stream to open');
+      const phases: string[] = [];
+      s.onView((v) => phases.push(v.phase));
+      server.killSession(server.sessions()[0]!.sessionId, { reason: 'Ended by the administrator.' });
+      await waitFor(() => s.view.phase === 'failed' || s.view.phase === 'reconnecting', 'the session to end');
+      expect(phases).not.toContain('reconnecting');
+      expect(s.view.lastError).toMatchObject({ code: 'icws.connection.lost', message: 'Ended by the administrator.', action: 'sign-in-again' });
+      expect(server.requests.filter((r) => r.method === 'POST' && r.path === '/icws/connection')).toHaveLength(1);
+    }
+  });
+
   it('after a 401 reads the reason from GET connection [ICWS-17]', async () => {
     const server = await lab({ messagingVersion: 1 });
     const { s } = session(profileFor([server.url]));
