@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { connectAgent, pageWith, SHOTS, startApp, type RunningApp } from './helpers/app.ts';
+import { expectNoAxeViolations } from './helpers/axe.ts';
 
 const PROFILE = 'lab-gc-agent2-window';
 const USER = 'gc-agent2';
@@ -105,6 +106,7 @@ test('the Genesys workspace opens in place: handshake, events, renewal, hostile 
   await expect.poll(() => tokens.length, { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
   await expect(page.getByTestId('workspace-phase')).toHaveText('Workspace ready');
   expect(new Set(tokens).size, 'each hand-over a freshly renewed token').toBe(tokens.length);
+  await expectNoAxeViolations(page, 'genesys-cloud-workspace');
   await page.screenshot({ path: join(SHOTS, 'genesys-cloud-workspace.png'), fullPage: true });
   // The pane is labelled and keyboard-usable: axe on it (the component's own page is the vendor's, not ours).
   const axe = await new AxeBuilder({ page }).include('[data-testid="workspace"]').exclude('[data-testid="workspace-frame"]').analyze();
