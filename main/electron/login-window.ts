@@ -134,11 +134,14 @@ export function createElectronLoginWindow(deps: ElectronLoginWindowDeps, options
         show: false,
         width: 520,
         height: 720,
-        title: request.title ?? 'Sign in',
+        title: signInTitle(request.url),
         autoHideMenuBar: true,
         ...(parent && !parent.isDestroyed() ? { parent } : {}),
         webPreferences: { ...LOGIN_WEB_PREFERENCES, partition: partitionFor(request.profileId) },
       });
+      // Issue 13 item 8: a clean app window — no menu bar; the title names the page's host, not the page.
+      win.setMenu(null);
+      win.on('page-title-updated', (event) => event.preventDefault());
     } catch (error) {
       throw loginUnavailable('the sign-in window could not be created', error);
     }
@@ -184,6 +187,17 @@ export function createElectronLoginWindow(deps: ElectronLoginWindowDeps, options
       return next;
     },
   };
+}
+
+/** Issue 13 item 8: the sign-in window's title shows the host of the page, so the agent can see
+ *  where they type their password (the page's own <title> could claim anything). */
+export function signInTitle(url: string): string {
+  try {
+    const host = new URL(url).host;
+    return host ? `Sign in — ${host}` : 'Sign in';
+  } catch {
+    return 'Sign in';
+  }
 }
 
 /** One run in one window: completion, refusal, error, timeout or close decides it. */
@@ -317,6 +331,7 @@ export class ElectronJourney {
     });
     contents.on('did-navigate', (_event, url) => {
       this.lastUrl = url;
+      this.win.setTitle(signInTitle(url)); // issue 13 item 8: where the agent types their password
       this.scheduleReveal();
     });
     contents.on('did-finish-load', () => this.scheduleReveal());

@@ -56,6 +56,14 @@ class FakeWindow extends EventEmitter {
   destroy(): void {
     this.destroyed = true;
   }
+  title = '';
+  menu: unknown = 'default';
+  setMenu(menu: unknown): void {
+    this.menu = menu;
+  }
+  setTitle(title: string): void {
+    this.title = title;
+  }
 }
 
 const ICWS = 'https://ic.example.com';

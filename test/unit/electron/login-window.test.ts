@@ -113,6 +113,14 @@ class FakeBrowserWindow extends EventEmitter {
   show(): void {
     this.visible = true;
   }
+  title = '';
+  menu: unknown = 'default';
+  setMenu(menu: unknown): void {
+    this.menu = menu;
+  }
+  setTitle(title: string): void {
+    this.title = title;
+  }
   destroy(): void {
     this.destroyed = true;
     this.emit('closed');
@@ -164,6 +172,25 @@ describe('the Electron LoginWindow, driven by fakes', () => {
     expect(win.destroyed).toBe(true);
     expect(ses.beforeRequest).toBeNull(); // listeners removed: the session's webRequest is shared
     expect(await http.cookieHeader('https://idp.example.com/saml/sso')).toBe('idp_session=abc');
+  });
+
+  it('is a clean app window whose title is the host of the current page, not the page title (issue 13 item 8)', async () => {
+    const { window } = setup();
+    const run = window.run(request({ title: 'Sign in to Lab' }));
+    run.catch(() => undefined);
+    await tick();
+    const win = FakeBrowserWindow.last!;
+    expect(win.menu).toBeNull();
+    expect(win.options.autoHideMenuBar).toBe(true);
+    expect(win.options.title).toBe('Sign in — ic.example.com');
+    win.webContents.emit('did-navigate', {}, 'https://idp.example.com:8443/saml/sso?SAMLRequest=x');
+    expect(win.title).toBe('Sign in — idp.example.com:8443');
+    let prevented = false;
+    win.emit('page-title-updated', { preventDefault: () => (prevented = true) }, 'Trust me — bank.example');
+    expect(prevented).toBe(true);
+    win.webContents.emit('did-navigate', {}, 'https://ic.example.com/icws/return');
+    expect(win.title).toBe('Sign in — ic.example.com');
+    win.destroy();
   });
 
   it('cancels a main-frame request to a host not allowed, redirect hops included', async () => {
