@@ -272,6 +272,22 @@ describe('ICWS reconnect and heartbeat (time scaled)', () => {
     await waitFor(() => s.view.agent?.stateId === 'At Lunch', 'the pushed status on the backup');
   });
 
+  it('during a reconnect follows a 503\'s new host, and stops at its 400 instead of retrying for ever [ICWS-20, ICWS-21]', async () => {
+    const primary = await lab({ messagingVersion: 2 });
+    // A host the 503 names, which does not know the agent: 400 with the server's message.
+    const refusing = await lab({ host: '127.0.0.3', port: primary.port, messagingVersion: 2, users: [] });
+    const { s } = session(profileFor([primary.url]), new ScaledClock(200));
+    await s.signIn(agent1);
+    await waitFor(() => primary.sessions()[0]?.sseOpen, 'the SSE stream to open');
+    primary.setAcceptingConnections(false, ['127.0.0.3']);
+    primary.killSession(primary.sessions()[0]!.sessionId, { reason: 'A switchover is in progress.', shouldReconnect: true });
+    await waitFor(() => s.view.phase === 'failed', 'the reconnect to stop at the 400', 15_000);
+    expect(s.view.lastError?.message).toBe('The authentication process failed.');
+    const posts = (server: IcwsLabServer) => server.requests.filter((r) => r.method === 'POST' && r.path === '/icws/connection').length;
+    expect(posts(refusing)).toBe(1);
+    expect(posts(primary)).toBe(2);
+  });
+
   it('does not reconnect when the server says not to [ICWS-19]', async () => {
     const server = await lab({ messagingVersion: 2, alternateHostList: ['127.0.0.1'] });
     const { s } = session(profileFor([server.url]), new ScaledClock(200));
