@@ -6,6 +6,7 @@ import { crc32, deflateSync } from 'node:zlib';
 import type { Phase, SessionState } from '../../preload/contract.ts';
 import type { Logger } from '../core/log.ts';
 import type { SessionManager } from '../core/sessions/session-manager.ts';
+import { ringingCallNote } from './call-notification.ts';
 
 export type TrayIconKind = 'ready' | 'not-ready' | 'busy' | 'offline' | 'reconnecting' | 'failed';
 
@@ -88,6 +89,9 @@ export interface TrayNotification {
 export function notificationFor(previous: SessionState | undefined, next: SessionState): TrayNotification | undefined {
   const was = previous?.phase;
   const name = next.profileName;
+  // Issue 13 item 9: a new ringing call comes first.
+  const ring = ringingCallNote(previous, next);
+  if (ring) return ring;
   if (next.phase === 'reconnecting' && was === 'active') {
     return { title: `${name}: connection lost`, body: 'Patchbay is reconnecting. Calls may not reach you until it is back.' };
   }
