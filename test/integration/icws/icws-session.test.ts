@@ -310,6 +310,10 @@ describe('ICWS reconnect and heartbeat (time scaled)', () => {
     const beats = server.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/messaging/heartbeat'));
     expect(beats.length).toBeGreaterThanOrEqual(2);
     expect(beats.every((b) => b.status === 204 && b.csrfValid && b.cookieValid)).toBe(true);
+    // Spacing on the lab's request log, in scaled seconds: an idle session beats about every 90 s,
+    // never every few seconds (timers never fire early; only a floor, so a busy machine cannot flake it).
+    const gaps = beats.slice(1).map((b, i) => ((Date.parse(b.time) - Date.parse(beats[i]!.time)) * 100) / 1000);
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(60);
     expect(s.view.phase).toBe('active');
     expect(server.sessions()[0]?.connectionState).toBe(1);
   });
