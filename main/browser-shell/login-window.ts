@@ -105,6 +105,19 @@ function fromPlaywrightCookie(c: { name: string; value: string; domain: string; 
   return { name: c.name, value: c.value, domain: c.domain, path: c.path, expires: c.expires, httpOnly: c.httpOnly, secure: c.secure, sameSite: c.sameSite };
 }
 
+/** Issue 13 item 8: the window title shows the host of the page the agent types their password on
+ *  ("Sign in — host"), kept so when the page sets its own title (it could claim anything). Runs in
+ *  every document of the sign-in context before the page's scripts; top frame only. */
+export const SIGN_IN_TITLE_SCRIPT = `(() => {
+  if (window.top !== window) return;
+  const wanted = 'Sign in \u2014 ' + location.host;
+  const keep = () => { if (document.title !== wanted) document.title = wanted; };
+  document.addEventListener('DOMContentLoaded', () => {
+    keep();
+    new MutationObserver(keep).observe(document.documentElement, { subtree: true, childList: true, characterData: true });
+  });
+})();`;
+
 export function createChromiumLoginWindow(options: ChromiumLoginWindowOptions): ChromiumLoginWindow {
   const log = (options.log ?? nullLogger).child({ component: 'login-window', engine: 'chromium' });
   const headless = options.headless ?? defaultHeadless();
@@ -172,6 +185,7 @@ export function createChromiumLoginWindow(options: ChromiumLoginWindowOptions): 
     let context: BrowserContext;
     try {
       context = await b.newContext({ serviceWorkers: 'block', acceptDownloads: false, viewport: headless ? { width: 900, height: 760 } : null });
+      await context.addInitScript(SIGN_IN_TITLE_SCRIPT);
     } catch (error) {
       throw loginUnavailable('a browser context could not be created', error);
     }

@@ -180,6 +180,33 @@ describe('Chromium LoginWindow', () => {
     }
   }, 90_000);
 
+  it('titles the window with the host of the current page, not the page title, on two hosts (issue 13 item 8)', async () => {
+    const port = (site.address() as AddressInfo).port;
+    let cdp: Awaited<ReturnType<typeof chromium.connectOverCDP>> | undefined;
+    try {
+      for (const host of [`127.0.0.1:${port}`, `localhost:${port}`]) {
+        const run = window.run({ ...req('/forever', [{ responseHeader: 'X-Token' }], { timeoutMs: 60_000 }), url: `http://${host}/forever` });
+        run.catch(() => undefined);
+        for (let i = 0; i < 400 && !window.cdpEndpoint; i++) await new Promise((r) => setTimeout(r, 25));
+        cdp ??= await chromium.connectOverCDP(window.cdpEndpoint!);
+        let target;
+        for (let i = 0; i < 400 && !target; i++) {
+          target = cdp
+            .contexts()
+            .flatMap((c) => c.pages())
+            .find((p) => p.url() === `http://${host}/forever`);
+          if (!target) await new Promise((r) => setTimeout(r, 25));
+        }
+        await target!.waitForFunction((wanted) => document.title === wanted, `Sign in — ${host}`);
+        expect(await target!.title()).toBe(`Sign in — ${host}`); // the page's own <title>waiting</title> is not shown
+        await target!.close();
+        await run.catch(() => undefined);
+      }
+    } finally {
+      await cdp?.close();
+    }
+  }, 90_000);
+
   it('ends with login.unavailable when a headless window with nobody attached reaches a page for the agent', async () => {
     const saved = process.env[CDP_PORT_ENV];
     delete process.env[CDP_PORT_ENV];
