@@ -83,3 +83,20 @@ describe('Finesse state after an outage (issue 9 item 10)', () => {
     expect(restoreStep(ready, { autoReady: true })).toMatchObject({ state: 'READY' });
   });
 });
+
+describe('Finesse restore and grant details (mutation survivors, issue 9 item 9)', () => {
+  it('restores Not Ready with its own reason, and nothing for a reasonless or other state [issue 9 item 10]', () => {
+    const notReady = { state: 'NOT_READY', reasonCodeId: '7' } as Parameters<typeof restoreStep>[0];
+    expect(restoreStep(notReady)).toMatchObject({ state: 'NOT_READY' });
+    expect(restoreStep(notReady)?.body).toContain('7');
+    expect(restoreStep({ state: 'NOT_READY' } as Parameters<typeof restoreStep>[0])).toBeUndefined();
+    expect(restoreStep({ state: 'TALKING', reasonCodeId: '7' } as Parameters<typeof restoreStep>[0])).toBeUndefined();
+  });
+
+  it('the grant carries the refresh token, both server expiries in ms and when it was obtained [FIN-12]', () => {
+    const jwt = (exp: number) => `e30.${Buffer.from(JSON.stringify({ exp })).toString('base64url')}.sig`;
+    const grant = grantOf({ token: jwt(2_000), refreshToken: jwt(9_000), expiresIn: 1000 } as Parameters<typeof grantOf>[0], undefined, 123);
+    expect(grant).toEqual({ accessToken: jwt(2_000), refreshToken: jwt(9_000), expiresInSec: 1000, expiresAtServerMs: 2_000_000, refreshExpiresAtServerMs: 9_000_000, serverDateMs: 1_000_000, obtainedAt: 123 });
+    expect(grantOf({ token: 'opaque', expiresIn: 60 } as Parameters<typeof grantOf>[0], undefined)).toEqual({ accessToken: 'opaque', expiresInSec: 60 });
+  });
+});
