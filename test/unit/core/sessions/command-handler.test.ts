@@ -148,3 +148,29 @@ describe('session.retryNow (issue 13 item 2)', () => {
     expect(await withoutRetry('session.retryNow', { profileId: 'lab-a' })).toMatchObject({ ok: false, error: { code: 'session.retry-not-allowed' } });
   });
 });
+
+describe('call.act (issue 13 item 9)', () => {
+  function managerWith(session: PlatformSession) {
+    const log = createLogger({ sink: memorySink() });
+    const manager = new SessionManager({ profiles: new MemoryProfileStore([profile]), factories: { icws: () => session }, log, clock: new FakeClock() });
+    return createCommandHandler(manager, log);
+  }
+
+  it('is a typed error when signed out or where the platform has no call control, and passes the call and action through otherwise', async () => {
+    const plain = managerWith(scripted('active'));
+    expect(await plain('call.act', { profileId: 'lab-a', callId: 'D1', action: 'answer' })).toMatchObject({ ok: false, error: { code: 'session.not-active' } });
+    await plain('session.signIn', { profileId: 'lab-a', credentials: { userName: 'a', password: 'p' } });
+    expect(await plain('call.act', { profileId: 'lab-a', callId: 'D1', action: 'answer' })).toMatchObject({ ok: false, error: { code: 'call.not-supported' } });
+    expect(await plain('call.act', { profileId: 'lab-a', callId: 'D1', action: 'transfer' } as never)).toMatchObject({ ok: false });
+
+    const seen: string[] = [];
+    const withCalls = scripted('active');
+    withCalls.actOnCall = async (callId, action) => {
+      seen.push(`${callId}:${action}`);
+    };
+    const handler = managerWith(withCalls);
+    await handler('session.signIn', { profileId: 'lab-a', credentials: { userName: 'a', password: 'p' } });
+    expect(await handler('call.act', { profileId: 'lab-a', callId: 'D1', action: 'hold' })).toMatchObject({ ok: true, value: { profileId: 'lab-a', phase: 'active' } });
+    expect(seen).toEqual(['D1:hold']);
+  });
+});
