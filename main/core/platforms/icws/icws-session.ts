@@ -190,9 +190,11 @@ export class IcwsSession implements PlatformSession {
     // The status list and the subscription go out together (issue 15 item 1). The subscription's first
     // message (isDelta:false) carries the user's status, so it replaces a GET of user-statuses; a server
     // that sends none within the wait is read the old way.
-    await Promise.all([this.loadStatuses(connection), this.call('PUT', '/messaging/subscriptions/status/user-statuses', { userIds: [connection.userId] })]);
+    // The message channel opens in the same round trip: the server queues the subscription's message
+    // for the session, so the stream (or first poll) need not wait for the PUT's answer.
     const first = this.firstUserStatus(transport === 'sse' ? FIRST_STATUS_WAIT_MS : this.profile.options.pollIntervalMs + FIRST_STATUS_WAIT_MS);
     this.startMessaging(transport);
+    await Promise.all([this.loadStatuses(connection), this.call('PUT', '/messaging/subscriptions/status/user-statuses', { userIds: [connection.userId] })]);
     if (!(await first)) await this.readUserStatus();
     this.dispatch({ type: 'active' });
   }
