@@ -67,6 +67,34 @@ describe('SessionCard sign-out reason (issue 13 item 6)', () => {
     wrapper.unmount();
   });
 
+  it('never shows Sign in and Sign out at once, in any display state (issue 13 item 7)', async () => {
+    const cases = [
+      snapshot({ phase: 'signed-out' }),
+      snapshot({ phase: 'signing-in' }),
+      snapshot({ phase: 'awaiting-user' }),
+      snapshot({ phase: 'active' }),
+      snapshot({ phase: 'active', lastError: { code: 'finesse.unauthorized', message: 'Sign in again.', action: 'sign-in-again' } }),
+      snapshot({ phase: 'reconnecting' }),
+      snapshot({ phase: 'failed', lastError: { code: 'x', message: 'Failed.', action: 'retry' } }),
+      snapshot({ phase: 'failed', lastError: { code: 'finesse.refresh-expired', message: 'Sign in again.', action: 'sign-in-again' } }),
+    ];
+    for (const state of cases) {
+      setActivePinia(createPinia());
+      useSessionsStore().apply(state);
+      const wrapper = mount(SessionCard, { props: { profile } });
+      await flushPromises();
+      const signIn = wrapper.find('[data-testid="signin-submit"]').exists() || wrapper.find('[data-testid="session-error-signin"]').exists();
+      const signOut = wrapper.find('[data-testid="signout"]').exists() || wrapper.find('[data-testid="signout-reason"]').exists();
+      expect(signIn && signOut, `${state.phase} ${state.lastError?.code ?? ''}`).toBe(false);
+      // A sign-in form after a lapse opens in place, with the agent's extension kept by the form.
+      if (wrapper.find('[data-testid="session-error-signin"]').exists()) {
+        await wrapper.get('[data-testid="session-error-signin"]').trigger('click');
+        expect(wrapper.find('[data-testid="signout"]').exists(), `${state.phase} after Sign in again`).toBe(false);
+      }
+      wrapper.unmount();
+    }
+  });
+
   it('signs out at once, with no reason, where the platform has no Logout reasons', async () => {
     useSessionsStore().apply(snapshot({ selectableStates: [ready] }));
     const wrapper = mount(SessionCard, { props: { profile: { ...profile, platform: 'icws' } as Profile } });
