@@ -23,8 +23,8 @@ describe('the contract', () => {
     const flags = new Set(['options.rememberPassword', 'rememberPasswordAllowed', 'secretsBackend']);
     const secretLooking = keys.filter((k) => !flags.has(k) && /password|cookie|csrf|secret|accesstoken|refreshtoken|assertion/i.test(k.replace(/[._-]/g, '')));
     expect(secretLooking).toEqual([]);
-    // The one "token" key carries times only.
-    expect([...new Set(keys.filter((k) => k.startsWith('token.')))].sort()).toEqual(['token.expiresAt', 'token.refreshAt']);
+    // The one "token" key carries times only (signInBy: FIN-14's deadline to sign in again).
+    expect([...new Set(keys.filter((k) => k.startsWith('token.')))].sort()).toEqual(['token.expiresAt', 'token.refreshAt', 'token.signInBy']);
   });
 
   it('rejects unknown fields in a session snapshot (strict)', () => {
