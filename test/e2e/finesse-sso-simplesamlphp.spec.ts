@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { expect, test, type Browser } from '@playwright/test';
 import { startFinesseLab, type FinesseLab } from '../../lab/finesse/lab.ts';
 import { simpleSamlPhpAvailable, startSimpleSamlPhp, type SimpleSamlPhp } from '../rigs/simplesamlphp/ssp.ts';
-import { connectAgent, newDataDir, pageWith, SHOTS, startApp, type RunningApp } from './helpers/app.ts';
+import { connectAgent, newDataDir, pageWith, SHOTS, startApp, type RunningApp, signOutFromCard } from './helpers/app.ts';
 import { expectNoAxeViolations } from './helpers/axe.ts';
 
 test.skip(!simpleSamlPhpAvailable(), 'SimpleSAMLphp is not installed (.ci/run installs it): this journey proves nothing here');
@@ -65,6 +65,6 @@ test("a Finesse agent signs in on SimpleSAMLphp's page, goes Not Ready and Ready
   expect(rest.every((r) => r.auth === 'bearer' && r.authResult === 'ok')).toBe(true);
   await expectNoAxeViolations(page, 'finesse-sso-simplesamlphp');
   await page.screenshot({ path: join(SHOTS, 'finesse-sso-simplesamlphp.png'), fullPage: true });
-  await page.getByTestId('signout').click();
+  await signOutFromCard(page);
   await expect(page.getByTestId('session-phase')).toHaveText(/signed out/i, { timeout: 15_000 });
 });

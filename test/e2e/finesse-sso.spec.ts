@@ -7,7 +7,7 @@
 // agent's state kept. Screenshots are kept under test-results/screenshots/.
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { connectAgent, idpPage, originIn, SHOTS, startApp, type RunningApp } from './helpers/app.ts';
+import { connectAgent, idpPage, originIn, SHOTS, startApp, type RunningApp, signOutFromCard } from './helpers/app.ts';
 import { expectNoAxeViolations } from './helpers/axe.ts';
 import { labControl, labRequests, recordSessionStates, secondaryOrigin, type SeenState } from './helpers/finesse.ts';
 
@@ -112,7 +112,7 @@ test('a Finesse SSO agent signs in on the IdP page, changes state, refreshes sil
   }
 
   // Signing out logs the agent out of the ACD too (UCCE: Not Ready first, with reason codes).
-  await page.getByTestId('signout').click();
+  await signOutFromCard(page);
   await expect(page.getByTestId('session-phase')).toHaveText(/signed out/i, { timeout: 15_000 });
   const after = (await (await fetch(`${secondary}/lab/finesse/users/98411`)).json()) as { state?: string };
   expect(after.state).toBe('LOGOUT');

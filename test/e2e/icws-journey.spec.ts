@@ -3,7 +3,7 @@
 // change arrive over server-sent events, sign out. Screenshots are kept under test-results/.
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { SHOTS as shots, startApp, type RunningApp } from './helpers/app.ts';
+import { SHOTS as shots, startApp, type RunningApp, signOutFromCard } from './helpers/app.ts';
 import { expectNoAxeViolations } from './helpers/axe.ts';
 
 let app: RunningApp | undefined;
@@ -90,6 +90,6 @@ test('a Finesse agent signs in with extension, goes Not Ready (Lunch) then Ready
   await expect(page.getByTestId('agent-status')).toContainText('Not Ready');
   await expectNoAxeViolations(page, 'finesse-signed-in');
   await page.screenshot({ path: join(shots, 'finesse-signed-in.png'), fullPage: true });
-  await page.getByTestId('signout').click();
+  await signOutFromCard(page);
   await expect(page.getByTestId('session-phase')).toHaveText(/signed out/i, { timeout: 15_000 });
 });

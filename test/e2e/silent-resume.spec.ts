@@ -14,7 +14,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import keytar from 'keytar';
-import { connectAgent, idpPage, newDataDir, originIn, ROOT, SHOTS, startApp, type RunningApp } from './helpers/app.ts';
+import { connectAgent, idpPage, newDataDir, originIn, ROOT, SHOTS, startApp, type RunningApp, signOutFromCard } from './helpers/app.ts';
 import { expectNoAxeViolations } from './helpers/axe.ts';
 import { labControl, labRequests } from './helpers/finesse.ts';
 
@@ -135,7 +135,7 @@ test('an agent who quit Patchbay is signed in again at start with no prompt; sig
   expect(requests.some((r) => r.path === '/desktop/sso/token' && r.status === 302)).toBe(false);
 
   // 4. Sign out: the keychain entry is gone.
-  await page.getByTestId('signout').click();
+  await signOutFromCard(page);
   await expect(page.getByTestId('session-phase')).toHaveText(/signed out/i, { timeout: 15_000 });
   await expect.poll(async () => keytar.getPassword(SECRET_SERVICE, ACCOUNT)).toBeNull();
   const loggedOut = (await (await fetch(`${server}/lab/finesse/users/agent3`)).json()) as { state?: string };

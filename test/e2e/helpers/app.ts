@@ -166,3 +166,20 @@ export async function pageWith(agent: Browser, selector: string): Promise<Page> 
 export function originIn(text: string | null | undefined): string | undefined {
   return text?.match(/http:\/\/127\.0\.0\.1:\d+/)?.[0];
 }
+
+/** Sign out from the session card; where the platform asks for a Logout reason (Finesse, issue 13
+ *  item 6) the agent picks one — the test picks the first offered, never leaving it to a default. */
+export async function signOutFromCard(page: Page): Promise<void> {
+  await page.getByTestId('signout').click();
+  const select = page.getByTestId('signout-reason-select');
+  const askedOrDone = await Promise.race([
+    select.waitFor({ state: 'visible', timeout: 15_000 }).then(() => 'asked' as const),
+    expect(page.getByTestId('session-phase')).toHaveText(/signed out/i, { timeout: 15_000 }).then(() => 'done' as const),
+  ]).catch(() => 'done' as const);
+  if (askedOrDone === 'asked') {
+    const first = await select.locator('option').nth(1).getAttribute('value');
+    expect(first, 'a Logout reason is offered').toBeTruthy();
+    await select.selectOption(first!);
+    await page.getByTestId('signout-confirm').click();
+  }
+}
