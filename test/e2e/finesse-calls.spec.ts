@@ -23,7 +23,9 @@ test('a Finesse call rung, answered, held, retrieved and released from the card 
   await expect(page.getByTestId('signin-username')).toHaveValue('jdoe');
   await page.getByTestId('signin-password').fill('jdoe-lab-pw');
   const extension = page.getByTestId('signin-extension');
-  if (await extension.isVisible()) await extension.fill('1001002');
+  // The field appears once the sign-in options have loaded (UCCE: LOGIN needs the extension).
+  await expect(extension).toBeVisible();
+  await extension.fill('1001002');
   await page.getByTestId('signin-submit').click();
   await expect(page.getByTestId('session-phase')).toHaveText(/signed in/i, { timeout: 15_000 });
   const server = (await page.getByTestId('session-server').textContent())?.match(/http:\/\/127\.0\.0\.1:\d+/)?.[0];
