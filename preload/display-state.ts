@@ -68,12 +68,3 @@ export function displayState(state: Pick<SessionState, 'phase' | 'lastError' | '
       return { ...base, kind: 'failed', agentStale: true, showSignIn: true };
   }
 }
-
-export const DISPLAY_LABELS: Record<DisplayKind, string> = {
-  'signed-out': 'Signed out',
-  'signing-in': 'Signing in…',
-  active: 'Signed in',
-  reconnecting: 'Reconnecting',
-  'needs-sign-in': 'Sign-in needed',
-  failed: 'Connection failed',
-};

@@ -399,22 +399,38 @@ export class FinesseSession implements PlatformSession {
 
   /** PUT → 202, then the outcome from the notification (or its async CTI error); the 202 alone is
    *  not success (§6 pitfall 3). A missing notification is checked with a GET. */
-  private async changeState(target: string, body: string): Promise<void> {
+  private changeState(target: string, body: string): Promise<void> {
     const requestId = randomUUID();
+    return this.confirmed(
+      (onSettled) => this.waiters.expect(target, requestId, onSettled),
+      async () => stateChangeError(await this.rest('PUT', userPath(this.requireUserId()), body, { requestId })),
+      // No notification in time: ask the server what happened.
+      () => this.readUser(),
+      () => new PatchbayError('finesse.state.unconfirmed', 'Finesse accepted the change but did not carry it out.', { action: 'retry' }),
+    );
+  }
+
+  /** A request Finesse answers 202 to and confirms by notification: `send` returns the refusal, if any;
+   *  after the confirm timeout `recheck` reads the server and the waiter fails as `unconfirmed` (unless
+   *  the read settled it first). */
+  private async confirmed(
+    expect: (onSettled: () => void) => { waiter: { reject(error: PatchbayError): void }; outcome: Promise<void> },
+    send: () => Promise<PatchbayError | undefined>,
+    recheck: () => Promise<unknown>,
+    unconfirmed: () => PatchbayError,
+  ): Promise<void> {
     const pending: { timer?: TimerHandle } = {};
-    const { waiter, outcome } = this.waiters.expect(target, requestId, () => pending.timer?.cancel());
+    const { waiter, outcome } = expect(() => pending.timer?.cancel());
     try {
-      const res = await this.rest('PUT', userPath(this.requireUserId()), body, { requestId });
-      const refused = stateChangeError(res);
+      const refused = await send();
       if (refused) throw refused;
     } catch (error) {
       waiter.reject(toPatchbayError(error));
       return outcome;
     }
     pending.timer = this.clock.setTimeout(() => {
-      // No notification in time: ask the server what happened.
-      this.readUser().then(
-        () => waiter.reject(new PatchbayError('finesse.state.unconfirmed', 'Finesse accepted the change but did not carry it out.', { action: 'retry' })),
+      recheck().then(
+        () => waiter.reject(unconfirmed()),
         (error: unknown) => waiter.reject(toPatchbayError(error)),
       );
     }, this.options.stateConfirmTimeoutMs);
@@ -429,24 +445,17 @@ export class FinesseSession implements PlatformSession {
     const extension = this.extension;
     if (!extension) throw new PatchbayError('call.no-extension', 'Sign in with an extension to act on calls.', { action: 'none' });
     const requestId = randomUUID();
-    const pending: { timer?: TimerHandle } = {};
-    const { waiter, outcome } = this.callWaiters.expect(callId, action, requestId, () => pending.timer?.cancel());
-    try {
-      const { path, body } = dialogActionRequest(callId, action, extension);
-      const refused = dialogActionError(await this.rest('PUT', path, body, { requestId }));
-      if (refused) throw refused;
-    } catch (error) {
-      waiter.reject(toPatchbayError(error));
-      return outcome;
-    }
-    pending.timer = this.clock.setTimeout(() => {
+    const { path, body } = dialogActionRequest(callId, action, extension);
+    return this.confirmed(
+      (onSettled) => this.callWaiters.expect(callId, action, requestId, onSettled),
+      async () => dialogActionError(await this.rest('PUT', path, body, { requestId })),
       // No notification in time: read the calls, then either it happened or it did not.
-      this.readDialogs().then(
-        () => (this.callWaiters.settle(this.current.calls), waiter.reject(new PatchbayError('call.unconfirmed', 'Finesse accepted the call action but did not carry it out.', { action: 'retry' }))),
-        (error: unknown) => waiter.reject(toPatchbayError(error)),
-      );
-    }, this.options.stateConfirmTimeoutMs);
-    return outcome;
+      async () => {
+        await this.readDialogs();
+        this.callWaiters.settle(this.current.calls);
+      },
+      () => new PatchbayError('call.unconfirmed', 'Finesse accepted the call action but did not carry it out.', { action: 'retry' }),
+    );
   }
 
   // ------------------------------------------------------------------ notifications (§5)
