@@ -139,8 +139,15 @@ function parseProfiles(value: unknown, problems: string[]): Profile[] {
   const out: Profile[] = [];
   const seen = new Set<string>();
   value.forEach((item, index) => {
-    const parsed = ProfileSchema.safeParse(item);
+    let parsed = ProfileSchema.safeParse(item);
     const label = profileLabel(item, index);
+    // A profile saved before ICWS-01's language check may hold a tag we no longer accept ("english"):
+    // keep the profile and fall back to the default language rather than drop the agent's whole profile.
+    if (!parsed.success && onlyLanguageFails(parsed.error) && item && typeof item === 'object') {
+      const { language: _rejected, ...rest } = item as Record<string, unknown>;
+      parsed = ProfileSchema.safeParse(rest);
+      if (parsed.success) problems.push(`${label}: language: not a language Patchbay offers (reset to ${parsed.data.language})`);
+    }
     if (!parsed.success) {
       problems.push(`${label}: ${describe(parsed.error)} (profile dropped)`);
       return;
@@ -153,6 +160,10 @@ function parseProfiles(value: unknown, problems: string[]): Profile[] {
     out.push(parsed.data);
   });
   return out;
+}
+
+function onlyLanguageFails(error: z.ZodError): boolean {
+  return error.issues.length > 0 && error.issues.every((issue) => issue.path.length === 1 && issue.path[0] === 'language');
 }
 
 export function profileLabel(item: unknown, index: number): string {

@@ -29,6 +29,21 @@ describe('settings schema', () => {
     expect(parsed.problems[0]).toMatch(/^profiles\[1\] \(bad\): servers\.0: Enter a full http\(s\) address/);
   });
 
+  it('[ICWS-01] keeps a stored profile whose language is no longer accepted, with the default language and a named problem', () => {
+    const old = { ...profile, id: 'old', language: 'english' };
+    const parsed = parseSettings({ version: 2, profiles: [old] });
+    expect(parsed.settings.profiles).toHaveLength(1);
+    expect(parsed.settings.profiles[0]).toMatchObject({ id: 'old', userName: 'agent1', language: 'en-US' });
+    expect(parsed.problems).toEqual(['profiles[0] (old): language: not a language Patchbay offers (reset to en-US)']);
+  });
+
+  it('still drops a profile with a bad language and another bad field (only a language-only failure is repaired)', () => {
+    const bad = { ...profile, id: 'bad', language: 'english', servers: ['ftp://nope'] };
+    const parsed = parseSettings({ version: 2, profiles: [bad] });
+    expect(parsed.settings.profiles).toEqual([]);
+    expect(parsed.problems[0]).toMatch(/profile dropped/);
+  });
+
   it('drops a second profile with the same id', () => {
     const parsed = parseSettings({ version: 2, profiles: [profile, { ...profile, name: 'Again' }] });
     expect(parsed.settings.profiles).toHaveLength(1);
