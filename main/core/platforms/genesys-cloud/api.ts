@@ -79,6 +79,23 @@ export function retryAfterMs(value: string | undefined, nowMs: number): number |
   return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
 }
 
+/** 429s retried per request (Retry-After honoured, capped) before the error is shown. */
+export const MAX_RATE_LIMIT_RETRIES = 2;
+export const MAX_RETRY_AFTER_MS = 60_000;
+
+export type RefusalStep = { kind: 'renew' } | { kind: 'wait'; ms: number } | { kind: 'fail'; authLost: boolean };
+
+/** After a non-2xx answer: a 401 → renew once and repeat; a 429 → wait Retry-After (1 s when absent,
+ *  at most 60 s) and repeat, at most twice; anything else fails. A 401 after renewing: sign-in lost (GC-09). */
+export function refusalStep(status: number, error: PatchbayError, tries: { renewed: boolean; rateLimited: number }): RefusalStep {
+  if (status === 401 && !tries.renewed) return { kind: 'renew' };
+  if (status === 429 && tries.rateLimited < MAX_RATE_LIMIT_RETRIES) {
+    const waitMs = typeof error.details.retryAfterMs === 'number' ? error.details.retryAfterMs : 1_000;
+    return { kind: 'wait', ms: Math.min(MAX_RETRY_AFTER_MS, waitMs) };
+  }
+  return { kind: 'fail', authLost: status === 401 };
+}
+
 /** The server's own words for an error, short and single-line (Genesys messages carry no secrets,
  *  but a body is never echoed whole). */
 function serverMessage(res: HttpResponse): { message?: string; code?: string } {

@@ -19,11 +19,8 @@ import type { GenesysCloudAuth, GenesysCloudAuthEvent, GenesysCloudGrantInfo } f
 import { NotificationStream, type GcSocketFactory, type NotificationStreamOptions, type StreamStatus } from './notifications.ts';
 import { reduce, type GenesysCloudAction } from './reducer.ts';
 import { undiciSocketFactory } from './socket.ts';
+import { renewalRetrying, SIGN_IN_PENDING, signInOptionsFor, signInRequired, signInSoon, clockTime, tokenTimes } from './sign-in-status.ts';
 import { ConversationEventSchema, parseWith, PresenceEventSchema, RoutingStatusEventSchema, type PresenceDefinition, type RoutingStatus, type UserPresence } from './wire.ts';
-
-/** 429s retried per request (Retry-After honoured, capped) before the error is shown. */
-const MAX_RATE_LIMIT_RETRIES = 2;
-const MAX_RETRY_AFTER_MS = 60_000;
 
 export type StreamTimings = Pick<NotificationStreamOptions, 'pingIntervalMs' | 'watchdogMs' | 'connectTimeoutMs' | 'renewBeforeMs' | 'reconnectDelaysMs' | 'evictionWindowMs'>;
 
@@ -93,16 +90,7 @@ export class GenesysCloudSession implements PlatformSession {
   }
 
   async signInOptions(): Promise<SignInOptions> {
-    const browser = this.context.profile.options.genesysCloud?.loginMethod !== 'login-window';
-    return {
-      credentialsForm: false,
-      identityProviders: [],
-      userNameRequired: false,
-      extensionRequired: false,
-      note: browser
-        ? 'Genesys Cloud signs you in on its own page in your web browser; come back to Patchbay when it says so.'
-        : 'Genesys Cloud signs you in on its own page in a sign-in window; your password is typed there only.',
-    };
+    return signInOptionsFor(this.context.profile.options.genesysCloud?.loginMethod);
   }
 
   // ------------------------------------------------------------------ sign-in
@@ -237,20 +225,20 @@ export class GenesysCloudSession implements PlatformSession {
         return res;
       }
       const error = api.responseError(res, request, this.clock.now());
-      if (res.status === 401 && !renewed) {
+      const step = api.refusalStep(res.status, error, { renewed, rateLimited });
+      if (step.kind === 'renew') {
         renewed = true;
         this.lastRefusal = error;
         await this.invalidate(error.code === 'genesys-cloud.token.idle' ? 'idle' : '401');
         continue;
       }
-      if (res.status === 429 && rateLimited < MAX_RATE_LIMIT_RETRIES) {
+      if (step.kind === 'wait') {
         rateLimited++;
-        const waitMs = typeof error.details.retryAfterMs === 'number' ? error.details.retryAfterMs : 1_000;
-        this.log.info('genesys-cloud.rate-limited', { step: request.what, waitMs });
-        await this.clock.sleep(Math.min(MAX_RETRY_AFTER_MS, waitMs), signal);
+        this.log.info('genesys-cloud.rate-limited', { step: request.what, waitMs: step.ms });
+        await this.clock.sleep(step.ms, signal);
         continue;
       }
-      if (res.status === 401) this.loseAuth(error);
+      if (step.authLost) this.loseAuth(error);
       throw error;
     }
   }
@@ -377,24 +365,10 @@ export class GenesysCloudSession implements PlatformSession {
           this.loseAuth(event.error);
           return;
         }
-        this.dispatch({
-          type: 'error',
-          error: {
-            code: 'genesys-cloud.auth.renewal-retrying',
-            message: `Renewing your Genesys Cloud sign-in failed${event.nextAttemptAt ? `; Patchbay tries again at ${this.timeOf(event.nextAttemptAt)}` : ''}. Your status is kept meanwhile.`,
-            action: 'none',
-          },
-        });
+        this.dispatch({ type: 'error', error: renewalRetrying(event.nextAttemptAt ? this.timeOf(event.nextAttemptAt) : undefined) });
         return;
       case 'sign-in-needed':
-        this.dispatch({
-          type: 'error',
-          error: {
-            code: 'genesys-cloud.auth.sign-in-soon',
-            message: `Genesys Cloud needs you to sign in again by ${this.timeOf(event.deadline)}. Your status is kept.`,
-            action: 'sign-in-again',
-          },
-        });
+        this.dispatch({ type: 'error', error: signInSoon(this.timeOf(event.deadline)) });
         return;
     }
   }
@@ -407,14 +381,7 @@ export class GenesysCloudSession implements PlatformSession {
     this.awaitingSignIn = true;
     this.log.warn('genesys-cloud.auth.lapsed-during-sign-in', {});
     this.teardown();
-    this.dispatch({
-      type: 'auth-pending',
-      error: {
-        code: 'genesys-cloud.auth.sign-in-pending',
-        message: 'Your Genesys Cloud sign-in lapsed: finish signing in to continue. The status shown is the last one known and may no longer be current.',
-        action: 'sign-in-again',
-      },
-    });
+    this.dispatch({ type: 'auth-pending', error: SIGN_IN_PENDING });
   }
 
   /** After the pending sign-in: the start-up reads again and a new stream (as signIn() does). */
@@ -437,32 +404,15 @@ export class GenesysCloudSession implements PlatformSession {
     this.stream = undefined;
     this.auth.dispose();
     const idle = cause.code === 'genesys-cloud.token.idle' || this.lastRefusal?.code === 'genesys-cloud.token.idle';
-    this.dispatch({
-      type: 'auth-lost',
-      error: {
-        code: 'genesys-cloud.auth.sign-in-required',
-        message: `Genesys Cloud needs a fresh sign-in: ${
-          idle ? 'your organisation ended the sign-in after a period without use, and Patchbay could not renew it' : 'Patchbay could not renew your sign-in'
-        }. The status shown is the last one known and may no longer be current.`,
-        action: 'sign-in-again',
-      },
-    });
+    this.dispatch({ type: 'auth-lost', error: signInRequired(idle) });
   }
 
   private showToken(info: GenesysCloudGrantInfo | undefined): void {
-    const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(this.clock.toWallTime?.(ms) ?? ms).toISOString());
-    const expiresAt = iso(info?.expiresAt);
-    const refreshAt = iso(info?.refreshAt);
-    this.dispatch({ type: 'token', ...(expiresAt ? { expiresAt } : {}), ...(refreshAt ? { refreshAt } : {}) });
+    this.dispatch({ type: 'token', ...tokenTimes(info, this.clock.toWallTime?.bind(this.clock)) });
   }
 
   private timeOf(at: number): string {
-    const wall = this.clock.toWallTime?.(at) ?? at;
-    try {
-      return new Date(wall).toLocaleTimeString(this.language, { hour: '2-digit', minute: '2-digit' });
-    } catch {
-      return new Date(wall).toISOString().slice(11, 16);
-    }
+    return clockTime(at, this.language, this.clock.toWallTime?.bind(this.clock));
   }
 
   // ------------------------------------------------------------------ ending
