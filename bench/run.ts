@@ -48,6 +48,7 @@ const extra: Record<string, string> = {
   'shift-soak': './shift-soak.ts',
   'cold-start': './cold-start.ts',
   renderer: './renderer.ts',
+  'event-to-dom': './event-to-dom.ts',
 };
 for (const [name, path] of Object.entries(extra)) {
   if (!wanted(name)) continue;

@@ -1,0 +1,339 @@
+// Event → screen for every push/poll transport (issue 15 item 2): `patchbay start` (browser shell, the
+// built-in lab in its own process) driven by Debian's Chromium through playwright-core. Per transport
+// the agent signs in through the UI, then EVENTS (default 1,000) supervisor-style state changes are
+// posted to that lab's HTTP control; each travels lab → transport → core SessionState → WebSocket
+// bridge → Pinia → the agent status text in the DOM, where a MutationObserver stamps it.
+// One clock: the bench stamps performance.timeOrigin + now() right before the control POST, the page
+// stamps performance.timeOrigin + now() in the observer — both this machine's wall clock. The figure
+// includes the control request on loopback (≈ 1 ms), so it is an upper bound of server send → DOM.
+// Transports: ICWS SSE, ICWS short polling (bounded by its interval: the lab profile's 1,000 ms, run
+// with PATCHBAY_TIME_SCALE=4 ⇒ 250 ms, the profile schema's minimum), Finesse XMPP over WebSocket,
+// GWS CometD, Genesys Cloud notifications WebSocket. Prints figures; asserts nothing about time.
+// Env: EVENTS (1,000; quick 200), POLL_EVENTS (EVENTS), DOM_TRANSPORTS (comma list, default all).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createServer } from 'node:net';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const quick = process.env.BENCH_QUICK === '1';
+const wallNow = () => performance.timeOrigin + performance.now();
+const pct = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! * 10) / 10;
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface TransportFigures {
+  transport: string;
+  events: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** 50 for push transports; null for short polling (bounded by its interval). */
+  goalP99Ms: number | null;
+  pollIntervalMs?: number;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+interface App {
+  child: ChildProcess;
+  launchUrl: string;
+  cdpPort: number;
+  stop(): Promise<void>;
+}
+
+async function startApp(dataDir: string, env: Record<string, string> = {}): Promise<App> {
+  const cdpPort = await freePort();
+  const child = spawn(process.execPath, [join(root, 'main/cli/patchbay.ts'), 'start', '--no-open'], {
+    cwd: root,
+    env: { ...process.env, PATCHBAY_DATA_DIR: dataDir, DISPLAY: '', PATCHBAY_LOGIN_WINDOW_CDP_PORT: String(cdpPort), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const launchUrl = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`patchbay start did not print its address in 60 s: ${stderr.slice(-1000)}`)), 60_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /open (http:\/\/127\.0\.0\.1:\d+\/#secret=\S+)/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`patchbay start exited with ${code}: ${stderr.slice(-1000)}`)));
+  });
+  child.stdout!.resume();
+  return {
+    child,
+    launchUrl,
+    cdpPort,
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+/** The agent's side of a sign-in window (the LoginWindow's Chromium, over its CDP port): the page
+ *  showing `selector`. */
+async function windowPage(cdpPort: number, selector: string): Promise<{ agent: Browser; page: Page }> {
+  const agent = await until('the sign-in window', () => chromium.connectOverCDP(`http://127.0.0.1:${cdpPort}`));
+  const page = await until(`a sign-in page with ${selector}`, async () => {
+    for (const p of agent.contexts().flatMap((c) => c.pages()).filter((x) => !x.isClosed())) {
+      if ((await p.locator(selector).count().catch(() => 0)) > 0) return p;
+    }
+    return undefined;
+  });
+  return { agent, page };
+}
+
+const originIn = (text: string | null) => text?.match(/http:\/\/127\.0\.0\.1:\d+/)?.[0];
+
+async function signedIn(page: Page): Promise<string> {
+  await page.getByTestId('agent-status').waitFor({ timeout: 30_000 });
+  const origin = originIn(await page.getByTestId('session-server').textContent());
+  if (!origin) throw new Error('no lab server on the session card');
+  return origin;
+}
+
+async function signOut(page: Page): Promise<void> {
+  await page.getByTestId('signout').click();
+  const select = page.getByTestId('signout-reason-select');
+  const done = page.getByTestId('session-phase').filter({ hasText: /signed out/i });
+  // Finesse asks for a Logout reason (issue 13 item 6): pick the first offered.
+  const asked = await Promise.race([
+    select.waitFor({ state: 'visible', timeout: 15_000 }).then(() => true),
+    done.waitFor({ timeout: 15_000 }).then(() => false),
+  ]);
+  if (asked) {
+    const first = await select.locator('option').nth(1).getAttribute('value');
+    if (first) await select.selectOption(first);
+    await page.getByTestId('signout-confirm').click();
+  }
+  await done.waitFor({ timeout: 30_000 });
+}
+
+/** Stamps every change of the agent status text (the first card) in the page; a waiter registered by
+ *  `nextChange` is answered from the observer itself (no polling competing with the render). */
+async function observeStatus(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    type W = { __changes: { text: string; at: number }[]; __observer?: MutationObserver; __waiter?: (() => void) | undefined };
+    const w = window as unknown as W;
+    w.__observer?.disconnect();
+    w.__changes = [];
+    const read = () => document.querySelector('[data-testid="agent-status"]')?.textContent?.trim() ?? '';
+    let last = read();
+    const status = document.querySelector('[data-testid="agent-status"]')!;
+    const target = status.closest('[data-testid="agent"]') ?? status.parentElement!;
+    w.__observer = new MutationObserver(() => {
+      const text = read();
+      if (text === last) return;
+      last = text;
+      w.__changes.push({ text, at: performance.timeOrigin + performance.now() });
+      w.__waiter?.();
+    });
+    w.__observer.observe(target, { subtree: true, childList: true, characterData: true });
+  });
+}
+
+/** Sends `events` changes (alternating between two states) and times each to its DOM text change. */
+async function timeEvents(page: Page, events: number, change: (i: number) => Promise<void>, randomPhaseMs = 0): Promise<number[]> {
+  // Prime: the second state first (untimed), so every timed change really changes the text.
+  await change(1);
+  await sleep(1_500);
+  await observeStatus(page);
+  const latencies: number[] = [];
+  for (let i = 0; i < events; i++) {
+    // Polling: a change right after the last answer would always wait a full interval; a random
+    // phase samples the whole interval as a real supervisor's change does.
+    if (randomPhaseMs > 0) await sleep(Math.random() * randomPhaseMs);
+    const seen = await page.evaluate(() => (window as unknown as { __changes: unknown[] }).__changes.length);
+    const sentAt = wallNow();
+    await change(i);
+    const at = await page.evaluate(
+      ([index, after]) =>
+        new Promise<number>((resolve, reject) => {
+          const w = window as unknown as { __changes: { text: string; at: number }[]; __waiter?: (() => void) | undefined };
+          const timer = setTimeout(() => reject(new Error('no status change on screen within 15 s')), 15_000);
+          const check = () => {
+            const hit = w.__changes.slice(index).find((c) => c.at >= after);
+            if (!hit) return;
+            clearTimeout(timer);
+            w.__waiter = undefined;
+            resolve(hit.at);
+          };
+          w.__waiter = check;
+          check();
+        }),
+      [seen, sentAt] as const,
+    );
+    latencies.push(at - sentAt);
+  }
+  return latencies;
+}
+
+async function post(url: string, body: unknown): Promise<void> {
+  const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`lab control ${url} answered ${res.status}`);
+  await res.arrayBuffer();
+}
+
+const figures = (transport: string, ms: number[], goal: number | null, pollIntervalMs?: number): TransportFigures => ({
+  transport,
+  events: ms.length,
+  p50Ms: pct(ms, 50),
+  p99Ms: pct(ms, 99),
+  maxMs: pct(ms, 100),
+  goalP99Ms: goal,
+  ...(pollIntervalMs === undefined ? {} : { pollIntervalMs }),
+});
+
+async function passwordSignIn(page: Page, profileId: string, password: string, extension?: string): Promise<string> {
+  await page.getByTestId(`profile-item-${profileId}`).click();
+  await page.getByTestId('signin-password').fill(password);
+  if (extension !== undefined) {
+    const field = page.getByTestId('signin-extension');
+    await field.waitFor({ timeout: 15_000 });
+    await field.fill(extension);
+  }
+  await page.getByTestId('signin-submit').click();
+  return signedIn(page);
+}
+
+/** The lab polling profile's 1,000 ms under PATCHBAY_TIME_SCALE=4. */
+const POLL_MS = 250;
+type Transport = 'icws-sse' | 'icws-poll' | 'finesse-xmpp' | 'gws-cometd' | 'genesys-cloud-ws';
+const ALL: Transport[] = ['icws-sse', 'finesse-xmpp', 'gws-cometd', 'genesys-cloud-ws', 'icws-poll'];
+
+async function runTransport(app: App, page: Page, transport: Transport, events: number): Promise<TransportFigures> {
+  await page.goto(app.launchUrl);
+  switch (transport) {
+    case 'icws-sse':
+    case 'icws-poll': {
+      const poll = transport === 'icws-poll';
+      const user = poll ? 'agent2' : 'agent1';
+      const server = await passwordSignIn(page, poll ? 'lab-icws-agent2-polling' : 'lab-icws-agent1', `${user}-lab-pw`);
+      const statuses = ['At Lunch', 'In a Meeting'];
+      const ms = await timeEvents(page, events, (i) => post(`${server}/lab/users/${user}/status`, { statusId: statuses[i % 2] }), poll ? POLL_MS : 0);
+      await signOut(page);
+      return figures(transport, ms, poll ? null : 50, poll ? POLL_MS : undefined);
+    }
+    case 'finesse-xmpp': {
+      const server = await passwordSignIn(page, 'lab-finesse-ucce-password', 'jdoe-lab-pw', '1001002');
+      const users = (await (await fetch(`${server}/lab/finesse/users`)).json()) as { loginId: string; loginName: string }[];
+      const jdoe = users.find((u) => u.loginName === 'jdoe');
+      if (!jdoe) throw new Error('no Finesse lab user jdoe');
+      const states = ['NOT_READY', 'READY'];
+      const ms = await timeEvents(page, events, (i) => post(`${server}/lab/finesse/users/${encodeURIComponent(jdoe.loginId)}/state`, { state: states[i % 2] }));
+      await signOut(page);
+      return figures(transport, ms, 50);
+    }
+    case 'gws-cometd': {
+      const server = await passwordSignIn(page, 'lab-gws-agent1-basic', 'agent1-lab-pw');
+      const states = ['NotReady', 'Ready'];
+      const ms = await timeEvents(page, events, (i) => post(`${server}/lab/setAgentState`, { userName: 'agent1', state: states[i % 2] }));
+      await signOut(page);
+      return figures(transport, ms, 50);
+    }
+    case 'genesys-cloud-ws': {
+      await page.getByTestId('profile-item-lab-gc-agent2-window').click();
+      await page.getByTestId('signin-submit').click();
+      const { agent, page: login } = await windowPage(app.cdpPort, 'input[name=password]');
+      try {
+        await login.locator('input[name=username]').fill('gc-agent2');
+        await login.locator('input[name=password]').fill('gc-agent2-lab-pw');
+        await login.locator('button[type=submit]').click();
+      } finally {
+        await agent.close();
+      }
+      const server = await signedIn(page);
+      const presences = ['Away', 'Available'];
+      const ms = await timeEvents(page, events, (i) => post(`${server}/lab/setPresence`, { userName: 'gc-agent2', systemPresence: presences[i % 2] }));
+      await signOut(page);
+      return figures(transport, ms, 50);
+    }
+  }
+}
+
+export async function runBench() {
+  const events = Number(process.env.EVENTS ?? (quick ? 200 : 1000));
+  const pollEvents = Number(process.env.POLL_EVENTS ?? events);
+  const wanted = (process.env.DOM_TRANSPORTS?.split(',').filter(Boolean) ?? ALL) as Transport[];
+  const dataDir = mkdtempSync(join(tmpdir(), 'pb-bench-event-dom-'));
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true });
+  const transports: TransportFigures[] = [];
+  const loadBefore = loadavg()[0]!;
+  try {
+    const push = wanted.filter((t) => t !== 'icws-poll');
+    const runs: { env: Record<string, string>; list: Transport[] }[] = [
+      { env: {}, list: push },
+      // The lab's polling profile asks every 1,000 ms; four times faster is the schema's 250 ms minimum.
+      { env: { PATCHBAY_TIME_SCALE: '4' }, list: wanted.filter((t) => t === 'icws-poll') },
+    ];
+    for (const [n, run] of runs.entries()) {
+      if (run.list.length === 0) continue;
+      const app = await startApp(join(dataDir, `run-${n}`), run.env);
+      try {
+        for (const transport of run.list) {
+          const context = await browser.newContext();
+          const page = await context.newPage();
+          try {
+            transports.push(await runTransport(app, page, transport, transport === 'icws-poll' ? pollEvents : events));
+          } catch (error) {
+            // What the agent saw when it failed, for whoever reads the error.
+            const shot = join(tmpdir(), `pb-bench-event-dom-${transport}.png`);
+            await page.screenshot({ path: shot, fullPage: true }).catch(() => undefined);
+            throw new Error(`${transport}: ${error instanceof Error ? error.message : String(error)} (screen: ${shot})`, { cause: error });
+          } finally {
+            await context.close();
+          }
+        }
+      } finally {
+        await app.stop();
+      }
+    }
+  } finally {
+    await browser.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  return {
+    bench: 'event-to-dom',
+    scope: 'lab control POST → transport → core → WebSocket bridge → DOM text (MutationObserver), browser shell on Debian Chromium',
+    transports,
+    /** 1-minute load average before and after: on a shared 2-core machine the tail follows the load. */
+    loadAverage1m: { before: Math.round(loadBefore * 10) / 10, after: Math.round(loadavg()[0]! * 10) / 10 },
+  };
+}
+
+if (import.meta.main) {
+  console.log(JSON.stringify(await runBench(), null, 1));
+  process.exit(0);
+}
