@@ -5,38 +5,32 @@
 import { randomUUID } from 'node:crypto';
 import type { AgentState, CallAction, SelectableState, SignInOptions } from '../../../../preload/contract.ts';
 import type { TokenGrant } from '../../auth/token-keeper.ts';
-import type { LoginWindow } from '../../auth/login-window.ts';
-import type { Clock, TimerHandle } from '../../clock.ts';
+import type { Clock } from '../../clock.ts';
 import { PatchbayError, toPatchbayError } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
 import { HttpSession } from '../../net/http-session.ts';
 import type { HttpResponse } from '../../net/types.ts';
 import { Listeners, SIGNED_OUT_VIEW, type PlatformContext, type PlatformSession, type SessionView, type SignInInput, type SignOutInput } from '../platform.ts';
-import { agentStateOf, selectableStates } from './agent-state.ts';
-import { CallWaiters, checkCallAction, dialogActionError, dialogActionRequest } from './call-actions.ts';
+import { AgentRecord } from './agent-record.ts';
+import { ConfirmedRequests } from './confirm.ts';
 import { FinesseCredentials } from './credentials.ts';
-import { fetchUserAuthMode, hostOf, hybridUserMode, signInOptionsFor } from './discovery.ts';
+import { fetchUserAuthMode, signInOptionsFor } from './discovery.ts';
 import { createFinesseKeeper } from './keeper.ts';
 import { FinesseNodes } from './nodes.ts';
-import { NotificationChannel, xmppServiceUrl, type ChannelStatus } from './notifications.ts';
+import { NotificationChannel, type ChannelStatus } from './notifications.ts';
 import { finesseOptionsOf, type FinesseOptions, type FinesseOptionsInput } from './options.ts';
+import { channelStatusStep, restoreAfterOutage } from './outage.ts';
 import { reduce, type FinesseAction } from './reducer.ts';
-import { restError, restRequest, stateChangeError, type RestOptions } from './rest.ts';
-import { parseResumeData, resumeGrant } from './resume.ts';
+import type { RestOptions } from './rest.ts';
+import { parseResumeData, resumeGrant, withSavedRefreshToken } from './resume.ts';
+import { sessionHttp, sessionRest, type RestDeps } from './session-rest.ts';
+import { channelEndpoint, formMode, loginExtension, passwordOf, signInMode, userNameOf } from './sign-in-steps.ts';
+import { sendSignOut } from './sign-out.ts';
 import { grantOf, refreshStrategies, signInUrl, SIGN_IN_WINDOW_TIMEOUT_MS, windowToken, type SsoContext } from './sso.ts';
-import { asyncStateError, checkStateChoice, isMine, NOT_READY_AFTER_OUTAGE, restoreStep, signOutRefusal, signOutSteps } from './state-rules.ts';
-import { StateWaiters } from './state-waiters.ts';
-import { fetchDialogs, fetchReasonCodes, fetchUser, type Rest } from './user.ts';
-import {
-  IN_SERVICE,
-  jwtExpiry,
-  loginBody,
-  userPath,
-  type FinesseUpdate,
-  type FinesseUser,
-  type ReasonCode,
-  type SystemInfo,
-} from './wire.ts';
+import { checkStateChoice } from './state-rules.ts';
+import { tokenNotices } from './token-notices.ts';
+import { routeUpdate, type SystemUpdate } from './updates.ts';
+import { IN_SERVICE, loginBody, type FinesseUpdate, type FinesseUser, type SystemInfo } from './wire.ts';
 import type { XmppLinkFactory } from './xmpp-link.ts';
 
 export interface FinesseSessionOptions {
@@ -54,7 +48,6 @@ export class FinesseSession implements PlatformSession {
   private readonly clock: Clock;
   private readonly log: Logger;
   private readonly http: HttpSession;
-  private readonly loginWindow: LoginWindow | undefined;
   private readonly options: FinesseOptions;
   private readonly linkFactory: XmppLinkFactory | undefined;
   private readonly resource: string;
@@ -63,15 +56,11 @@ export class FinesseSession implements PlatformSession {
   private readonly nodes: FinesseNodes;
   private current: SessionView = SIGNED_OUT_VIEW;
   private readonly auth = new FinesseCredentials();
-  /** FIN-10: the loginId every REST call uses after sign-in. */
-  private userId: string | undefined;
-  private extension: string | undefined;
   private channel: NotificationChannel | undefined;
-  private notReadyCodes: ReasonCode[] = [];
-  private logoutCodes: ReasonCode[] = [];
-  private lastUser: FinesseUser | undefined;
-  private readonly waiters = new StateWaiters();
-  private readonly callWaiters = new CallWaiters();
+  /** The agent: loginId (FIN-10), extension, last User, reason codes (agent-record.ts). */
+  private readonly record: AgentRecord;
+  /** State changes and call actions waiting for their notification (confirm.ts). */
+  private readonly requests: ConfirmedRequests;
   private signInAbort: AbortController | undefined;
   /** The agent's state when the notification channel went down (restored after a failover). */
   private stateBeforeOutage: FinesseUser | undefined;
@@ -82,20 +71,13 @@ export class FinesseSession implements PlatformSession {
     this.context = context;
     this.clock = context.clock;
     this.log = context.log.child({ platform: 'finesse' });
-    this.loginWindow = context.loginWindow;
-    this.http =
-      options.http ??
-      context.createHttpSession?.() ??
-      new HttpSession({
-        profileId: context.profile.id,
-        log: this.log,
-        clock: this.clock,
-        ...(context.dispatcher ? { dispatcher: context.dispatcher } : {}),
-        ...(context.acceptLanguage ? { acceptLanguage: context.acceptLanguage } : {}), // issue 13 item 11
-      });
+    this.http = options.http ?? sessionHttp(context, this.log);
     this.options = finesseOptionsOf(context.profile, options.finesse);
     this.linkFactory = options.linkFactory;
     this.resource = options.resource ?? `patchbay-${randomUUID().slice(0, 8)}`;
+    this.record = new AgentRecord({ rest: (...args) => this.rest(...args), log: this.log, dispatch: (a) => this.dispatch(a), onUser: (u) => this.requests.settleUser(u) });
+    const confirm = { clock: this.clock, confirmTimeoutMs: this.options.stateConfirmTimeoutMs, rest: this.rest.bind(this), record: this.record };
+    this.requests = new ConfirmedRequests({ ...confirm, calls: () => this.current.calls });
     this.nodes = new FinesseNodes({ http: this.http, clock: this.clock, log: this.log, servers: context.profile.servers, outOfServiceFailoverMs: this.options.outOfServiceFailoverMs, allowedServerHosts: context.allowedServerHosts });
   }
 
@@ -130,16 +112,8 @@ export class FinesseSession implements PlatformSession {
   /** What the form asks for (FIN-09: an SSO user types no password in Patchbay). `hint.userName`
    *  lets a HYBRID server tell this user's mode. */
   async signInOptions(hint: { userName?: string } = {}): Promise<SignInOptions> {
-    const userName = hint.userName ?? this.context.profile.userName;
-    let mode: 'SSO' | 'NON_SSO' | 'HYBRID' | 'HYBRID-UNKNOWN' | undefined;
-    try {
-      mode = (await this.discover()).systemAuthMode;
-      if (mode === 'HYBRID' && userName) mode = (await this.userAuthMode(userName).catch(() => undefined)) ?? 'HYBRID-UNKNOWN';
-    } catch (error) {
-      this.log.info('finesse.discovery.failed', { code: toPatchbayError(error).code });
-    }
-    mode ??= this.context.profile.authMode === 'sso' ? 'SSO' : 'NON_SSO';
-    return signInOptionsFor(mode, this.context.profile);
+    const { profile } = this.context;
+    return signInOptionsFor(await formMode(() => this.discover(), this.userAuthMode, hint.userName ?? profile.userName, profile.authMode, this.log), profile);
   }
 
   // ------------------------------------------------------------------ sign-in
@@ -149,24 +123,12 @@ export class FinesseSession implements PlatformSession {
       if (!(await this.reauthenticate())) throw new PatchbayError('finesse.sso.not-renewed', 'Signing in again did not complete.', { action: 'sign-in-again' });
       return;
     }
-    this.ended = false;
-    this.signInAbort = new AbortController();
-    const signal = this.signInAbort.signal;
-    this.dispatch({ type: 'connecting', server: this.origin });
-    try {
+    return this.attempt(async (signal) => {
       const system = await this.discover(signal);
-      const userName = (input.sso?.userName ?? input.credentials?.userName ?? this.context.profile.userName)?.trim();
-      if (!userName) throw new PatchbayError('finesse.sign-in.user-required', 'Enter your Finesse user ID.', { action: 'sign-in-again' });
-      let mode: 'SSO' | 'NON_SSO' = system.systemAuthMode === 'SSO' ? 'SSO' : 'NON_SSO';
-      if (system.systemAuthMode === 'HYBRID') {
-        mode = hybridUserMode(await this.userAuthMode(userName, signal), input, this.context.profile.authMode);
-      }
+      const userName = userNameOf(input, this.context.profile.userName);
       let lookupName = userName;
-      if (mode === 'NON_SSO') {
-        if (!input.credentials) {
-          throw new PatchbayError('finesse.sign-in.password-required', 'This user signs in with a password: enter it to continue.', { action: 'sign-in-again' });
-        }
-        this.auth.useBasic(userName, input.credentials.password);
+      if ((await signInMode(system, userName, input, this.context.profile.authMode, this.userAuthMode, signal)) === 'NON_SSO') {
+        this.auth.useBasic(userName, passwordOf(input));
       } else {
         // FIN-09: whatever password the form may hold is not used for an SSO user.
         this.dispatch({ type: 'awaiting-user' });
@@ -178,6 +140,17 @@ export class FinesseSession implements PlatformSession {
         lookupName = token.userId ?? userName;
       }
       await this.establish(lookupName, input.extension, signal);
+    });
+  }
+
+  /** A sign-in or resume, from "connecting" to active; one that did not make it leaves nothing half signed in. */
+  private async attempt<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    this.ended = false;
+    this.signInAbort = new AbortController();
+    const signal = this.signInAbort.signal;
+    this.dispatch({ type: 'connecting', server: this.origin });
+    try {
+      return await run(signal);
     } catch (error) {
       throw await this.signInFailed(error, signal);
     } finally {
@@ -186,16 +159,8 @@ export class FinesseSession implements PlatformSession {
   }
 
   private ssoContext(userName: string): SsoContext {
-    return {
-      http: this.http,
-      clock: this.clock,
-      loginWindow: this.loginWindow,
-      profileId: this.context.profile.id,
-      options: this.options,
-      origin: () => this.origin,
-      userName,
-      nodeHosts: this.nodes.hosts,
-    };
+    const { http, clock, options, context } = this;
+    return { http, clock, options, loginWindow: context.loginWindow, profileId: context.profile.id, origin: () => this.origin, userName, nodeHosts: this.nodes.hosts };
   }
 
   /** After authentication: loginId (FIN-10), reason codes, notifications, then the agent's state
@@ -204,37 +169,27 @@ export class FinesseSession implements PlatformSession {
     await this.lookupUser(lookupName, signal);
     // Independent requests go out together (issue 15 item 1): the reason codes while XMPP opens, the
     // dialogs with the user read that follows the subscription (so no notification is missed).
-    const codes = this.loadReasonCodes();
+    const codes = this.record.loadReasonCodes();
     codes.catch(() => undefined);
     await this.startChannel();
     await codes;
-    const dialogs = this.fetchDialogsQuietly();
-    const user = await this.readUser();
-    if (user.state === 'LOGOUT') {
-      const extension = extensionInput?.trim() || user.extension;
-      if (!extension) throw new PatchbayError('finesse.sign-in.extension-required', 'Enter your extension to sign in.', { action: 'sign-in-again' });
-      await this.login(extension);
-    } else {
-      this.extension = user.extension;
-    }
-    this.applyDialogs(await dialogs);
+    const dialogs = this.record.fetchDialogsQuietly();
+    const user = await this.record.readUser();
+    if (user.state === 'LOGOUT') await this.login(loginExtension(extensionInput, user));
+    else this.record.extension = user.extension;
+    this.record.applyDialogs(await dialogs);
     await this.saveResumeData();
     this.dispatch({ type: 'active' });
   }
 
   /** FIN-01..04, 07, 08 happened in the LoginWindow; from here TokenKeeper keeps the token fresh. */
   private startKeeper(ctx: SsoContext, grant: TokenGrant, obtainedAt: number): void {
-    if (!grant.refreshToken) this.log.warn('finesse.sso.no-refresh-token', {});
-    const keeper = createFinesseKeeper(this.clock, this.log, ctx, {
-      onRefreshToken: (token) => {
-        this.auth.refreshToken = token;
-        if (this.current.phase === 'active') void this.saveResumeData();
-      },
-      onTimes: (expiresAt, refreshAt, signInBy) => this.dispatch({ type: 'token', expiresAt, refreshAt, signInBy }),
-      onRefreshed: () => this.dispatch({ type: 'clear-error', codePrefix: 'finesse.sso.' }),
-      onError: (error) => this.dispatch({ type: 'error', error }),
-      language: this.context.profile.language,
-    });
+    const onRefreshToken = (token: string) => {
+      this.auth.refreshToken = token;
+      if (this.current.phase === 'active') void this.saveResumeData();
+    };
+    const events = tokenNotices({ log: this.log, dispatch: (a) => this.dispatch(a), onRefreshToken, language: this.context.profile.language }, Boolean(grant.refreshToken));
+    const keeper = createFinesseKeeper(this.clock, this.log, ctx, events);
     this.auth.useKeeper(keeper, ctx);
     keeper.start(grant, obtainedAt);
   }
@@ -243,7 +198,7 @@ export class FinesseSession implements PlatformSession {
   /** The refresh token (and the non-secret facts a resume needs) go to the keychain only. */
   private async saveResumeData(): Promise<void> {
     const secrets = this.context.secrets;
-    const data = this.auth.resumeData(this.extension);
+    const data = this.auth.resumeData(this.record.extension);
     if (!secrets || !data) return;
     await secrets.set('refresh-token', JSON.stringify(data)).catch((error: unknown) => this.log.warn('finesse.secrets.save-failed', { code: toPatchbayError(error).code }));
   }
@@ -253,11 +208,7 @@ export class FinesseSession implements PlatformSession {
   async resume(): Promise<boolean> {
     const data = parseResumeData(await this.context.secrets?.get('refresh-token'));
     if (!data) return false;
-    this.ended = false;
-    this.signInAbort = new AbortController();
-    const signal = this.signInAbort.signal;
-    this.dispatch({ type: 'connecting', server: this.origin });
-    try {
+    return this.attempt(async (signal) => {
       const system = await this.discover(signal);
       if (system.systemAuthMode === 'NON_SSO') return await this.resumeFailed();
       const ctx = this.ssoContext(data.userName);
@@ -265,16 +216,10 @@ export class FinesseSession implements PlatformSession {
       const grant = await resumeGrant(refreshStrategies(ctx), data.refreshToken, signal, this.log);
       if (!grant) return await this.resumeFailed();
       this.auth.refreshToken = data.refreshToken;
-      const savedExp = jwtExpiry(data.refreshToken);
-      const saved = { refreshToken: data.refreshToken, ...(savedExp !== undefined ? { refreshExpiresAtServerMs: savedExp * 1000 } : {}) };
-      this.startKeeper(ctx, grant.refreshToken ? grant : { ...grant, ...saved }, grant.obtainedAt ?? startedAt);
+      this.startKeeper(ctx, withSavedRefreshToken(grant, data.refreshToken), grant.obtainedAt ?? startedAt);
       await this.establish(data.userName, data.extension, signal);
       return true;
-    } catch (error) {
-      throw await this.signInFailed(error, signal);
-    } finally {
-      this.signInAbort = undefined;
-    }
+    });
   }
 
   private async resumeFailed(): Promise<false> {
@@ -288,98 +233,38 @@ export class FinesseSession implements PlatformSession {
     return this.auth.renewInteractively();
   }
 
-  /** FIN-10: GET User/<loginName> → loginId, used for every later call (UCCE; same on UCCX). */
+  /** FIN-10: the loginId for every later call (agent-record.ts), then the view says who is signed in. */
   private async lookupUser(name: string, signal?: AbortSignal): Promise<void> {
-    const user = await fetchUser(this.restCall, name, { signal, unauthorized: 'sign-in' });
-    this.userId = user.loginId ?? name;
-    this.lastUser = user;
+    const user = await this.record.lookup(name, signal);
     const display = [user.firstName, user.lastName].filter(Boolean).join(' ');
     this.dispatch({ type: 'connected', server: this.origin, serverNote: this.nodes.note, ...(display ? { userDisplayName: display } : {}) });
     this.log.info('finesse.user', { deployment: this.system?.deploymentType, loginIdDiffers: user.loginId !== undefined && user.loginId !== name });
   }
 
-  private requireUserId(): string {
-    if (!this.userId) throw new PatchbayError('session.not-active', 'Sign in first.', { action: 'sign-in-again' });
-    return this.userId;
-  }
-
-  private get codes(): { notReady: ReasonCode[]; logout: ReasonCode[] } {
-    return { notReady: this.notReadyCodes, logout: this.logoutCodes };
-  }
-
-  private async loadReasonCodes(): Promise<void> {
-    ({ notReady: this.notReadyCodes, logout: this.logoutCodes } = await fetchReasonCodes(this.restCall, this.requireUserId()));
-    this.dispatch({ type: 'states', states: selectableStates(this.notReadyCodes, this.logoutCodes) });
-  }
-
-  private async readUser(): Promise<FinesseUser> {
-    const user = await fetchUser(this.restCall, this.requireUserId());
-    this.applyUser(user);
-    return user;
-  }
-
-  /** The agent's current dialogs (§4 GET User/{id}/Dialogs); notifications keep them current after. A
-   *  failure only leaves the list to the notifications: it must not fail a sign-in or a reconnect. */
-  private async readDialogs(): Promise<void> {
-    this.applyDialogs(await this.fetchDialogsQuietly());
-  }
-
-  private async fetchDialogsQuietly(): Promise<Awaited<ReturnType<typeof fetchDialogs>> | undefined> {
-    try {
-      return await fetchDialogs(this.restCall, this.requireUserId());
-    } catch (error) {
-      this.log.warn('finesse.dialogs.read-failed', { code: toPatchbayError(error).code });
-      return undefined;
-    }
-  }
-
-  private applyDialogs(dialogs: Awaited<ReturnType<typeof fetchDialogs>> | undefined): void {
-    if (dialogs) this.dispatch({ type: 'dialogs', dialogs, extension: this.extension, replace: true });
-  }
-
-  private applyUser(user: FinesseUser): void {
-    this.lastUser = { ...this.lastUser, ...user, roles: user.roles.length ? user.roles : (this.lastUser?.roles ?? []) };
-    if (user.extension) this.extension = user.extension;
-    this.dispatch({ type: 'agent', agent: agentStateOf(this.lastUser, [...this.notReadyCodes, ...this.logoutCodes]) });
-    this.waiters.settle(user);
-  }
-
   // ------------------------------------------------------------------ REST
-  private readonly restCall: Rest = (method, path, body, options) => this.rest(method, path, body, options);
 
-  private async rest(method: 'GET' | 'PUT' | 'POST', path: string, body?: string, options: RestOptions = {}): Promise<HttpResponse> {
-    const send = async (authorization: string): Promise<HttpResponse> => {
-      try {
-        return await this.http.request(restRequest(this.origin, method, path, authorization, body, options));
-      } catch (error) {
-        const typed = toPatchbayError(error);
-        // The node may be gone: let the channel's reconnect checks decide on a failover.
-        if ((typed.code === 'net.unreachable' || typed.code === 'net.timeout') && this.current.phase === 'active') this.channel?.reconnectNow(typed);
-        throw typed;
-      }
-    };
-    const authorization = await this.auth.authorization();
-    let res = await send(authorization);
-    // Issue 13 item 2: a refused Bearer token gets one renewal and one retry, never more.
-    if (res.status === 401 && (await this.auth.renewAfterRefusal(authorization))) res = await send(await this.auth.authorization());
-    const error = restError(res, options.unauthorized === 'sign-in' && this.auth.kind === 'basic');
-    if (error) {
-      // The sign-in is gone: the view says so at once (display state "needs sign-in"), not on the next click.
-      if (res.status === 401 && this.current.phase === 'active') this.dispatch({ type: 'error', error: error.toContract() });
-      throw error;
-    }
-    return res;
+  private readonly restDeps: RestDeps = {
+    auth: this.auth,
+    origin: () => this.origin,
+    // The node may be gone: let the channel's reconnect checks decide on a failover.
+    onNodeGone: (error) => this.current.phase === 'active' && this.channel?.reconnectNow(error),
+    // The sign-in is gone: the view says so at once (display state "needs sign-in"), not on the next click.
+    onSignInLost: (error) => this.current.phase === 'active' && this.dispatch({ type: 'error', error: error.toContract() }),
+  };
+
+  private rest(method: 'GET' | 'PUT' | 'POST', path: string, body?: string, options: RestOptions = {}): Promise<HttpResponse> {
+    return sessionRest(this.http, this.restDeps, method, path, body, options);
   }
 
   // ------------------------------------------------------------------ agent state (§4)
   async listStates(): Promise<SelectableState[]> {
-    await this.loadReasonCodes();
+    await this.record.loadReasonCodes();
     return this.current.selectableStates;
   }
 
   async setAgentState(stateId: string, reasonId?: string): Promise<void> {
     try {
-      const { state, body } = checkStateChoice(stateId, reasonId, this.codes, this.system?.deploymentType, this.lastUser);
+      const { state, body } = checkStateChoice(stateId, reasonId, this.record.codes, this.system?.deploymentType, this.record.lastUser);
       this.loggingOut = state === 'LOGOUT';
       await this.changeState(state, body);
       if (state === 'LOGOUT') await this.endSession();
@@ -393,69 +278,18 @@ export class FinesseSession implements PlatformSession {
 
   /** Sign in to the ACD with the extension (and mobile agent when configured). */
   private async login(extension: string): Promise<void> {
-    this.extension = extension;
+    this.record.extension = extension;
     await this.changeState('LOGIN', loginBody(extension, this.options.mobileAgent));
   }
 
-  /** PUT → 202, then the outcome from the notification (or its async CTI error); the 202 alone is
-   *  not success (§6 pitfall 3). A missing notification is checked with a GET. */
+  /** PUT → 202, confirmed by the notification (confirm.ts). */
   private changeState(target: string, body: string): Promise<void> {
-    const requestId = randomUUID();
-    return this.confirmed(
-      (onSettled) => this.waiters.expect(target, requestId, onSettled),
-      async () => stateChangeError(await this.rest('PUT', userPath(this.requireUserId()), body, { requestId })),
-      // No notification in time: ask the server what happened.
-      () => this.readUser(),
-      () => new PatchbayError('finesse.state.unconfirmed', 'Finesse accepted the change but did not carry it out.', { action: 'retry' }),
-    );
-  }
-
-  /** A request Finesse answers 202 to and confirms by notification: `send` returns the refusal, if any;
-   *  after the confirm timeout `recheck` reads the server and the waiter fails as `unconfirmed` (unless
-   *  the read settled it first). */
-  private async confirmed(
-    expect: (onSettled: () => void) => { waiter: { reject(error: PatchbayError): void }; outcome: Promise<void> },
-    send: () => Promise<PatchbayError | undefined>,
-    recheck: () => Promise<unknown>,
-    unconfirmed: () => PatchbayError,
-  ): Promise<void> {
-    const pending: { timer?: TimerHandle } = {};
-    const { waiter, outcome } = expect(() => pending.timer?.cancel());
-    try {
-      const refused = await send();
-      if (refused) throw refused;
-    } catch (error) {
-      waiter.reject(toPatchbayError(error));
-      return outcome;
-    }
-    pending.timer = this.clock.setTimeout(() => {
-      recheck().then(
-        () => waiter.reject(unconfirmed()),
-        (error: unknown) => waiter.reject(toPatchbayError(error)),
-      );
-    }, this.options.stateConfirmTimeoutMs);
-    return outcome;
+    return this.requests.changeState(target, body);
   }
 
   // ------------------------------------------------------------------ calls (§4 Dialog, issue 13 item 9)
-  /** PUT Dialog → 202, then confirmed by the dialog notification (or its async CTI error), like a
-   *  state change; nothing is shown before Finesse confirms it. */
   async actOnCall(callId: string, action: CallAction): Promise<void> {
-    checkCallAction(this.current.calls, callId, action);
-    const extension = this.extension;
-    if (!extension) throw new PatchbayError('call.no-extension', 'Sign in with an extension to act on calls.', { action: 'none' });
-    const requestId = randomUUID();
-    const { path, body } = dialogActionRequest(callId, action, extension);
-    return this.confirmed(
-      (onSettled) => this.callWaiters.expect(callId, action, requestId, onSettled),
-      async () => dialogActionError(await this.rest('PUT', path, body, { requestId })),
-      // No notification in time: read the calls, then either it happened or it did not.
-      async () => {
-        await this.readDialogs();
-        this.callWaiters.settle(this.current.calls);
-      },
-      () => new PatchbayError('call.unconfirmed', 'Finesse accepted the call action but did not carry it out.', { action: 'retry' }),
-    );
+    return this.requests.actOnCall(callId, action);
   }
 
   // ------------------------------------------------------------------ notifications (§5)
@@ -463,16 +297,11 @@ export class FinesseSession implements PlatformSession {
     const channel = new NotificationChannel({
       clock: this.clock,
       log: this.log,
-      endpoint: async () => ({
-        service: xmppServiceUrl(this.origin, { ...(this.options.xmppPort !== undefined ? { port: this.options.xmppPort } : {}), path: this.options.xmppPath }),
-        domain: this.system?.xmppDomain ?? new URL(this.origin).hostname,
-        username: this.requireUserId().toLowerCase(),
-        password: await this.auth.xmppPassword(),
-        resource: this.resource,
-        // The same network set-up as REST: IT's CA bundle, proxy, verification on (issue 8 item 5).
-        dispatcher: this.context.dispatcher,
-        allowCleartext: this.context.profile.lab === true,
-      }),
+      endpoint: async () => {
+        const userId = this.record.requireUserId();
+        const facts = { origin: this.origin, options: this.options, system: this.system, userId, resource: this.resource, dispatcher: this.context.dispatcher, lab: this.context.profile.lab === true };
+        return channelEndpoint({ ...facts, password: await this.auth.xmppPassword() });
+      },
       ...(this.linkFactory ? { linkFactory: this.linkFactory } : {}),
       ...(this.options.waitForFinessePresence ? {} : { serverJid: null }),
       pingIntervalMs: this.options.pingIntervalMs,
@@ -486,44 +315,29 @@ export class FinesseSession implements PlatformSession {
 
   private onUpdate(update: FinesseUpdate): void {
     this.dispatch({ type: 'event', at: new Date(this.clock.now()).toISOString() });
-    switch (update.kind) {
-      case 'user':
-        if (isMine(update, this.userId, 'user')) this.applyUser(update.user);
-        break;
-      case 'dialogs':
-        // §5: the agent's own Dialogs node only (a supervisor's team nodes are not the agent's calls).
-        if (isMine(update, this.userId, 'dialogs')) {
-          this.dispatch({ type: 'dialogs', dialogs: update.dialogs, extension: this.extension, event: update.event });
-          this.callWaiters.settle(this.current.calls);
-        }
-        break;
-      case 'errors': {
-        // The async CTI error of a state change (§5): fail the matching waiter.
-        const error = asyncStateError(update.errors);
-        if (this.waiters.reject(error, update.requestId) + this.callWaiters.reject(error, update.requestId) === 0) this.dispatch({ type: 'error', error: error.toContract() });
-        break;
-      }
-      case 'system':
-        if (update.status && update.status !== IN_SERVICE) this.log.warn('finesse.out-of-service', { status: update.status });
-        break;
-      default:
-        break;
-    }
+    routeUpdate(update, {
+      userId: this.record.userId,
+      applyUser: (user) => this.record.applyUser(user),
+      applyDialogs: (dialogs, event) => {
+        this.dispatch({ type: 'dialogs', dialogs, extension: this.record.extension, event });
+        this.requests.settleCalls();
+      },
+      rejectWaiters: (error, requestId) => this.requests.reject(error, requestId),
+      showError: (error) => this.dispatch({ type: 'error', error }),
+      onSystem: (system) => this.onSystemNotice(system),
+    });
+  }
+
+  private onSystemNotice(update: SystemUpdate): void {
+    if (update.status && update.status !== IN_SERVICE) this.log.warn('finesse.out-of-service', { status: update.status });
   }
 
   private onChannelStatus(status: ChannelStatus): void {
     if (this.ended) return;
-    if (status.state === 'reconnecting') {
-      if (status.attempt === 1 && this.lastUser) this.stateBeforeOutage = { ...this.lastUser };
-      if (this.current.phase === 'active' || this.current.phase === 'reconnecting') {
-        this.dispatch({ type: 'reconnecting', attempt: status.attempt, nextAttemptAt: new Date(status.nextAttemptAt).toISOString(), nextHost: hostOf(this.origin) });
-      }
-    } else if (status.state === 'online' && status.reconnectMs !== undefined) {
-      this.dispatch({ type: 'reconnected', server: this.origin, serverNote: this.nodes.note });
-      void this.afterReconnect();
-    } else if (status.state === 'offline' && status.error && this.current.phase !== 'signed-out') {
-      this.dispatch({ type: 'failed', error: status.error.toContract() });
-    }
+    const step = channelStatusStep(status, this.current.phase, { origin: this.origin, note: this.nodes.note });
+    if (step.outageStarts && this.record.lastUser) this.stateBeforeOutage = { ...this.record.lastUser };
+    if (step.action) this.dispatch(step.action);
+    if (step.reconnected) void this.afterReconnect();
   }
 
   /** Before each reconnect attempt after the first (a blip retries at once): check SystemInfo;
@@ -536,47 +350,41 @@ export class FinesseSession implements PlatformSession {
     );
   }
 
-  /** Back online (same or other node): re-read the user; if the outage logged the agent out
-   *  (Finesse's 60 s presence rule, or a node switch), sign them back in to the state they had. */
+  /** Back online (same or other node): re-read, and sign back in an agent the outage logged out (outage.ts). */
   private async afterReconnect(): Promise<void> {
     const before = this.stateBeforeOutage;
     this.stateBeforeOutage = undefined;
-    try {
-      // Dialog notifications sent while the channel was down are lost: read the list again.
-      await this.readDialogs();
-      const user = await this.readUser();
-      if (user.state !== 'LOGOUT' || !before || before.state === 'LOGOUT' || this.loggingOut) return;
-      const extension = before.extension ?? this.extension;
-      if (!extension) return;
-      this.log.warn('finesse.state.restoring', { from: before.state });
-      await this.login(extension);
-      const step = restoreStep(before, this.options.afterOutage);
-      if (step) await this.changeState(step.state, step.body);
-      if (before.state === 'READY' && step?.state !== 'READY') this.dispatch({ type: 'error', error: NOT_READY_AFTER_OUTAGE });
-    } catch (error) {
-      const typed = toPatchbayError(error);
-      this.log.warn('finesse.reconnect.read-failed', { code: typed.code });
-      this.dispatch({ type: 'error', error: typed.toContract() });
-    }
+    await restoreAfterOutage(
+      {
+        log: this.log,
+        options: this.options,
+        record: this.record,
+        loggingOut: () => this.loggingOut,
+        login: (extension) => this.login(extension),
+        changeState: (state, body) => this.changeState(state, body),
+        showError: (error) => this.dispatch({ type: 'error', error }),
+      },
+      before,
+    );
   }
 
   // ------------------------------------------------------------------ ending
   async signOut(input: SignOutInput = {}): Promise<void> {
     let refused: PatchbayError | undefined;
-    if (this.userId && this.auth.kind && this.lastUser && this.lastUser.state !== 'LOGOUT' && this.current.phase === 'active') {
+    if (this.record.userId && this.auth.kind && this.record.lastUser && this.record.lastUser.state !== 'LOGOUT' && this.current.phase === 'active') {
       // Issue 13 item 6: a reason that is not on the list is refused before anything is sent.
-      const steps = signOutSteps(this.system?.deploymentType, this.lastUser.state, this.codes, input.reasonCodeId);
-      this.loggingOut = true;
-      const before = this.lastUser.state;
-      try {
-        for (const step of steps) await this.changeState(step.state, step.body);
-      } catch (error) {
-        // Signing out locally must not depend on the server; Finesse logs the agent out 60 s after
-        // their presence goes away [PRES]. A refusal is still reported (issue 9 item 11).
-        const typed = toPatchbayError(error);
-        this.log.info('finesse.sign-out.logout-failed', { code: typed.code });
-        refused = signOutRefusal(typed, this.lastUser?.state ?? before);
-      }
+      // Signing out locally must not depend on the server (sign-out.ts); a refusal is still reported.
+      refused = await sendSignOut(
+        {
+          log: this.log,
+          deploymentType: this.system?.deploymentType,
+          record: this.record,
+          begin: () => (this.loggingOut = true),
+          changeState: (state, body) => this.changeState(state, body),
+        },
+        this.record.lastUser,
+        input.reasonCodeId,
+      );
     }
     await this.endSession(refused);
     if (refused) throw refused;
@@ -600,14 +408,13 @@ export class FinesseSession implements PlatformSession {
 
   private async teardown(graceful: boolean): Promise<void> {
     this.ended = true;
-    this.waiters.reject(new PatchbayError('session.ended', 'The session ended.', { action: 'none' }));
-    this.callWaiters.rejectAll(new PatchbayError('session.ended', 'The session ended.', { action: 'none' }));
+    this.requests.rejectAll(new PatchbayError('session.ended', 'The session ended.', { action: 'none' }));
     this.auth.stopKeeper();
     const channel = this.channel;
     this.channel = undefined;
     if (channel) await (graceful ? channel.stop() : channel.stop().catch(() => undefined));
     this.auth.clear();
-    this.userId = undefined;
+    this.record.userId = undefined;
     this.loggingOut = false;
   }
 
@@ -629,7 +436,7 @@ export class FinesseSession implements PlatformSession {
   get diagnostics() {
     return {
       node: this.origin,
-      userId: this.userId,
+      userId: this.record.userId,
       reconnectTimes: [...(this.channel?.reconnectTimes ?? [])],
       tokenStats: this.auth.stats,
       agent: this.current.agent as AgentState | undefined,

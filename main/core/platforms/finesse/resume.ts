@@ -3,6 +3,7 @@
 import type { RefreshStrategy, TokenGrant } from '../../auth/token-keeper.ts';
 import { toPatchbayError } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
+import { jwtExpiry } from './wire.ts';
 
 /** What the keychain entry holds (JSON): the refresh token plus the non-secret facts to resume. */
 export interface ResumeData {
@@ -35,4 +36,11 @@ export async function resumeGrant(strategies: RefreshStrategy[], refreshToken: s
     }
   }
   return undefined;
+}
+
+/** A renewal that returned no new refresh token keeps the saved one (and its expiry, FIN-14). */
+export function withSavedRefreshToken(grant: TokenGrant, refreshToken: string): TokenGrant {
+  if (grant.refreshToken) return grant;
+  const savedExp = jwtExpiry(refreshToken);
+  return { ...grant, refreshToken, ...(savedExp !== undefined ? { refreshExpiresAtServerMs: savedExp * 1000 } : {}) };
 }
