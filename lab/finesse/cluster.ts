@@ -67,6 +67,8 @@ export interface FinesseRequestRecord {
   authResult?: 'ok' | 'bad-credentials' | 'locked' | 'wrong-mode' | 'token-invalid' | 'token-expired' | 'token-revoked' | 'unknown-user';
   contentType?: string;
   requestId?: string;
+  /** `/desktop/sso/token`: the names (never the values) of the cookies the request carried. */
+  cookies?: string[];
   status: number;
 }
 

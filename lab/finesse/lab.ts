@@ -44,6 +44,8 @@ export interface FinesseLabOptions {
   ccUsernameSource?: 'query-or-cookie' | 'cookie';
   requireCcUsername?: boolean;
   refreshBounce?: 'never' | 'always';
+  /** FIN-15: 'cookie' = an older release (11.6/12.0 before the ES) putting tokens and cc_username in session cookies. */
+  tokensIn?: 'body' | 'cookie';
   maxBodyBytes?: number;
   clockSkewSeconds?: number;
 }
@@ -91,6 +93,9 @@ export interface FinesseLab {
   issueTokens(userId: string): IdsTokenSet;
   setIdp(config: IdsIdpConfig | undefined): void;
   setIdpDown(down: boolean): void;
+  /** FIN-15 fault control: where `/desktop/sso/token` puts the tokens and reads cc_username from
+   *  ('cookie' + 'cookie' = the older-release, cookie-only mode), on both nodes. */
+  setSsoRelease(mode: { tokensIn?: 'body' | 'cookie'; ccUsernameSource?: 'query-or-cookie' | 'cookie' }): void;
   /** Offsets the lab clock: Date headers, SystemInfo currentTimestamp, token iat/exp and expiry checks. */
   setClockSkew(seconds: number): void;
   startDialog(userId: string, fromAddress?: string): string;
@@ -223,6 +228,12 @@ export async function startFinesseLab(options: FinesseLabOptions = {}): Promise<
     },
     setIdp: (config) => ids.setIdp(config),
     setIdpDown: (down) => ids.setIdpDown(down),
+    setSsoRelease: (mode) => {
+      for (const n of nodes.values()) {
+        if (mode.tokensIn !== undefined) n.settings.tokensIn = mode.tokensIn;
+        if (mode.ccUsernameSource !== undefined) n.settings.ccUsernameSource = mode.ccUsernameSource;
+      }
+    },
     setClockSkew: (seconds) => theCluster.setClockSkew(seconds),
     startDialog: (userId, fromAddress = '5551234') => theCluster.startDialog(user(userId), fromAddress).id,
     endDialog: (dialogId) => {
@@ -302,6 +313,14 @@ export async function startFinesseLab(options: FinesseLabOptions = {}): Promise<
         ids.dropSessions();
         return ok(200);
       }
+      if (a === 'sso' && b === 'release' && method === 'POST') {
+        const tokensIn = body['tokensIn'];
+        const source = body['ccUsernameSource'];
+        if (tokensIn !== undefined && tokensIn !== 'body' && tokensIn !== 'cookie') return ok(400, { error: 'tokensIn must be body or cookie' });
+        if (source !== undefined && source !== 'query-or-cookie' && source !== 'cookie') return ok(400, { error: 'ccUsernameSource must be query-or-cookie or cookie' });
+        lab.setSsoRelease({ ...(tokensIn === undefined ? {} : { tokensIn }), ...(source === undefined ? {} : { ccUsernameSource: source }) });
+        return ok(200);
+      }
       if (a === 'idp' && method === 'POST') {
         if (typeof body['down'] !== 'boolean') return ok(400, { error: 'down must be a boolean' });
         lab.setIdpDown(body['down']);
@@ -333,6 +352,7 @@ export async function startFinesseLab(options: FinesseLabOptions = {}): Promise<
     ccUsernameSource: options.ccUsernameSource ?? 'query-or-cookie',
     requireCcUsername: options.requireCcUsername ?? true,
     refreshBounce: options.refreshBounce ?? 'never',
+    tokensIn: options.tokensIn ?? 'body',
   } as const;
   try {
     for (const name of ['primary', 'secondary'] as const) {

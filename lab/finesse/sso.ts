@@ -15,7 +15,16 @@ export interface SsoSettings {
   requireCcUsername: boolean;
   /** FIN-13: 'always' sends every refresh through IdS authorize (a bounce that needs the IdS cookie). */
   refreshBounce: 'never' | 'always';
+  /** FIN-15 (seed 003: "in older releases we used to store the cc_username and tokens in session
+   *  cookies"): 'cookie' answers the token JSON with empty `token`/`refresh_token` and sends the
+   *  tokens and cc_username as session cookies; a refresh may then name its tokens by cookie. */
+  tokensIn: 'body' | 'cookie';
 }
+
+/** INFERRED cookie names (no source names them): the JSON body's own field names (seed 001). */
+export const TOKEN_COOKIE = 'token';
+export const REFRESH_TOKEN_COOKIE = 'refresh_token';
+export const CC_USERNAME_COOKIE = 'cc_username';
 
 export interface SsoNode {
   readonly cluster: FinesseCluster;
@@ -46,7 +55,7 @@ function fail(node: SsoNode, res: ServerResponse, record: FinesseRequestRecord, 
 function ccUsername(node: SsoNode, req: IncomingMessage, q: URLSearchParams): string | undefined {
   const fromQuery = node.settings.ccUsernameSource === 'cookie' ? null : q.get('cc_username');
   if (fromQuery !== null && fromQuery !== '') return fromQuery;
-  const cookie = parseCookies(req.headers.cookie).get('cc_username');
+  const cookie = parseCookies(req.headers.cookie).get(CC_USERNAME_COOKIE);
   if (cookie === undefined || cookie === '') return undefined;
   try {
     return decodeURIComponent(cookie);
@@ -56,15 +65,35 @@ function ccUsername(node: SsoNode, req: IncomingMessage, q: URLSearchParams): st
 }
 
 /** Seed 001 step 4 body: token, refresh_token (when asked), expires_in, user_id, realm, user_principal — no token_type. */
-function tokenBody(tokens: IdsTokenSet, withRefresh: boolean): Record<string, unknown> {
+function tokenBody(node: SsoNode, tokens: IdsTokenSet, withRefresh: boolean): Record<string, unknown> {
+  // FIN-15 older releases: the fields stay, empty; the values travel as cookies (tokenCookies).
+  const inBody = node.settings.tokensIn === 'body';
   return {
-    token: tokens.accessToken,
-    ...(withRefresh ? { refresh_token: tokens.refreshToken } : {}),
+    token: inBody ? tokens.accessToken : '',
+    ...(withRefresh ? { refresh_token: inBody ? tokens.refreshToken : '' } : {}),
     expires_in: tokens.expiresIn,
     user_id: tokens.userId,
     realm: tokens.realm,
     user_principal: tokens.userPrincipal,
   };
+}
+
+/** FIN-15: session cookies (no Expires, Path=/ so every desktop and REST path carries them). */
+function tokenCookies(node: SsoNode, tokens: IdsTokenSet, withRefresh: boolean, userName: string | undefined): string[] {
+  if (node.settings.tokensIn === 'body') return [];
+  const secure = node.tokenUrl.startsWith('https:') ? '; Secure' : '';
+  const cookie = (name: string, value: string) => `${name}=${value}; Path=/; HttpOnly${secure}`;
+  return [
+    cookie(TOKEN_COOKIE, tokens.accessToken),
+    ...(withRefresh ? [cookie(REFRESH_TOKEN_COOKIE, tokens.refreshToken)] : []),
+    ...(userName === undefined ? [] : [cookie(CC_USERNAME_COOKIE, encodeURIComponent(userName))]),
+  ];
+}
+
+/** The answer carrying a token pair, with any cookies of the request's own (the state cookie's clearing). */
+function replyTokens(node: SsoNode, res: ServerResponse, record: FinesseRequestRecord, tokens: IdsTokenSet, withRefresh: boolean, userName: string | undefined, setCookies: string[] = []): void {
+  const cookies = [...setCookies, ...tokenCookies(node, tokens, withRefresh, userName)];
+  reply(node, res, record, 200, tokenBody(node, tokens, withRefresh), cookies.length > 0 ? { 'Set-Cookie': cookies } : {});
 }
 
 function refreshFailure(result: Extract<IdsRefreshResult, { ok: false }>): string {
@@ -107,11 +136,18 @@ function sameUser(node: SsoNode, loginId: string | undefined): (userId: string) 
   return (userId) => loginId === undefined || node.cluster.byName(userId)?.user.loginId === loginId;
 }
 
-function doRefresh(node: SsoNode, res: ServerResponse, record: FinesseRequestRecord, loginId: string | undefined, refreshToken: string, accessToken: string | undefined, extraHeaders: Record<string, string> = {}): void {
+function doRefresh(node: SsoNode, res: ServerResponse, record: FinesseRequestRecord, loginId: string | undefined, refreshToken: string, accessToken: string | undefined, setCookies: string[] = []): void {
   const result = node.cluster.options.ids.refresh({ refreshToken, ...(accessToken === undefined ? {} : { accessToken }), user: sameUser(node, loginId) });
   if (!result.ok) return fail(node, res, record, 401, refreshFailure(result));
   // [CI] the refresh answer carries no new refresh_token.
-  reply(node, res, record, 200, tokenBody(result.tokens, false), extraHeaders);
+  replyTokens(node, res, record, result.tokens, false, undefined, setCookies);
+}
+
+/** FIN-15: in the older-release mode a token not named in the query or form may come as a cookie. */
+function fromCookie(node: SsoNode, req: IncomingMessage, name: string): string | undefined {
+  if (node.settings.tokensIn !== 'cookie') return undefined;
+  const value = parseCookies(req.headers.cookie).get(name);
+  return value === undefined || value === '' ? undefined : value;
 }
 
 function resolveUser(node: SsoNode, res: ServerResponse, record: FinesseRequestRecord, name: string | undefined): UserRuntime | undefined | null {
@@ -131,7 +167,7 @@ function resolveUser(node: SsoNode, res: ServerResponse, record: FinesseRequestR
 async function returnLeg(node: SsoNode, req: IncomingMessage, res: ServerResponse, record: FinesseRequestRecord, q: URLSearchParams): Promise<void> {
   const state = q.get('state') ?? '';
   const cookieState = parseCookies(req.headers.cookie).get(node.stateCookie);
-  const clear = { 'Set-Cookie': `${node.stateCookie}=; Path=/desktop/sso; Max-Age=0; HttpOnly; SameSite=Lax` };
+  const clear = [`${node.stateCookie}=; Path=/desktop/sso; Max-Age=0; HttpOnly; SameSite=Lax`];
   // FIN-02: the state cookie set on the way out must come back with the code.
   if (cookieState === undefined || cookieState !== state) return fail(node, res, record, 401, 'The SSO state cookie is missing or does not match');
   const pending = node.pending.get(state);
@@ -148,13 +184,15 @@ async function returnLeg(node: SsoNode, req: IncomingMessage, res: ServerRespons
     doRefresh(node, res, record, pending.loginId, pending.refreshToken, pending.accessToken, clear);
     return;
   }
-  reply(node, res, record, 200, tokenBody(tokens, pending.returnRefreshToken), clear);
+  replyTokens(node, res, record, tokens, pending.returnRefreshToken, u.user.loginName, clear);
 }
 
 /** `/desktop/sso/token`; false when the path is something else. */
 export async function handleSso(node: SsoNode, req: IncomingMessage, res: ServerResponse, url: URL, record: FinesseRequestRecord): Promise<boolean> {
   if (url.pathname !== '/desktop/sso/token') return false;
   const method = req.method ?? 'GET';
+  // Names only, never values: what a test may check about the cookies a client forwarded (FIN-02, FIN-15).
+  record.cookies = [...parseCookies(req.headers.cookie).keys()];
   if (node.cluster.options.systemAuthMode === 'NON_SSO') {
     fail(node, res, record, 400, 'Single sign-on is not enabled on this system');
     return true;
@@ -171,9 +209,9 @@ export async function handleSso(node: SsoNode, req: IncomingMessage, res: Server
       return true;
     }
     const form = new URLSearchParams(body.text);
-    const accessToken = form.get('token');
-    const refreshToken = form.get('refresh-token');
-    if (accessToken === null || accessToken === '' || refreshToken === null || refreshToken === '') {
+    const accessToken = form.get('token') || fromCookie(node, req, TOKEN_COOKIE);
+    const refreshToken = form.get('refresh-token') || fromCookie(node, req, REFRESH_TOKEN_COOKIE);
+    if (accessToken === undefined || refreshToken === undefined) {
       fail(node, res, record, 400, 'token and refresh-token are required');
       return true;
     }
@@ -198,7 +236,8 @@ export async function handleSso(node: SsoNode, req: IncomingMessage, res: Server
     return true;
   }
   const name = ccUsername(node, req, q);
-  const refreshToken = q.get('refresh-token');
+  // TAC note: refresh-token in the query; FIN-15 older releases: a present but empty one names the cookie.
+  const refreshToken = q.has('refresh-token') ? q.get('refresh-token') || fromCookie(node, req, REFRESH_TOKEN_COOKIE) || '' : null;
   if (refreshToken !== null) {
     // TAC note: GET ?cc_username=<agent>&refresh-token=<refresh token>.
     if (name === undefined) {

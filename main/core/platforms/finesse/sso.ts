@@ -8,7 +8,8 @@ import { PatchbayError } from '../../errors.ts';
 import type { HttpSession } from '../../net/http-session.ts';
 import type { HttpResponse } from '../../net/types.ts';
 import type { FinesseOptions } from './options.ts';
-import { jwtExpiry, parseSsoToken, ssoRefreshGetUrl, ssoRefreshPostBody, ssoTokenUrl, type SsoToken } from './wire.ts';
+import { ssoTokenFrom } from './token-cookies.ts';
+import { jwtExpiry, ssoRefreshGetUrl, ssoRefreshPostBody, ssoTokenUrl, type SsoToken } from './wire.ts';
 
 export const SIGN_IN_WINDOW_TIMEOUT_MS = 10 * 60_000;
 export const HIDDEN_WINDOW_TIMEOUT_MS = 30_000;
@@ -51,6 +52,12 @@ async function prepareUserCookie(ctx: SsoContext): Promise<void> {
   await ctx.http.setCookie(`cc_username=${encodeURIComponent(ctx.userName)}; Path=/`, ctx.origin());
 }
 
+/** The token of a `/desktop/sso/token` answer at `url`: the body's, or (FIN-15, older releases)
+ *  the session cookies that answer left in the jar. `stale`: the access token being replaced. */
+async function answerToken(ctx: SsoContext, body: string, url: string, stale: string | undefined): Promise<SsoToken> {
+  return ssoTokenFrom(body, await ctx.http.cookieHeader(url), stale);
+}
+
 /** Runs the LoginWindow on the token URL until the JSON arrives from the network (FIN-01..04, 07, 08). */
 export async function windowToken(
   ctx: SsoContext,
@@ -58,6 +65,7 @@ export async function windowToken(
   url: string,
   timeoutMs: number,
   signal?: AbortSignal,
+  stale?: string,
 ): Promise<{ token: SsoToken; result: LoginWindowResult; obtainedAt: number }> {
   if (!ctx.loginWindow) {
     throw new PatchbayError('login.unavailable', 'Single sign-on needs a sign-in window, which this Patchbay (command line) cannot open.', {
@@ -84,7 +92,8 @@ export async function windowToken(
   if (result.status !== 200) {
     throw new PatchbayError('finesse.sso.failed', `The sign-in service answered ${result.status}.`, { action: 'sign-in-again', details: { status: result.status } });
   }
-  return { token: parseSsoToken(result.body ?? ''), result, obtainedAt };
+  // The window wrote its cookies back to the jar before it returned (login-window.ts `jar`).
+  return { token: await answerToken(ctx, result.body ?? '', new URL('/desktop/sso/token', origin).href, stale), result, obtainedAt };
 }
 
 export function signInUrl(ctx: SsoContext): string {
@@ -93,13 +102,13 @@ export function signInUrl(ctx: SsoContext): string {
 
 /** How a silent refresh answer is judged: 200 JSON → grant; a web page → needs the browser;
  *  4xx → refused (not retried); 5xx/429 → transient (retried with backoff). */
-function refreshResult(res: HttpResponse, startedAt: number): TokenGrant {
+async function refreshResult(ctx: SsoContext, res: HttpResponse, startedAt: number, stale: string): Promise<TokenGrant> {
   if (res.status === 200) {
     const type = res.headers['content-type'] ?? '';
     if (/html/i.test(type)) {
       throw new PatchbayError('finesse.sso.refresh-needs-browser', 'The refresh led to a sign-in page.', { action: 'none', details: { status: 200 } });
     }
-    return grantOf(parseSsoToken(res.text()), res.headers.date, startedAt);
+    return grantOf(await answerToken(ctx, res.text(), res.url, stale), res.headers.date, startedAt);
   }
   if (res.status >= 500 || res.status === 429) {
     throw new PatchbayError('finesse.sso.refresh-unavailable', `The sign-in service answered ${res.status}.`, { action: 'retry', details: { status: res.status } });
@@ -129,7 +138,7 @@ export function silentPostStrategy(ctx: SsoContext): RefreshStrategy {
         credentials: true,
         signal: context.signal,
       });
-      return refreshResult(res, startedAt);
+      return refreshResult(ctx, res, startedAt, context.accessToken);
     },
   };
 }
@@ -148,7 +157,7 @@ export function silentGetStrategy(ctx: SsoContext): RefreshStrategy {
         headers: { Accept: 'application/json' },
         signal: context.signal,
       });
-      return refreshResult(res, startedAt);
+      return refreshResult(ctx, res, startedAt, context.accessToken);
     },
   };
 }
@@ -161,7 +170,7 @@ export function hiddenWindowStrategy(ctx: SsoContext): RefreshStrategy {
     modes: ['refresh', 'renew'],
     async run(context) {
       const url = context.mode === 'refresh' && context.refreshToken ? ssoRefreshGetUrl(ctx.origin(), ctx.userName, context.refreshToken) : signInUrl(ctx);
-      const { token, result, obtainedAt } = await windowToken(ctx, 'never', url, HIDDEN_WINDOW_TIMEOUT_MS, context.signal);
+      const { token, result, obtainedAt } = await windowToken(ctx, 'never', url, HIDDEN_WINDOW_TIMEOUT_MS, context.signal, context.accessToken);
       return grantOf(token, result.headers.date, obtainedAt);
     },
   };
@@ -175,7 +184,7 @@ export function visibleWindowStrategy(ctx: SsoContext, onOpen?: () => void): Ref
     interactive: true,
     async run(context) {
       onOpen?.();
-      const { token, result, obtainedAt } = await windowToken(ctx, 'always', signInUrl(ctx), SIGN_IN_WINDOW_TIMEOUT_MS, context.signal);
+      const { token, result, obtainedAt } = await windowToken(ctx, 'always', signInUrl(ctx), SIGN_IN_WINDOW_TIMEOUT_MS, context.signal, context.accessToken);
       return grantOf(token, result.headers.date, obtainedAt);
     },
   };
