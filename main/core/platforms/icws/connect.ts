@@ -74,6 +74,29 @@ export function rebase(base: string, from: string, to: string): string {
   return cloudBase(to, host);
 }
 
+/** The profile's server addresses as session bases (no trailing slash). */
+export function profileBases(servers: readonly string[]): string[] {
+  return servers.map((s) => s.replace(/\/+$/, ''));
+}
+
+/** [ICWS-04] one authenticated call: session id in the URI, CSRF header, session cookie (jar). */
+export function sessionRequest(ctx: ConnectContext, connection: Connection, method: string, path: string, json?: unknown, signal?: AbortSignal): Promise<HttpResponse> {
+  return ctx.http.request({
+    method,
+    url: `${connection.base}/icws/${connection.sessionId}${path}`,
+    headers: {
+      'Accept-Language': ctx.language,
+      Accept: ICWS_ACCEPT,
+      [CSRF_HEADER]: connection.csrfToken,
+      ...(json === undefined ? {} : { 'Content-Type': ICWS_CONTENT_TYPE }),
+    },
+    ...(json === undefined ? {} : { body: JSON.stringify(json) }),
+    sensitiveHeaders: [CSRF_HEADER],
+    followRedirects: false,
+    ...(signal ? { signal } : {}),
+  });
+}
+
 export function postConnection(ctx: ConnectContext, base: string, settings: string, signal?: AbortSignal): Promise<HttpResponse> {
   return ctx.http.request({
     method: 'POST',

@@ -1,7 +1,8 @@
 // The ICWS adapter (seed 000, protocols/icws.md): icAuth sign-in with the host walk, selectable
 // statuses, user status read/set, user-status subscription over server-sent events or short
 // polling, connection-loss reason, sign-out. The protocol steps live by concern in ./connect.ts,
-// ./messaging.ts and ./responses.ts; this class only orchestrates them and owns the view.
+// ./messaging.ts, ./reconnect.ts, ./state.ts, ./status.ts, ./sso.ts and ./responses.ts; this class
+// only orchestrates them and owns the view.
 import type { Profile, SelectableState, SignInOptions } from '../../../../preload/contract.ts';
 import type { Clock } from '../../clock.ts';
 import { PatchbayError, toPatchbayError } from '../../errors.ts';
@@ -16,21 +17,25 @@ import {
   discardConnection,
   fetchCloudServers,
   hostToBase,
+  profileBases,
   readConnectionState,
   readServerInfo,
   rebase,
+  sessionRequest,
   walkHosts,
   type Connection,
   type ConnectContext,
+  type HostToBase,
 } from './connect.ts';
-import { readMessages, runHeartbeat, runPolling, runSse, type MessagingContext } from './messaging.ts';
-import { reconnect, type AttemptOutcome } from './reconnect.ts';
+import { messagesUrl, readMessages, runMessaging, waitForArrival, type MessagingContext } from './messaging.ts';
+import { reconnect, reconnectHosts, ssoFailureOutcome, type AttemptOutcome } from './reconnect.ts';
 import { reduce, type IcwsAction } from './reducer.ts';
 import { safeErrorBody, serverError } from './responses.ts';
+import { lostError, reconnectingAction, reconnectsAfterLoss, signInOptionsOf } from './state.ts';
 import { fetchStatuses, fetchUserStatus, putStation } from './status.ts';
-import { runIcwsSso, ssoConnectionBody } from './sso.ts';
+import { reconnectSsoToken, runIcwsSso, ssoConnectionBody, type IcwsSsoOptions } from './sso.ts';
 import type { LoginWindow } from '../../auth/login-window.ts';
-import { chooseTransport, CSRF_HEADER, ICWS_ACCEPT, ICWS_CONTENT_TYPE, icAuthConnectionBody, type StatusMessage } from './wire.ts';
+import { chooseTransport, icAuthConnectionBody, type StatusMessage } from './wire.ts';
 
 /** How long sign-in waits for the subscription's first status message before reading it with a GET. */
 const FIRST_STATUS_WAIT_MS = 3_000;
@@ -39,7 +44,6 @@ export { HEARTBEAT_INTERVAL_MS, SSE_STALL_MS } from './messaging.ts';
 /** An SSO reconnect first tries the IdP hidden: an IdP session that is still valid signs in with
  *  no page; one that waits this long needs the agent (then the window may show, 'awaiting-user'). */
 export const SILENT_SSO_TIMEOUT_MS = 15_000;
-
 
 export interface IcwsSessionOptions {
   /** Injected for tests; by default one HttpSession (cookie jar) per profile. */
@@ -96,14 +100,7 @@ export class IcwsSession implements PlatformSession {
 
   /** [ICWS-08, ICWS-09] server-info lists identity providers only when asked with capabilities. */
   async signInOptions(): Promise<SignInOptions> {
-    const { allowIcAuth, identityProviders } = await readServerInfo(this.connectContext, await this.firstBase());
-    return {
-      credentialsForm: allowIcAuth && this.profile.authMode === 'password',
-      identityProviders: this.profile.authMode === 'sso' || !allowIcAuth ? identityProviders : [],
-      userNameRequired: allowIcAuth && this.profile.authMode === 'password',
-      extensionRequired: false,
-      ...(allowIcAuth ? {} : { note: 'This server allows single sign-on only.' }),
-    };
+    return signInOptionsOf(await readServerInfo(this.connectContext, await this.firstBase()), this.profile.authMode);
   }
 
   async signIn(input: SignInInput): Promise<void> {
@@ -111,22 +108,29 @@ export class IcwsSession implements PlatformSession {
     if (input.sso !== undefined || (this.profile.authMode === 'sso' && !input.credentials)) return this.signInWithSso(input.sso?.identityProviderId);
     const credentials = input.credentials;
     const userName = credentials?.userName ?? this.profile.userName;
-    if (!credentials || !userName) {
-      const error = new PatchbayError('icws.sign-in.credentials-required', 'Enter your user name and password to sign in.', { action: 'sign-in-again' });
-      this.dispatch({ type: 'failed', error: error.toContract() });
-      throw error;
-    }
+    if (!credentials || !userName) return this.refuse(new PatchbayError('icws.sign-in.credentials-required', 'Enter your user name and password to sign in.', { action: 'sign-in-again' }));
+    await this.runSignIn(async (signal) => {
+      const connection = await this.connect(icAuthConnectionBody(this.profile.applicationName, userName, credentials.password), userName, signal);
+      this.credentials = { userName, password: credentials.password };
+      await this.establish(connection);
+    });
+  }
+
+  /** A sign-in refused before any request: the view says why. */
+  private refuse(error: PatchbayError): never {
+    this.dispatch({ type: 'failed', error: error.toContract() });
+    throw error;
+  }
+
+  /** One sign-in attempt: cancellable, and any failure ends in the 'failed' view with a typed error. */
+  private async runSignIn(work: (signal: AbortSignal) => Promise<void>): Promise<void> {
     this.signInAbort = new AbortController();
     const signal = this.signInAbort.signal;
     this.dispatch({ type: 'connecting', server: this.profile.servers[0] ?? '' });
     try {
-      const connection = await this.connect(icAuthConnectionBody(this.profile.applicationName, userName, credentials.password), userName, signal);
-      this.credentials = { userName, password: credentials.password };
-      await this.establish(connection);
+      await work(signal);
     } catch (error) {
-      const typed = signal.aborted
-        ? new PatchbayError('session.cancelled', 'Sign-in was cancelled.', { action: 'none' })
-        : toPatchbayError(error);
+      const typed = signal.aborted ? new PatchbayError('session.cancelled', 'Sign-in was cancelled.', { action: 'none' }) : toPatchbayError(error);
       this.stopMessaging();
       this.dispatch({ type: 'failed', error: typed.toContract() });
       throw typed;
@@ -139,59 +143,31 @@ export class IcwsSession implements PlatformSession {
    *  POST /icws/connection with singleSignOnTokenConnectionRequestSettings. */
   private async signInWithSso(identityProviderId: string | undefined): Promise<void> {
     const loginWindow = this.loginWindow;
-    if (!loginWindow) {
-      const error = new PatchbayError('login.unavailable', 'Single sign-on needs a sign-in window, which this way of running Patchbay does not have.', { action: 'contact-it' });
-      this.dispatch({ type: 'failed', error: error.toContract() });
-      throw error;
-    }
-    this.signInAbort = new AbortController();
-    const signal = this.signInAbort.signal;
-    this.dispatch({ type: 'connecting', server: this.profile.servers[0] ?? '' });
-    try {
+    if (!loginWindow) return this.refuse(new PatchbayError('login.unavailable', 'Single sign-on needs a sign-in window, which this way of running Patchbay does not have.', { action: 'contact-it' }));
+    await this.runSignIn(async (signal) => {
       // [ICWS-24] cloud: the SSO start goes through the service URL template, not the custom URL.
       const base = await this.firstBase(signal);
       const idp = identityProviderId ?? (await this.signInOptions()).identityProviders[0]?.id;
       if (!idp) throw new PatchbayError('icws.sso.no-identity-provider', 'The server offers no identity provider for single sign-on.', { action: 'contact-it' });
       const token = await runIcwsSso({
-        http: this.http,
-        loginWindow,
-        base,
-        identityProviderId: idp,
-        profileId: this.profile.id,
-        language: this.profile.language,
-        signal,
-        log: this.log,
+        ...this.ssoOptions(loginWindow, base, idp, signal),
         onPhase: (phase) => this.dispatch(phase === 'awaiting-user' ? { type: 'awaiting-user' } : { type: 'connecting', server: base }),
       });
       const connection = await this.connect(ssoConnectionBody(this.profile.applicationName, token), this.profile.userName ?? '', signal);
       await this.establish(connection);
       this.ssoIdentityProviderId = idp;
-    } catch (error) {
-      const typed = signal.aborted ? new PatchbayError('session.cancelled', 'Sign-in was cancelled.', { action: 'none' }) : toPatchbayError(error);
-      this.stopMessaging();
-      this.dispatch({ type: 'failed', error: typed.toContract() });
-      throw typed;
-    } finally {
-      this.signInAbort = undefined;
-    }
-  }
-  private displayNameValue: string | undefined;
-  private get displayName(): { userDisplayName?: string } {
-    return this.displayNameValue ? { userDisplayName: this.displayNameValue } : {};
+    });
   }
 
   /** After a 201 (sign-in or reconnect): statuses, subscription, messaging, user status → active. */
   private async establish(connection: Connection): Promise<void> {
     this.connection = connection;
-    this.displayNameValue = connection.userDisplayName;
     const transport = chooseTransport(connection.messagingVersion, this.profile.options.messaging);
-    this.dispatch({ type: 'connected', server: connection.base, transport, ...this.displayName });
+    this.dispatch({ type: 'connected', server: connection.base, transport, ...(connection.userDisplayName ? { userDisplayName: connection.userDisplayName } : {}) });
     await this.chooseStation(connection);
-    // The status list and the subscription go out together (issue 15 item 1). The subscription's first
-    // message (isDelta:false) carries the user's status, so it replaces a GET of user-statuses; a server
-    // that sends none within the wait is read the old way.
-    // The message channel opens in the same round trip: the server queues the subscription's message
-    // for the session, so the stream (or first poll) need not wait for the PUT's answer.
+    // Issue 15 item 1: status list, subscription and message channel in one round trip (the server
+    // queues the subscription's message). Its first message (isDelta:false) carries the user's status
+    // instead of a GET of user-statuses; a server that sends none within the wait is read the old way.
     const first = this.firstUserStatus(transport === 'sse' ? FIRST_STATUS_WAIT_MS : this.profile.options.pollIntervalMs + FIRST_STATUS_WAIT_MS);
     this.startMessaging(transport);
     await Promise.all([this.loadStatuses(connection), this.call('PUT', '/messaging/subscriptions/status/user-statuses', { userIds: [connection.userId] })]);
@@ -216,42 +192,29 @@ export class IcwsSession implements PlatformSession {
     await discardConnection(this.connectContext, connection);
   }
 
+  private ssoOptions(loginWindow: LoginWindow, base: string, identityProviderId: string, signal: AbortSignal): IcwsSsoOptions {
+    return { http: this.http, loginWindow, base, identityProviderId, profileId: this.profile.id, language: this.profile.language, signal, log: this.log };
+  }
+
   /** The transport, language and log every connection step takes. */
   private get connectContext(): ConnectContext {
     return { http: this.http, language: this.profile.language, log: this.log };
   }
 
-  /** [ICWS-14] a reconnect of an SSO session: SSO tokens are single use, so a new one from `base`
-   *  — hidden first (a valid IdP session needs no page), then shown if the IdP needs the agent. */
-  private async ssoToken(base: string, identityProviderId: string, signal: AbortSignal): Promise<string> {
-    const loginWindow = this.loginWindow;
-    if (!loginWindow) throw new PatchbayError('login.unavailable', 'Single sign-on needs a sign-in window.', { action: 'contact-it' });
-    const common = { http: this.http, loginWindow, base, identityProviderId, profileId: this.profile.id, language: this.profile.language, signal, log: this.log };
-    try {
-      return await runIcwsSso({ ...common, visible: 'never', timeoutMs: this.silentSsoTimeoutMs });
-    } catch (error) {
-      if (signal.aborted || toPatchbayError(error).code !== 'login.timeout') throw error;
-    }
-    this.dispatch({ type: 'awaiting-user' });
-    return runIcwsSso({ ...common, visible: 'when-needed' });
-  }
-
-  /** The connection settings of one reconnect attempt: the kept password, or a new SSO token. */
+  /** The connection settings of one reconnect attempt: the kept password, or [ICWS-14] a new
+   *  single-use SSO token from `base` (hidden first, shown if the IdP needs the agent). */
   private async reconnectSettings(base: string, signal: AbortSignal): Promise<{ settings: string; userName: string } | AttemptOutcome> {
     if (this.credentials) return { settings: icAuthConnectionBody(this.profile.applicationName, this.credentials.userName, this.credentials.password), userName: this.credentials.userName };
-    const idp = this.ssoIdentityProviderId!;
     try {
-      const token = await this.ssoToken(base, idp, signal);
+      if (!this.loginWindow) throw new PatchbayError('login.unavailable', 'Single sign-on needs a sign-in window.', { action: 'contact-it' });
+      const options = this.ssoOptions(this.loginWindow, base, this.ssoIdentityProviderId!, signal);
+      const token = await reconnectSsoToken(options, this.silentSsoTimeoutMs, () => this.dispatch({ type: 'awaiting-user' }));
       return { settings: ssoConnectionBody(this.profile.applicationName, token), userName: this.profile.userName ?? '' };
     } catch (error) {
       if (signal.aborted) throw error;
       const typed = toPatchbayError(error);
       this.log.info('icws.reconnect.sso-failed', { host: new URL(base).host, code: typed.code });
-      // The agent closed the window or the IdP said no: stop and show; otherwise try the next host.
-      if (['login.cancelled', 'icws.sso.cancelled', 'icws.sso.failed', 'login.unavailable'].includes(typed.code)) {
-        return { kind: 'rejected', status: 400, message: typed.message };
-      }
-      return { kind: 'failed' };
+      return ssoFailureOutcome(typed.code, typed.message);
     }
   }
 
@@ -259,7 +222,7 @@ export class IcwsSession implements PlatformSession {
   private async attemptConnection(base: string, signal: AbortSignal): Promise<{ outcome: AttemptOutcome; connection?: Connection }> {
     const prepared = await this.reconnectSettings(base, signal);
     if ('kind' in prepared) return { outcome: prepared };
-    return attemptOnce(this.connectContext, base, prepared.settings, prepared.userName, signal, (current, host) => this.hostToBase(current, host));
+    return attemptOnce(this.connectContext, base, prepared.settings, prepared.userName, signal, this.toBase);
   }
 
   /** [ICWS-19..23] reconnect over the alternate host list of the last POST /icws/connection. */
@@ -268,12 +231,10 @@ export class IcwsSession implements PlatformSession {
     this.stopMessaging();
     const controller = new AbortController();
     this.reconnecting = controller;
-    // [ICWS-05] the kept alternate host list; a server that sent none leaves us its own address and
-    // the profile's servers (documented fallback).
-    const kept = alternateBases(this.log, previous.base, previous.alternateHosts, (current, host) => this.hostToBase(current, host));
-    const hosts = kept.length > 0 ? kept : [previous.base, ...this.profile.servers.map((s) => s.replace(/\/+$/, ''))].filter((h, i, all) => all.indexOf(h) === i);
-    const lostMessage = reason?.trim() ? reason : 'The connection to the server was lost.';
-    this.dispatch({ type: 'reconnecting', error: { code: 'icws.connection.lost', message: lostMessage, action: 'none' }, attempt: 0 });
+    // [ICWS-05] the kept alternate host list of the last successful connection.
+    const kept = alternateBases(this.log, previous.base, previous.alternateHosts, this.toBase);
+    const hosts = reconnectHosts(kept, previous.base, profileBases(this.profile.servers));
+    this.dispatch(reconnectingAction(reason));
     let established: Connection | undefined;
     reconnect({
       hosts,
@@ -290,15 +251,7 @@ export class IcwsSession implements PlatformSession {
         established = connection;
         return outcome;
       },
-      onSchedule: (schedule) =>
-        this.dispatch({
-          type: 'reconnecting',
-          error: { code: 'icws.connection.lost', message: lostMessage, action: 'none' },
-          attempt: schedule.attempts,
-          // The screen counts down against the wall clock; a scaled dev/test clock converts.
-          nextAttemptAt: new Date(this.clock.toWallTime?.(schedule.nextAttemptAt) ?? schedule.nextAttemptAt).toISOString(),
-          nextHost: new URL(schedule.nextHost).host,
-        }),
+      onSchedule: (schedule) => this.dispatch(reconnectingAction(reason, schedule, this.clock)),
       onAttempt: (host, outcome) => this.log.info('icws.reconnect.attempt', { host: new URL(host).host, outcome: outcome.kind }),
     })
       .then(async (result) => {
@@ -306,17 +259,14 @@ export class IcwsSession implements PlatformSession {
         this.reconnecting = undefined;
         if (result.kind === 'rejected') {
           // Step 4, 400: stop and show the server's error.
-          this.credentials = undefined;
-          this.ssoIdentityProviderId = undefined;
-          this.dispatch({ type: 'failed', error: { code: 'icws.reconnect.rejected', message: result.message, action: 'sign-in-again' } });
-          return;
+          this.credentials = this.ssoIdentityProviderId = undefined;
+          return this.dispatch({ type: 'failed', error: { code: 'icws.reconnect.rejected', message: result.message, action: 'sign-in-again' } });
         }
         try {
           await this.establish(established!);
           this.log.info('icws.reconnected', { host: new URL(result.host).host, attempts: result.attempts });
         } catch (error) {
-          const typed = toPatchbayError(error);
-          this.dispatch({ type: 'failed', error: typed.toContract() });
+          this.dispatch({ type: 'failed', error: toPatchbayError(error).toContract() });
         }
       })
       .catch((error: unknown) => this.log.error('icws.reconnect.crashed', { error }));
@@ -325,7 +275,7 @@ export class IcwsSession implements PlatformSession {
   /** [ICWS-24, ICWS-25] cloud mode: servers.json anew for every new connection. */
   private cloudTemplate: string | undefined;
   private async refreshCloud(signal?: AbortSignal): Promise<string[]> {
-    const { template, bases } = await fetchCloudServers(this.connectContext, this.profile.servers[0]!.replace(/\/+$/, ''), signal);
+    const { template, bases } = await fetchCloudServers(this.connectContext, profileBases(this.profile.servers)[0]!, signal);
     this.cloudTemplate = template;
     return bases;
   }
@@ -333,40 +283,24 @@ export class IcwsSession implements PlatformSession {
   /** [ICWS-24] where calls before a connection go (sign-in options, SSO start): the profile's first
    *  server, or in cloud mode the first servers.json host through the service URL template. */
   private async firstBase(signal?: AbortSignal): Promise<string> {
-    if (this.profile.options.connectionMode !== 'cloud') return this.profile.servers[0]!.replace(/\/+$/, '');
+    if (this.profile.options.connectionMode !== 'cloud') return profileBases(this.profile.servers)[0]!;
     return (await this.refreshCloud(signal))[0]!;
   }
 
   /** An alternate host name → a session base: same scheme and port, or the cloud template. */
-  private hostToBase(current: string, host: string): string | undefined {
-    return hostToBase(this.profile.options.connectionMode === 'cloud' ? this.cloudTemplate : undefined, current, host);
-  }
+  private readonly toBase: HostToBase = (current, host) => hostToBase(this.profile.options.connectionMode === 'cloud' ? this.cloudTemplate : undefined, current, host);
 
   /** [ICWS-06] try the profile's servers (or servers.json's), walking 503 alternate hosts in order until a 201. */
   private async connect(settings: string, userName: string, signal: AbortSignal): Promise<Connection> {
-    const hosts = this.profile.options.connectionMode === 'cloud' ? await this.refreshCloud(signal) : this.profile.servers.map((s) => s.replace(/\/+$/, ''));
-    return walkHosts(this.connectContext, hosts, settings, userName, signal, (current, host) => this.hostToBase(current, host));
+    const hosts = this.profile.options.connectionMode === 'cloud' ? await this.refreshCloud(signal) : profileBases(this.profile.servers);
+    return walkHosts(this.connectContext, hosts, settings, userName, signal, this.toBase);
   }
 
-
-  /** [ICWS-04] every authenticated call: session id in the URI, CSRF header, session cookie (jar). */
+  /** [ICWS-04] every authenticated call (./connect.ts sessionRequest); a 401 means the session is gone. */
   private async call(method: string, path: string, json?: unknown, signal?: AbortSignal): Promise<HttpResponse> {
     const connection = this.requireConnection();
     this.lastAuthenticatedAt = this.clock.now();
-    const res = await this.http.request({
-      method,
-      url: `${connection.base}/icws/${connection.sessionId}${path}`,
-      headers: {
-        'Accept-Language': this.profile.language,
-        Accept: ICWS_ACCEPT,
-        [CSRF_HEADER]: connection.csrfToken,
-        ...(json === undefined ? {} : { 'Content-Type': ICWS_CONTENT_TYPE }),
-      },
-      ...(json === undefined ? {} : { body: JSON.stringify(json) }),
-      sensitiveHeaders: [CSRF_HEADER],
-      followRedirects: false,
-      ...(signal ? { signal } : {}),
-    });
+    const res = await sessionRequest(this.connectContext, connection, method, path, json, signal);
     if (res.status === 401) {
       void this.connectionLost();
       throw new PatchbayError('icws.session.lost', 'The connection to the server was lost.', { action: 'sign-in-again', details: { status: 401 } });
@@ -388,17 +322,9 @@ export class IcwsSession implements PlatformSession {
   /** Resolves true at the next user-status message, false after `waitMs`. */
   private statusArrived: (() => void) | undefined;
   private firstUserStatus(waitMs: number): Promise<boolean> {
-    return new Promise((resolve) => {
-      const timer = this.clock.setTimeout(() => {
-        this.statusArrived = undefined;
-        resolve(false);
-      }, waitMs);
-      this.statusArrived = () => {
-        timer.cancel();
-        this.statusArrived = undefined;
-        resolve(true);
-      };
-    });
+    const wait = waitForArrival(this.clock, waitMs, () => (this.statusArrived = undefined));
+    this.statusArrived = wait.arrive;
+    return wait.arrived;
   }
 
   private async readUserStatus(): Promise<void> {
@@ -429,16 +355,8 @@ export class IcwsSession implements PlatformSession {
 
   private startMessaging(transport: 'sse' | 'polling'): void {
     this.stopMessaging();
-    const controller = new AbortController();
-    this.messaging = controller;
-    const ctx = this.messagingContext();
-    const loops = [transport === 'sse' ? runSse(ctx, controller.signal) : runPolling(ctx, controller.signal)];
-    if (transport === 'sse' && this.profile.options.heartbeat) loops.push(runHeartbeat(ctx, controller.signal));
-    for (const loop of loops) {
-      loop.catch((error: unknown) => {
-        if (!controller.signal.aborted) this.log.warn('icws.messaging.stopped', { error });
-      });
-    }
+    this.messaging = new AbortController();
+    runMessaging(this.messagingContext(), transport, this.profile.options.heartbeat, this.messaging.signal);
   }
 
   private stopMessaging(): void {
@@ -454,9 +372,7 @@ export class IcwsSession implements PlatformSession {
       language: this.profile.language,
       session: () => {
         const connection = this.requireConnection();
-        // [ICWS-16] the heartbeat option is asked for on the messaging resource.
-        const heartbeat = this.profile.options.heartbeat ? '?heartbeat=true' : '';
-        return { url: `${connection.base}/icws/${connection.sessionId}/messaging/messages${heartbeat}`, csrfToken: connection.csrfToken };
+        return { url: messagesUrl(connection, this.profile.options.heartbeat), csrfToken: connection.csrfToken };
       },
       call: (method, path, json, signal) => this.call(method, path, json, signal),
       lastAuthenticatedAt: () => this.lastAuthenticatedAt,
@@ -478,11 +394,9 @@ export class IcwsSession implements PlatformSession {
       if (event.kind === 'user-status') {
         this.dispatch({ type: 'agent', agent: agentStateOf(event.status, this.statuses) });
         this.statusArrived?.();
-      }
-      else this.lost(event.reason, event.shouldReconnect);
+      } else this.lost(event.reason, event.shouldReconnect); // [ICWS-18]
     }
   }
-
 
   /** [ICWS-17] on a 401 the connection resource still says why; show its localised reason. */
   private lostHandled = false;
@@ -498,28 +412,16 @@ export class IcwsSession implements PlatformSession {
     if (this.current.phase === 'failed' || this.current.phase === 'signed-out' || this.current.phase === 'reconnecting') return;
     this.stopMessaging();
     const previous = this.connection;
-    // [ICWS-19] reconnect automatically only when the server says so.
-    if (shouldReconnect === true && previous && (this.credentials || this.ssoIdentityProviderId)) {
-      this.log.warn('icws.connection.lost', { shouldReconnect });
-      this.startReconnect(previous, reason);
-      return;
-    }
     this.log.warn('icws.connection.lost', { shouldReconnect });
-    this.dispatch({
-      type: 'failed',
-      error: {
-        code: 'icws.connection.lost',
-        message: reason?.trim() ? reason : 'The connection to the server was lost.',
-        action: shouldReconnect === false ? 'contact-it' : 'sign-in-again',
-      },
-    });
+    // [ICWS-19] reconnect automatically only when the server says so.
+    if (previous && reconnectsAfterLoss(shouldReconnect, Boolean(this.credentials || this.ssoIdentityProviderId))) return this.startReconnect(previous, reason);
+    this.dispatch({ type: 'failed', error: lostError(reason, shouldReconnect) });
   }
 
   async signOut(): Promise<void> {
     this.reconnecting?.abort();
     this.reconnecting = undefined;
-    this.credentials = undefined;
-    this.ssoIdentityProviderId = undefined;
+    this.credentials = this.ssoIdentityProviderId = undefined;
     this.stopMessaging();
     const connection = this.connection;
     this.connection = undefined;
@@ -537,8 +439,7 @@ export class IcwsSession implements PlatformSession {
 
   dispose(): void {
     this.cancel();
-    this.credentials = undefined;
-    this.ssoIdentityProviderId = undefined;
+    this.credentials = this.ssoIdentityProviderId = undefined;
   }
 }
 

@@ -62,6 +62,41 @@ export interface MessagingContext {
   onReopened: () => void;
 }
 
+/** [ICWS-15, ICWS-16] the messages resource of a session; the heartbeat option is asked for on it. */
+export function messagesUrl(connection: { base: string; sessionId: string }, heartbeat: boolean): string {
+  return `${connection.base}/icws/${connection.sessionId}/messaging/messages${heartbeat ? '?heartbeat=true' : ''}`;
+}
+
+/** Starts the loops of a transport: the event stream (plus heartbeats when asked) or short polling.
+ *  They run until `signal` aborts; one that stops by itself is logged. */
+export function runMessaging(ctx: MessagingContext, transport: 'sse' | 'polling', heartbeat: boolean, signal: AbortSignal): void {
+  const loops = [transport === 'sse' ? runSse(ctx, signal) : runPolling(ctx, signal)];
+  if (transport === 'sse' && heartbeat) loops.push(runHeartbeat(ctx, signal));
+  for (const loop of loops) {
+    loop.catch((error: unknown) => {
+      if (!signal.aborted) ctx.log.warn('icws.messaging.stopped', { error });
+    });
+  }
+}
+
+/** A wait for the first message of a kind: `arrived` resolves true when `arrive` is called, false
+ *  after `waitMs` on the clock; `done` runs either way (the caller forgets its `arrive`). */
+export function waitForArrival(clock: Clock, waitMs: number, done: () => void): { arrived: Promise<boolean>; arrive: () => void } {
+  let arrive = (): void => undefined;
+  const arrived = new Promise<boolean>((resolve) => {
+    const timer = clock.setTimeout(() => {
+      done();
+      resolve(false);
+    }, waitMs);
+    arrive = () => {
+      timer.cancel();
+      done();
+      resolve(true);
+    };
+  });
+  return { arrived, arrive };
+}
+
 /** [ICWS-16] POST …/messaging/heartbeat only when 90 s passed without another authenticated request. */
 export async function runHeartbeat(ctx: MessagingContext, signal: AbortSignal): Promise<void> {
   while (!signal.aborted) {

@@ -42,6 +42,20 @@ export interface ReconnectOptions {
   onAttempt?: (host: string, outcome: AttemptOutcome, at: number) => void;
 }
 
+/** [ICWS-05, ICWS-19] the hosts of a reconnect: the kept alternate host list of the last successful
+ *  connection; a server that sent none leaves its own address and the profile's servers (documented
+ *  fallback). */
+export function reconnectHosts(kept: readonly string[], previousBase: string, profileBases: readonly string[]): string[] {
+  return kept.length > 0 ? [...kept] : [previousBase, ...profileBases].filter((h, i, all) => all.indexOf(h) === i);
+}
+
+/** Why an SSO reconnect got no token → step 4: the agent closed the window or the IdP said no stops
+ *  and shows (like a 400); anything else (a timeout, an unreachable host) tries the next host. */
+const SSO_STOP_CODES = ['login.cancelled', 'icws.sso.cancelled', 'icws.sso.failed', 'login.unavailable'];
+export function ssoFailureOutcome(code: string, message: string): AttemptOutcome {
+  return SSO_STOP_CODES.includes(code) ? { kind: 'rejected', status: 400, message } : { kind: 'failed' };
+}
+
 /** Step 1: a random interval between 15 and 25 seconds. */
 export function initialInterval(random: () => number): number {
   return Math.round(MIN_INTERVAL_MS + random() * (MAX_INTERVAL_MS - MIN_INTERVAL_MS));

@@ -5,7 +5,7 @@
 // redirects, cookies, self-submitting forms). Pure request builders + one flow function.
 import { z } from 'zod';
 import type { LoginWindow, LoginWindowRequest, LoginWindowResult } from '../../auth/login-window.ts';
-import { PatchbayError } from '../../errors.ts';
+import { PatchbayError, toPatchbayError } from '../../errors.ts';
 import { nullLogger, type Logger } from '../../log.ts';
 import type { HttpSession } from '../../net/http-session.ts';
 import type { HttpResponse } from '../../net/types.ts';
@@ -182,6 +182,18 @@ export async function runIcwsSso(options: IcwsSsoOptions): Promise<string> {
     log.info('icws.sso.fallback-to-redirect', { reason: outcome.fallback });
   }
   return redirectOption(options, base, common, runWindow, log);
+}
+
+/** [ICWS-14] a reconnect's new single-use token: hidden first (a valid IdP session needs no page);
+ *  when the hidden page times out the IdP needs the agent, so `onAwaitingUser` and show it. */
+export async function reconnectSsoToken(options: IcwsSsoOptions, silentTimeoutMs: number, onAwaitingUser: () => void): Promise<string> {
+  try {
+    return await runIcwsSso({ ...options, visible: 'never', timeoutMs: silentTimeoutMs });
+  } catch (error) {
+    if (options.signal?.aborted || toPatchbayError(error).code !== 'login.timeout') throw error;
+  }
+  onAwaitingUser();
+  return runIcwsSso({ ...options, visible: 'when-needed' });
 }
 
 /** [ICWS-13] the redirect option: the window stops at redirectUri; the token is then fetched with the
