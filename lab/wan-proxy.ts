@@ -36,6 +36,9 @@ export interface WanProxy {
   readonly chunks: WanChunk[];
   readonly connections: number;
   clear(): void;
+  /** Points new connections at another server: a lab server whose public URL must be this proxy's
+   *  (SSO: the IdP posts to the SP's absolute ACS URL) starts after the proxy, then the proxy follows. */
+  retarget(target: { host: string; port: number }): void;
   close(): Promise<void>;
 }
 
@@ -70,8 +73,20 @@ function delayedPipe(from: Socket, to: Socket, delay: () => number, notBefore: (
     onChunk?.(chunk);
     push(chunk);
   });
-  from.on('end', () => push(null));
-  from.on('close', () => clearTimeout(timer));
+  // A close travels like the bytes before it: what is still on the wire arrives first, then the far
+  // side sees the end (a server answering and closing at once must not lose its answer).
+  let ended = false;
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    push(null);
+  };
+  from.on('end', end);
+  from.on('close', end);
+  to.on('close', () => {
+    clearTimeout(timer);
+    queue.length = 0;
+  });
 }
 
 export async function startWanProxy(options: WanProxyOptions): Promise<WanProxy> {
@@ -79,13 +94,14 @@ export async function startWanProxy(options: WanProxyOptions): Promise<WanProxy>
   const jitter = options.jitterMs ?? 0;
   const delay = () => options.oneWayDelayMs + (jitter > 0 ? random() * jitter : 0);
   const chunks: WanChunk[] = [];
+  let target = options.target;
   const open = new Set<Socket>();
   let connections = 0;
   const server: Server = createServer((client) => {
     const id = ++connections;
     // SYN → SYN-ACK: the client's first byte cannot leave before one round trip has passed.
     const readyAt = performance.now() + (options.handshake === false ? 0 : 2 * options.oneWayDelayMs);
-    const upstream = connect(options.target.port, options.target.host);
+    const upstream = connect(target.port, target.host);
     open.add(client).add(upstream);
     const drop = () => {
       client.destroy();
@@ -93,8 +109,14 @@ export async function startWanProxy(options: WanProxyOptions): Promise<WanProxy>
       open.delete(client);
       open.delete(upstream);
     };
-    client.on('error', drop).on('close', drop);
-    upstream.on('error', drop).on('close', drop);
+    client.on('error', drop);
+    upstream.on('error', drop);
+    // Both sides closed: forget them (each side's end reaches the other through its delayed pipe).
+    const closed = () => {
+      if (client.destroyed && upstream.destroyed) drop();
+    };
+    client.on('close', closed);
+    upstream.on('close', closed);
     delayedPipe(client, upstream, delay, () => readyAt, (chunk) => {
       const head = chunk.subarray(0, 200).toString('latin1');
       const match = REQUEST_LINE.exec(head);
@@ -119,6 +141,9 @@ export async function startWanProxy(options: WanProxyOptions): Promise<WanProxy>
     },
     clear() {
       chunks.length = 0;
+    },
+    retarget(next) {
+      target = next;
     },
     async close() {
       for (const socket of open) socket.destroy();

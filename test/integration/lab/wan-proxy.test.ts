@@ -49,6 +49,23 @@ describe('WAN delay proxy', () => {
     socket.destroy();
   });
 
+  it('sends new connections to the server it was retargeted to', async () => {
+    const first = await echoServer();
+    const proxy = await proxyTo(first, 0);
+    const other = createServer((s) => s.end('other server'));
+    await new Promise<void>((r) => other.listen(0, '127.0.0.1', () => r()));
+    cleanup.push(() => new Promise<void>((r) => other.close(() => r())));
+    const address = other.address();
+    if (typeof address !== 'object' || !address) throw new Error('no address');
+    proxy.retarget({ host: '127.0.0.1', port: address.port });
+    const socket = connect(proxy.port, '127.0.0.1');
+    const received: Buffer[] = [];
+    socket.on('data', (d: Buffer) => received.push(d));
+    socket.write('hello');
+    await new Promise((r) => socket.once('close', r));
+    expect(Buffer.concat(received).toString()).toBe('other server');
+  });
+
   it('ends open connections when it closes', async () => {
     const proxy = await proxyTo(await echoServer(), 0);
     const socket = connect(proxy.port, '127.0.0.1');
