@@ -235,6 +235,9 @@ export const SelectableStateSchema = z.object({
   /** Reason codes that may (or must) go with this state. */
   reasons: z.array(z.object({ id: z.string().min(1), label: z.string() })).default([]),
   reasonRequired: z.boolean().default(false),
+  /** Choosing it signs the agent out (Finesse LOGOUT): the app's one sign-out takes it, asking for
+   *  its reasons (issue 13 item 6). Other "logged out" statuses (ICWS Gone Home) are just statuses. */
+  signsOut: z.boolean().optional(),
 });
 export type SelectableState = z.infer<typeof SelectableStateSchema>;
 

@@ -59,6 +59,9 @@ export interface ChromiumLoginWindowOptions {
   remoteDebuggingPort?: number;
   /** Extra Chromium flags. */
   args?: string[];
+  /** Issue 13 item 8: a window the agent may see is a clean app window (Chromium `--app=`, like the
+   *  main window: no tabs, no address bar), one Chromium per run. Default: when not headless. */
+  appWindow?: boolean;
 }
 
 export interface ChromiumLoginWindow extends LoginWindow {
@@ -118,6 +121,18 @@ export const SIGN_IN_TITLE_SCRIPT = `(() => {
   });
 })();`;
 
+/** The first page of an app-mode sign-in window; the journey navigates it to the sign-in page. */
+export const APP_WINDOW_START = 'data:text/html,<title>Sign in</title>';
+
+/** Issue 13 item 8: the flags of a sign-in app window. `--app=` gives the window no tab strip and no
+ *  address bar (the title names the page's host instead); a window that may stay hidden ('never',
+ *  'when-needed') opens off-screen and is moved on screen when the page waits for the agent. */
+export function appWindowArgs(visible: LoginWindowRequest['visible']): string[] {
+  const args = [`--app=${APP_WINDOW_START}`];
+  if (visible !== 'always') args.push('--window-position=-32000,-32000');
+  return args;
+}
+
 export function createChromiumLoginWindow(options: ChromiumLoginWindowOptions): ChromiumLoginWindow {
   const log = (options.log ?? nullLogger).child({ component: 'login-window', engine: 'chromium' });
   const headless = options.headless ?? defaultHeadless();
@@ -138,7 +153,11 @@ export function createChromiumLoginWindow(options: ChromiumLoginWindowOptions): 
     await b?.close().catch(() => undefined);
   }
 
-  async function launch(): Promise<Browser> {
+  const appWindow = options.appWindow ?? !headless;
+  /** App-window runs in flight: close() ends them (their page closes: login.cancelled). */
+  const appContexts = new Set<BrowserContext>();
+
+  async function launchFlags(): Promise<{ args: string[]; port: number | undefined }> {
     const requestedPort = options.remoteDebuggingPort ?? portFromEnv();
     const port = requestedPort === 0 ? await freePort() : requestedPort;
     const args = [...CHROMIUM_FLAGS, ...(options.args ?? [])];
@@ -149,6 +168,11 @@ export function createChromiumLoginWindow(options: ChromiumLoginWindowOptions): 
       args.push(`--proxy-server=${options.proxy.proxyRules}`);
       if (options.proxy.proxyBypassRules) args.push(`--proxy-bypass-list=${options.proxy.proxyBypassRules}`);
     }
+    return { args, port };
+  }
+
+  async function launch(): Promise<Browser> {
+    const { args, port } = await launchFlags();
     try {
       const browser = await chromium.launch({ executablePath: options.executablePath ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless, args });
       cdpEndpoint = port === undefined ? undefined : `http://127.0.0.1:${port}`;
@@ -174,6 +198,8 @@ export function createChromiumLoginWindow(options: ChromiumLoginWindowOptions): 
     if (request.signal?.aborted) throw loginCancelled();
     running += 1;
     try {
+      // A silent run ('never') is never seen: it stays in the shared browser.
+      if (appWindow && request.visible !== 'never') return await runInAppWindow(request);
       return await runIn(await browser(), request);
     } finally {
       running -= 1;
@@ -189,10 +215,46 @@ export function createChromiumLoginWindow(options: ChromiumLoginWindowOptions): 
     } catch (error) {
       throw loginUnavailable('a browser context could not be created', error);
     }
+    return journeyIn(context, request, undefined);
+  }
+
+  /** Issue 13 item 8: the run in its own Chromium started with `--app=` (a persistent context on a
+   *  temporary profile that playwright deletes when it closes): the window has no tabs and no
+   *  address bar; the journey navigates its one page. */
+  async function runInAppWindow(request: LoginWindowRequest): Promise<LoginWindowResult> {
+    const { args, port } = await launchFlags();
+    let context: BrowserContext;
+    try {
+      context = await chromium.launchPersistentContext('', {
+        executablePath: options.executablePath ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+        headless,
+        args: [...args, ...appWindowArgs(request.visible)],
+        serviceWorkers: 'block',
+        acceptDownloads: false,
+        viewport: headless ? { width: 900, height: 760 } : null,
+      });
+      await context.addInitScript(SIGN_IN_TITLE_SCRIPT);
+    } catch (error) {
+      throw loginUnavailable('Chromium could not be started', error);
+    }
+    cdpEndpoint = port === undefined ? undefined : `http://127.0.0.1:${port}`;
+    if (port !== undefined) log.warn('login-window.remote-debugging', { port });
+    appContexts.add(context);
+    try {
+      const page = context.pages()[0] ?? (await context.newPage());
+      return await journeyIn(context, request, page);
+    } finally {
+      appContexts.delete(context);
+      await context.close().catch(() => undefined);
+      if (cdpEndpoint === `http://127.0.0.1:${port}`) cdpEndpoint = undefined;
+    }
+  }
+
+  async function journeyIn(context: BrowserContext, request: LoginWindowRequest, page: Page | undefined): Promise<LoginWindowResult> {
     const seeded = request.jar ? await jarToBrowserCookies(request.jar) : [];
     if (seeded.length > 0) await context.addCookies(seeded.map(toPlaywrightCookie));
     // Headless with nobody attached over CDP: a page that waits for the agent can never be answered.
-    const journey = new Journey(context, request, headless, cdpEndpoint !== undefined, log);
+    const journey = new Journey(context, request, headless, cdpEndpoint !== undefined, log, page);
     try {
       return await journey.run();
     } finally {
@@ -226,6 +288,7 @@ export function createChromiumLoginWindow(options: ChromiumLoginWindowOptions): 
     },
     close: async () => {
       closed = true;
+      await Promise.all([...appContexts].map((context) => context.close().catch(() => undefined)));
       const pending = browserPromise;
       browserPromise = undefined;
       const b = await pending?.catch(() => undefined);
@@ -252,7 +315,11 @@ class Journey {
   /** The CDP id of the page's main frame (redirect checks apply to it when hosts are learned). */
   private mainFrameId: string | undefined;
 
-  constructor(context: BrowserContext, request: LoginWindowRequest, headless: boolean, attachable: boolean, log: Logger) {
+  /** The app window's page (issue 13 item 8), else a new page in the context. */
+  private readonly initialPage: Page | undefined;
+
+  constructor(context: BrowserContext, request: LoginWindowRequest, headless: boolean, attachable: boolean, log: Logger, initialPage?: Page) {
+    this.initialPage = initialPage;
     this.flow = new FlowHosts(request);
     this.context = context;
     this.request = request;
@@ -307,7 +374,7 @@ class Journey {
     context.on('page', (p) => {
       if (this.page && p !== this.page) void p.close().catch(() => undefined);
     });
-    const page = await context.newPage();
+    const page = this.initialPage ?? (await context.newPage());
     this.page = page;
     page.on('close', () => this.fail(loginCancelled()));
     page.on('response', (response) => {

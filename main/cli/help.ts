@@ -62,7 +62,7 @@ export const COMMANDS: Record<string, CommandHelp> = {
     name: 'probe',
     summary: "IT's synthetic sign-in check (a monitor: it leaves nothing behind)",
     usage:
-      'patchbay probe --profile FILE [--extension N] [--set-state ID [--reason ID]] [--watch SECONDS]\n' +
+      'patchbay probe --profile FILE [--extension N] [--set-state ID [--reason ID]] [--logout-reason ID] [--watch SECONDS]\n' +
       '               [--sign-in-window headless|visible | --resume] [--stay] [--json]',
     about:
       'Signs in with the profile, optionally sets the agent state and watches the session, then signs out what it signed in ' +
@@ -73,6 +73,7 @@ export const COMMANDS: Record<string, CommandHelp> = {
       ['--extension N', 'the phone extension to sign in on (Finesse)'],
       ['--set-state ID', 'set this agent state after signing in (an id from the state list)'],
       ['--reason ID', 'the reason code for --set-state (Finesse Not Ready / Logout)'],
+      ['--logout-reason ID', 'the Logout reason (id or label) for the final sign-out (Finesse); without it the probe signs out with no reason, never a default one'],
       ['--watch SECONDS', 'keep the session this long (0–86400), refreshing the token like the app'],
       ['--sign-in-window MODE', 'SSO profiles: headless (default; completes where no typing is needed: an IdP session, integrated Windows auth, an IdS that answers at once) or visible'],
       ['--resume', 'sign in silently with the refresh token a previous interactive sign-in left in the keychain'],

@@ -70,6 +70,19 @@ export function explainStateError(error: PatchbayError, states: readonly Selecta
   return `${error.message.replace(/\.$/, '')}: give --reason ID, one of ${list}.`;
 }
 
+/** Issue 13 item 6: the Logout reason IT gave (`--logout-reason`, an id or a label), checked against
+ *  the reasons the platform offers for signing out. Never a default: without the option, or with one
+ *  the platform does not offer, the sign-out goes without a reason (and the second case says why). */
+export function logoutReasonFor(given: string | undefined, states: readonly SelectableState[]): { reasonCodeId?: string; problem?: string } {
+  if (given === undefined) return {};
+  const reasons = states.find((s) => s.signsOut === true)?.reasons ?? [];
+  if (reasons.length === 0) return { problem: `--logout-reason ${given}: this contact center offers no Logout reasons; signed out without one.` };
+  const wanted = given.trim().toLowerCase();
+  const match = reasons.find((r) => r.id.toLowerCase() === wanted) ?? reasons.find((r) => r.label.toLowerCase() === wanted);
+  if (match) return { reasonCodeId: match.id };
+  return { problem: `--logout-reason ${given} is not offered; signed out without a reason. Give one of ${reasons.map((r) => `${r.id} (${r.label})`).join(', ')}.` };
+}
+
 /** "Unknown state" becomes a line listing the ids the agent may choose. */
 export function explainUnknownState(message: string, states: readonly SelectableState[]): string {
   if (states.length === 0) return message;

@@ -16,13 +16,14 @@ import type { SessionManager } from '../core/sessions/session-manager.ts';
 import { loadPolicy } from '../core/settings/policy.ts';
 import { choiceOption, EXIT, exitCodeOf, parseCommand, secondsOption, usageError } from './args.ts';
 import { commandHelp } from './help.ts';
-import { ChangePrinter, explainStateError, explainUnknownState, summaryLine, type ProbeStep, type ProbeSummary } from './probe-output.ts';
+import { ChangePrinter, explainStateError, explainUnknownState, logoutReasonFor, summaryLine, type ProbeStep, type ProbeSummary } from './probe-output.ts';
 
 const OPTIONS = {
   profile: { type: 'string' },
   extension: { type: 'string' },
   'set-state': { type: 'string' },
   reason: { type: 'string' },
+  'logout-reason': { type: 'string' },
   watch: { type: 'string' },
   'sign-in-window': { type: 'string' },
   resume: { type: 'boolean' },
@@ -80,6 +81,7 @@ async function run(values: Values, io: ProbeIo, summary: ProbeSummary, finish: (
   const watchSeconds = secondsOption('watch', values.watch, 0, 86_400) ?? 0;
   const windowMode = choiceOption('sign-in-window', values['sign-in-window'], ['headless', 'visible'] as const);
   if (values.reason !== undefined && values['set-state'] === undefined) throw usageError('--reason goes with --set-state.');
+  if (values['logout-reason'] !== undefined && values.stay) throw usageError('--logout-reason is for the final sign-out: it does not go with --stay.');
   if (values.resume && windowMode) throw usageError('--resume signs in silently: it takes no --sign-in-window.');
   const json = values.json === true;
   const stay = values.stay === true;
@@ -219,7 +221,7 @@ async function run(values: Values, io: ProbeIo, summary: ProbeSummary, finish: (
     failure = toPatchbayError(error);
   } finally {
     // Issue 14 item 2: a probe signs out what it signed in, whatever happened above.
-    if (signInStarted && !stay) summary.signedOut = await signOutAfter(manager, profile.id, reachedActive, summary, io, json);
+    if (signInStarted && !stay) summary.signedOut = await signOutAfter(manager, profile.id, reachedActive, summary, io, json, values['logout-reason']);
     else if (stay && reachedActive) {
       summary.signedOut = 'stayed';
       if (!json) io.stdout.write(`Stayed signed in to ${profile.name} (--stay).\n`);
@@ -232,7 +234,7 @@ async function run(values: Values, io: ProbeIo, summary: ProbeSummary, finish: (
     signals.off('SIGTERM', onSignal);
   }
   if (failure) return finish(exitCodeOf(failure), failure);
-  return finish(reachedActive && summary.signedOut !== 'failed' ? EXIT.ok : EXIT.checkFailed);
+  return finish(reachedActive && summary.signedOut !== 'failed' && summary.steps.every((s) => s.ok) ? EXIT.ok : EXIT.checkFailed);
 }
 
 /** Waits `ms`, ending early (rejecting) when the session ends for good. */
@@ -251,24 +253,40 @@ function watch(manager: SessionManager, profileId: string, ms: number): Promise<
   });
 }
 
-async function signOutAfter(manager: SessionManager, profileId: string, reachedActive: boolean, summary: ProbeSummary, io: ProbeIo, json: boolean): Promise<ProbeSummary['signedOut']> {
+async function signOutAfter(
+  manager: SessionManager,
+  profileId: string,
+  reachedActive: boolean,
+  summary: ProbeSummary,
+  io: ProbeIo,
+  json: boolean,
+  logoutReason: string | undefined,
+): Promise<ProbeSummary['signedOut']> {
   const phase = manager.snapshot(profileId)?.phase;
   // Nothing reached the server's "signed in" (or it is already gone): nothing to undo.
   if (!reachedActive && (phase === undefined || phase === 'signed-out')) return 'none';
+  // Issue 13 item 6: the Logout reason only when IT gave one (--logout-reason), never a default.
+  const states = phase === 'active' ? await manager.listStates(profileId).catch(() => manager.snapshot(profileId)?.selectableStates ?? []) : [];
+  const { reasonCodeId, problem } = logoutReasonFor(logoutReason, states);
+  if (problem) io.stderr.write(`patchbay probe: ${problem}\n`);
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
-      manager.signOut(profileId),
+      manager.signOut(profileId, reasonCodeId ? { reasonCodeId } : {}),
       new Promise((_, reject) => (timer = setTimeout(() => reject(new PatchbayError('cli.sign-out-timeout', 'The server did not confirm the sign-out in time.', { action: 'retry' })), SIGN_OUT_LIMIT_MS))),
     ]);
-    summary.steps.push({ step: 'sign-out', ok: true, ms: Math.round(performance.now() - started) });
+    // Signed out, but not as IT asked: the check fails so the wrong reason is seen.
+    summary.steps.push({ step: 'sign-out', ok: problem === undefined, ms: Math.round(performance.now() - started), ...(problem ? { code: 'cli.logout-reason-unknown' } : {}) });
     if (!json && reachedActive) io.stdout.write('Signed out (the probe leaves nothing behind; --stay keeps the session).\n');
     return reachedActive ? 'signed-out' : 'none';
   } catch (error) {
     const typed = toPatchbayError(error);
     summary.steps.push({ step: 'sign-out', ok: false, ms: Math.round(performance.now() - started), code: typed.code });
-    io.stderr.write(`patchbay probe: could not sign out: ${typed.message} [${typed.code}]\n`);
+    // A server that wants a Logout reason refuses the bare LOGOUT: name the option and the reasons.
+    const offered = states.find((s) => s.signsOut === true)?.reasons ?? [];
+    const hint = logoutReason === undefined && offered.length > 0 ? ` To sign out with a Logout reason, give --logout-reason ID, one of ${offered.map((r) => `${r.id} (${r.label})`).join(', ')}.` : '';
+    io.stderr.write(`patchbay probe: could not sign out: ${typed.message} [${typed.code}]${hint}\n`);
     return 'failed';
   } finally {
     clearTimeout(timer);

@@ -5,6 +5,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { CallAction, CommandArgs, ContractError, Result, SelectableState, SessionState, SignInOptions } from '../../preload/contract.ts';
 import { getBridge } from '../api/bridge.ts';
+import { pickedReason, signOutReasons, type SignOutReasons } from '../composables/sign-out-reasons.ts';
 
 export type SessionAction = 'signIn' | 'signOut' | 'cancel' | 'setState' | 'retryNow' | 'callAct';
 
@@ -13,6 +14,8 @@ export const useSessionsStore = defineStore('sessions', () => {
   /** The command in flight per profile, so buttons can disable themselves. */
   const busy = ref<Record<string, SessionAction | undefined>>({});
   const listError = ref<ContractError | undefined>();
+  /** Per profile: the sign-out waiting for the agent's Logout reason (issue 13 item 6). */
+  const signOutAsks = ref<Record<string, SignOutReasons | undefined>>({});
   let unsubscribe: (() => void) | undefined;
 
   /** Keep a snapshot unless it is older than the one held (contract: SessionState.seq). */
@@ -80,6 +83,34 @@ export const useSessionsStore = defineStore('sessions', () => {
     return run(profileId, 'signOut', () => getBridge().invoke('session.signOut', reasonCodeId ? { profileId, reasonCodeId } : { profileId }));
   }
 
+  /** The one sign-out of every control (the card's Sign out, the state picker's Logout; issue 13
+   *  item 6): where the platform signs out with a reason it asks (undefined: asking), else signs out. */
+  async function requestSignOut(profileId: string): Promise<Result<SessionState> | undefined> {
+    let states = get(profileId)?.selectableStates ?? [];
+    if (states.length === 0) {
+      const listed = await listStates(profileId);
+      states = listed.ok ? listed.value : [];
+    }
+    const asked = signOutReasons(states);
+    if (!asked) return signOut(profileId);
+    signOutAsks.value = { ...signOutAsks.value, [profileId]: asked };
+    return undefined;
+  }
+
+  /** Signs out with the reason the agent chose ('' = none). A required reason not chosen sends
+   *  nothing; no reason is ever picked for the agent. */
+  async function confirmSignOut(profileId: string, choice: string): Promise<Result<SessionState> | 'reason-required'> {
+    const asked = signOutAsks.value[profileId];
+    const reason = pickedReason(choice, asked);
+    if (asked?.required && reason === undefined) return 'reason-required';
+    cancelSignOut(profileId);
+    return signOut(profileId, reason);
+  }
+
+  function cancelSignOut(profileId: string): void {
+    if (signOutAsks.value[profileId]) signOutAsks.value = { ...signOutAsks.value, [profileId]: undefined };
+  }
+
   function cancel(profileId: string): Promise<Result<SessionState>> {
     return run(profileId, 'cancel', () => getBridge().invoke('session.cancel', { profileId }));
   }
@@ -109,5 +140,5 @@ export const useSessionsStore = defineStore('sessions', () => {
     sessions.value.delete(profileId);
   }
 
-  return { sessions, busy, listError, apply, get, start, stop, load, signIn, signInOptions, signOut, cancel, retryNow, setState, actOnCall, listStates, forget };
+  return { sessions, busy, listError, signOutAsks, apply, get, start, stop, load, signIn, signInOptions, signOut, requestSignOut, confirmSignOut, cancelSignOut, cancel, retryNow, setState, actOnCall, listStates, forget };
 });

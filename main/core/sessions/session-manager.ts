@@ -333,17 +333,23 @@ export class SessionManager {
   async signOut(profileId: string, input: SignOutInput = {}): Promise<SessionState> {
     const profile = await this.requireProfile(profileId);
     const active = this.live.get(profileId);
+    // Refused before anything was sent (issue 13 item 6: a reason no longer offered, UCCE's Not Ready
+    // first): the agent is still signed in, so the session and its saved sign-in stay.
+    let stillSignedIn = false;
     try {
       if (active) {
         try {
           await active.session.signOut(input);
+        } catch (error) {
+          stillSignedIn = error instanceof PatchbayError && error.details.stillSignedIn === true;
+          throw error;
         } finally {
-          this.drop(profileId);
+          if (!stillSignedIn) this.drop(profileId);
         }
       }
     } finally {
       // CARD-02: signing out forgets the saved sign-in, even when the server could not be told.
-      await this.forgetSecrets(profileId);
+      if (!stillSignedIn) await this.forgetSecrets(profileId);
     }
     return this.publish(profile, SIGNED_OUT_VIEW);
   }
@@ -389,6 +395,12 @@ export class SessionManager {
   async shutdown({ signOut }: { signOut: boolean }): Promise<void> {
     for (const [profileId, active] of [...this.live]) {
       if (signOut) await active.session.signOut().catch(() => undefined);
+      else if (active.session.view.phase === 'active' || active.session.view.phase === 'reconnecting') {
+        // Issue 13 item 6 (docs/console.md): quitting is not signing out. No Logout goes out, so no
+        // reason the agent did not pick; the next start resumes the shift, or the platform ends it by
+        // its own rule (Finesse: logged out 60 s after the notification channel goes, [PRES]).
+        this.options.log.info('session.quit-left-signed-in', { profileId, platform: active.profile.platform });
+      }
       this.drop(profileId);
     }
   }

@@ -1,11 +1,12 @@
 // The Chromium LoginWindow adapter (main/browser-shell/login-window.ts) against a small loopback
 // site: each completion kind, cookies both ways with the profile jar, the host allow-list, server
 // error pages, timeouts, cancellation and the CDP port tests use to act as the agent.
+import { readdir, readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CDP_PORT_ENV, createChromiumLoginWindow, type ChromiumLoginWindow } from '../../../main/browser-shell/login-window.ts';
+import { APP_WINDOW_START, appWindowArgs, CDP_PORT_ENV, createChromiumLoginWindow, type ChromiumLoginWindow } from '../../../main/browser-shell/login-window.ts';
 import type { LoginWindowRequest } from '../../../main/core/auth/login-window.ts';
 import { PatchbayError } from '../../../main/core/errors.ts';
 import { createLogger, memorySink } from '../../../main/core/log.ts';
@@ -77,6 +78,16 @@ afterAll(async () => {
 
 function req(path: string, until: LoginWindowRequest['until'], extra: Partial<LoginWindowRequest> = {}): LoginWindowRequest {
   return { url: `${base}${path}`, profileId: 'lw-test', visible: 'never', timeoutMs: 10_000, until, ...extra };
+}
+
+/** The arguments of the browser process started with --remote-debugging-port=<port>. */
+async function chromiumCommandLine(port: string): Promise<string[]> {
+  for (const pid of await readdir('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    const args = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0');
+    if (args.includes(`--remote-debugging-port=${port}`) && !args.some((a) => a.startsWith('--type='))) return args;
+  }
+  return [];
 }
 
 async function failure(promise: Promise<unknown>): Promise<PatchbayError> {
@@ -204,6 +215,40 @@ describe('Chromium LoginWindow', () => {
       }
     } finally {
       await cdp?.close();
+    }
+  }, 90_000);
+
+  it('a sign-in window the agent may see is a clean app window: Chromium --app=, one page, no tab beside it, titled with the host (issue 13 item 8)', async () => {
+    // Off-screen until revealed unless always visible; the default follows the display (headed = app window).
+    expect(appWindowArgs('always')).toEqual([`--app=${APP_WINDOW_START}`]);
+    expect(appWindowArgs('when-needed')).toEqual([`--app=${APP_WINDOW_START}`, '--window-position=-32000,-32000']);
+    const app = createChromiumLoginWindow({ log, headless: true, appWindow: true, remoteDebuggingPort: 0 });
+    let cdp: Awaited<ReturnType<typeof chromium.connectOverCDP>> | undefined;
+    try {
+      const host = `127.0.0.1:${(site.address() as AddressInfo).port}`;
+      const run = app.run(req('/forever', [{ responseHeader: 'X-Token' }], { visible: 'always', timeoutMs: 60_000 }));
+      run.catch(() => undefined);
+      for (let i = 0; i < 800 && !app.cdpEndpoint; i++) await new Promise((r) => setTimeout(r, 25));
+      cdp = await chromium.connectOverCDP(app.cdpEndpoint!);
+      const browserSession = await cdp.newBrowserCDPSession();
+      // The launch arguments of the Chromium listening on that port (Linux /proc; CDP hands them out only under --enable-automation).
+      expect(await chromiumCommandLine(new URL(app.cdpEndpoint!).port)).toContain(`--app=${APP_WINDOW_START}`);
+      let pages: { type: string; url: string; title: string }[] = [];
+      for (let i = 0; i < 400; i++) {
+        const { targetInfos } = (await browserSession.send('Target.getTargets')) as { targetInfos: { type: string; url: string; title: string }[] };
+        pages = targetInfos.filter((t) => t.type === 'page');
+        if (pages.some((t) => t.title === `Sign in — ${host}`)) break;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      // The app window's one page went to the sign-in page: no start page or other tab left beside it.
+      expect(pages).toEqual([expect.objectContaining({ type: 'page', url: `http://${host}/forever`, title: `Sign in — ${host}` })]);
+      // The agent closing the window cancels the sign-in, and the run's Chromium goes with it.
+      await cdp.contexts()[0]!.pages()[0]!.close();
+      expect((await failure(run)).code).toBe('login.cancelled');
+      expect(app.cdpEndpoint).toBeUndefined();
+    } finally {
+      await cdp?.close().catch(() => undefined);
+      await app.close();
     }
   }, 90_000);
 

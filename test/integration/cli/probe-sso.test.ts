@@ -71,7 +71,7 @@ describe('patchbay probe with SSO profiles', () => {
     const port = await freePort();
     const env: NodeJS.ProcessEnv = { ...process.env, PATCHBAY_LOGIN_WINDOW_CDP_PORT: String(port) };
     delete env.DISPLAY;
-    const child = run(process.execPath, [cli, 'probe', '--profile', SSO_FILE(), '--extension', '1001001', '--sign-in-window', 'headless', '--watch', String(TOKEN_SECONDS + 4), '--json'], { env, timeout: 90_000 }).then(
+    const child = run(process.execPath, [cli, 'probe', '--profile', SSO_FILE(), '--extension', '1001001', '--sign-in-window', 'headless', '--watch', String(TOKEN_SECONDS + 4), '--logout-reason', '11', '--json'], { env, timeout: 90_000 }).then(
       (r) => ({ code: 0, ...r }),
       (e: { code: number; stdout: string; stderr: string }) => e,
     );
@@ -105,14 +105,14 @@ describe('patchbay probe with SSO profiles', () => {
     const seeded = await runWithKeyring(home, SEED, ['seed', 'lab-finesse-ucce-sso', JSON.stringify({ v: 1, refreshToken: tokens.refreshToken, userName: 'sjefferson', extension: '1001001' })], { unlock: true });
     expect(seeded.result, seeded.stderr).toEqual({ accounts: ['lab-finesse-ucce-sso:refresh-token'] });
 
-    const resumed = await runWithKeyring(home, cli, ['probe', '--profile', SSO_FILE(), '--resume', '--json'], { unlock: true, timeoutMs: 90_000 });
+    const resumed = await runWithKeyring(home, cli, ['probe', '--profile', SSO_FILE(), '--resume', '--logout-reason', '11', '--json'], { unlock: true, timeoutMs: 90_000 });
     expect(resumed.code, resumed.stderr + resumed.stdout).toBe(0);
     expect(resumed.result).toMatchObject({ result: 'ok', signedOut: 'signed-out', steps: [{ step: 'resume', ok: true }, { step: 'sign-out', ok: true }] });
     // The refresh token never reaches the output.
     expect(resumed.stdout).not.toContain(tokens.refreshToken);
 
     // Signing out consumed the saved sign-in: the next --resume has nothing to resume.
-    const again = await runWithKeyring(home, cli, ['probe', '--profile', SSO_FILE(), '--resume', '--json'], { unlock: true, timeoutMs: 90_000 });
+    const again = await runWithKeyring(home, cli, ['probe', '--profile', SSO_FILE(), '--resume', '--logout-reason', '11', '--json'], { unlock: true, timeoutMs: 90_000 });
     expect(again.code).toBe(3);
     expect(again.stderr).toContain('no saved sign-in');
   });

@@ -81,7 +81,7 @@ describe('patchbay probe', () => {
   });
 
   it('--json prints one line per change: no consecutive duplicates, the state list only when it changed', async () => {
-    const result = await probe(['--profile', finesseFile(), '--extension', '1001002', '--set-state', 'NOT_READY', '--reason', '2', '--json']);
+    const result = await probe(['--profile', finesseFile(), '--extension', '1001002', '--set-state', 'NOT_READY', '--reason', '2', '--logout-reason', '11', '--json']);
     expect(result.code, result.stderr).toBe(0);
     const raw = lines(result.stdout).slice(0, -1);
     const key = (l: Record<string, unknown>) => JSON.stringify({ ...l, seq: 0, updatedAt: '', selectableStates: 'selectableStates' in l ? l.selectableStates : '(unchanged)', connection: { ...(l.connection as object), lastEventAt: undefined } });
@@ -93,7 +93,7 @@ describe('patchbay probe', () => {
   });
 
   it('a failed state step still signs the agent out of Finesse, and names --reason with the valid ids', async () => {
-    const result = await probe(['--profile', finesseFile(), '--extension', '1001002', '--set-state', 'NOT_READY', '--json']);
+    const result = await probe(['--profile', finesseFile(), '--extension', '1001002', '--set-state', 'NOT_READY', '--logout-reason', '11', '--json']);
     expect(result.code).toBe(1);
     expect(result.stderr).toBe('patchbay probe: Choose a reason for Not Ready: give --reason ID, one of 1 (Lunch), 2 (Break), 3 (Meeting), 4 (Training). [finesse.state.reason-required]\n');
     const summary = summaryOf(result.stdout);
@@ -115,7 +115,7 @@ describe('patchbay probe', () => {
   });
 
   it('SIGTERM during --watch ends the probe, which signs out before exiting', async () => {
-    const child = spawn(process.execPath, [cli, 'probe', '--profile', finesseFile(), '--extension', '1001002', '--watch', '60', '--json'], { env: env({}), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli, 'probe', '--profile', finesseFile(), '--extension', '1001002', '--watch', '60', '--logout-reason', '11', '--json'], { env: env({}), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let sent = false;

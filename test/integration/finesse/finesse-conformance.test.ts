@@ -42,7 +42,9 @@ describe('Finesse sign-out (issue 9 item 11)', () => {
 
   it('a sign-out Finesse accepts ends signed out', async () => {
     const { finesse, agent, s } = await basicAgent('agent4');
-    await s.signOut();
+    // Issue 13 item 6: the Logout reason is one the agent picks (the lab requires one); none is sent by default.
+    const reason = (await s.listStates()).find((state) => state.signsOut)?.reasons[0]?.id;
+    await s.signOut(reason ? { reasonCodeId: reason } : {});
     expect(s.view.phase).toBe('signed-out');
     expect(finesse.userState(agent.loginId).state).toBe('LOGOUT');
   });

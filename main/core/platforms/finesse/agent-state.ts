@@ -64,6 +64,8 @@ export function selectableStates(notReady: readonly ReasonCode[], logout: readon
   return [
     { id: 'READY', label: LABEL.READY!, kind: 'ready', reasons: [], reasonRequired: false },
     { id: 'NOT_READY', label: LABEL.NOT_READY!, kind: 'not-ready', reasons: reasons(notReady), reasonRequired: notReady.length > 0 },
-    { id: 'LOGOUT', label: 'Sign out', kind: 'logged-out', reasons: reasons(logout), reasonRequired: false },
+    // signsOut: the app's one sign-out takes this choice and asks for its reasons (issue 13 item 6);
+    // required when the server has Logout codes (it may refuse a bare LOGOUT: require_reasoncode).
+    { id: 'LOGOUT', label: 'Sign out', kind: 'logged-out', reasons: reasons(logout), reasonRequired: logout.length > 0, signsOut: true },
   ];
 }

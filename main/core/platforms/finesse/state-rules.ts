@@ -32,19 +32,25 @@ export function checkStateChoice(
   return { state, body: stateBody(state, state === 'READY' ? undefined : reasonId) };
 }
 
-/** §4: UCCE takes LOGOUT only from NOT_READY, and NOT_READY/LOGOUT need a reason code when the
- *  server has codes for them (else 400 require_reasoncode, or an async Invalid State): a bare
- *  LOGOUT left a Ready agent Ready (still routed calls) until the 60 s presence rule [PRES].
- *  Issue 13 item 6: the Logout reason is the one the agent picked in the app's sign-out controls; an
- *  unknown id is refused before anything is sent. Only a sign-out no agent chose (app quit, probe)
- *  falls back to the first configured code. */
+/** §4: UCCE takes LOGOUT only from NOT_READY, and NOT_READY needs a reason code when the server
+ *  has codes for it (400 require_reasoncode); a LOGOUT reason is optional (the reasonCodeId is
+ *  in brackets in §4) unless the server is set to require one, and then it refuses the bare LOGOUT.
+ *  Issue 13 item 6: no step carries a reason the agent did not pick — the Logout reason is the one
+ *  picked in the app's sign-out (or the probe's --logout-reason), else none; an unknown id is refused
+ *  before anything is sent. On UCCE from another state, the NOT_READY step goes only where it needs no
+ *  reason; with Not Ready codes the agent is asked to go Not Ready (with their reason) first. */
 export function signOutSteps(deploymentType: string | undefined, current: string, codes: { notReady: ReasonCode[]; logout: ReasonCode[] }, picked?: string): { state: ChosenState; body: string }[] {
   if (picked !== undefined && !codes.logout.some((code) => code.id === picked)) {
-    throw new PatchbayError('finesse.sign-out.unknown-reason', 'That sign-out reason is not offered any more. Choose another reason.', { action: 'none', details: { reasonCodeId: picked } });
+    throw new PatchbayError('finesse.sign-out.unknown-reason', 'That sign-out reason is not offered any more. Choose another reason.', { action: 'none', details: { reasonCodeId: picked, stillSignedIn: true } });
   }
   const steps: { state: ChosenState; body: string }[] = [];
-  if (deploymentType === 'UCCE' && current !== 'NOT_READY') steps.push({ state: 'NOT_READY', body: stateBody('NOT_READY', codes.notReady[0]?.id) });
-  steps.push({ state: 'LOGOUT', body: stateBody('LOGOUT', picked ?? codes.logout[0]?.id) });
+  if (deploymentType === 'UCCE' && current !== 'NOT_READY') {
+    if (codes.notReady.length > 0) {
+      throw new PatchbayError('finesse.sign-out.not-ready-first', 'Go Not Ready (with your reason) before you sign out: this contact center signs agents out only from Not Ready.', { action: 'none', details: { stillSignedIn: true } });
+    }
+    steps.push({ state: 'NOT_READY', body: stateBody('NOT_READY') });
+  }
+  steps.push({ state: 'LOGOUT', body: stateBody('LOGOUT', picked) });
   return steps;
 }
 

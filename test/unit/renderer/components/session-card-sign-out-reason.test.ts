@@ -27,6 +27,7 @@ const logout: SelectableState = {
   id: 'LOGOUT',
   label: 'Logout',
   kind: 'logged-out',
+  signsOut: true,
   reasons: [
     { id: '21', label: 'End of shift' },
     { id: '22', label: 'Meeting' },
