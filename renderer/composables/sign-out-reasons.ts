@@ -7,6 +7,19 @@ import type { SelectableState } from '../../preload/contract.ts';
 export interface SignOutReasons {
   reasons: SelectableState['reasons'];
   required: boolean;
+  /** The platform signs out only from Not Ready (Finesse UCCE, refused before anything was sent):
+   *  the agent's Not Ready reason is asked too, never picked for them. */
+  notReady?: { stateId: string; label: string; reasons: SelectableState['reasons']; required: boolean };
+  /** The Logout reason the agent already chose, kept when the ask comes back for Not Ready. */
+  chosen?: string;
+}
+
+/** Issue 13 item 6, UCCE Ready → Logout: the platform refused the sign-out, nothing sent, until the
+ *  agent is Not Ready. The Not Ready state to ask about, if that was the refusal. */
+export function notReadyFirst(code: string, states: readonly SelectableState[]): SignOutReasons['notReady'] {
+  if (!code.endsWith('sign-out.not-ready-first')) return undefined;
+  const state = states.find((s) => s.kind === 'not-ready');
+  return state ? { stateId: state.id, label: state.label, reasons: state.reasons, required: state.reasonRequired } : undefined;
 }
 
 /** The state whose choice is a sign-out (Finesse LOGOUT), if the platform offers one. */

@@ -155,6 +155,7 @@ export const de: MessageShape<Messages> = {
     noReason: 'Kein Grund',
     set: '„{label}“ setzen',
     cancel: 'Abbrechen',
+    notReadyFirst: 'Dieses Contact Center meldet Sie nur aus „{label}“ ab. Wählen Sie Ihren Grund: Patchbay setzt „{label}“ und meldet Sie dann ab.',
   },
   sessionCard: {
     labTitle: 'Testprofil für das eingebaute Labor',

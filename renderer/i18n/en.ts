@@ -153,6 +153,7 @@ export const en = {
     noReason: 'No reason',
     set: 'Set “{label}”',
     cancel: 'Cancel',
+    notReadyFirst: 'This contact center signs you out only from “{label}”. Choose your reason: Patchbay sets “{label}”, then signs you out.',
   },
   sessionCard: {
     labTitle: 'Test profile for the built-in lab',

@@ -5,7 +5,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { CallAction, CommandArgs, ContractError, Result, SelectableState, SessionState, SignInOptions } from '../../preload/contract.ts';
 import { getBridge } from '../api/bridge.ts';
-import { pickedReason, signOutReasons, type SignOutReasons } from '../composables/sign-out-reasons.ts';
+import { notReadyFirst, pickedReason, signOutReasons, type SignOutReasons } from '../composables/sign-out-reasons.ts';
 
 export type SessionAction = 'signIn' | 'signOut' | 'cancel' | 'setState' | 'retryNow' | 'callAct';
 
@@ -92,19 +92,36 @@ export const useSessionsStore = defineStore('sessions', () => {
       states = listed.ok ? listed.value : [];
     }
     const asked = signOutReasons(states);
-    if (!asked) return signOut(profileId);
+    if (!asked) return askNotReadyFirst(profileId, { reasons: [], required: false }, await signOut(profileId), states);
     signOutAsks.value = { ...signOutAsks.value, [profileId]: asked };
     return undefined;
   }
 
-  /** Signs out with the reason the agent chose ('' = none). A required reason not chosen sends
-   *  nothing; no reason is ever picked for the agent. */
-  async function confirmSignOut(profileId: string, choice: string): Promise<Result<SessionState> | 'reason-required'> {
+  /** A refusal because the agent must be Not Ready first (nothing was sent): ask for that reason too. */
+  function askNotReadyFirst(profileId: string, asked: SignOutReasons, result: Result<SessionState>, states: readonly SelectableState[]): Result<SessionState> | undefined {
+    const notReady = result.ok ? undefined : notReadyFirst(result.error.code, states.length > 0 ? states : (get(profileId)?.selectableStates ?? []));
+    if (!notReady) return result;
+    signOutAsks.value = { ...signOutAsks.value, [profileId]: { ...asked, notReady } };
+    return undefined;
+  }
+
+  /** Signs out with the reason the agent chose ('' = none); first sets Not Ready with the agent's
+   *  Not Ready reason where the platform signs out only from Not Ready. A required reason not chosen
+   *  sends nothing; no reason is ever picked for the agent. undefined: still asking. */
+  async function confirmSignOut(profileId: string, choice: string, notReadyChoice = ''): Promise<Result<SessionState> | 'reason-required' | undefined> {
     const asked = signOutAsks.value[profileId];
     const reason = pickedReason(choice, asked);
     if (asked?.required && reason === undefined) return 'reason-required';
+    const notReady = asked?.notReady;
+    const notReadyReason = notReady?.reasons.some((r) => r.id === notReadyChoice) ? notReadyChoice : undefined;
+    if (notReady?.required && notReadyReason === undefined) return 'reason-required';
+    if (notReady) {
+      const set = await setState(profileId, notReady.stateId, notReadyReason);
+      if (!set.ok) return set;
+    }
     cancelSignOut(profileId);
-    return signOut(profileId, reason);
+    const result = await signOut(profileId, reason);
+    return asked && !notReady ? askNotReadyFirst(profileId, { ...asked, ...(reason ? { chosen: reason } : {}) }, result, []) : result;
   }
 
   function cancelSignOut(profileId: string): void {

@@ -113,6 +113,38 @@ describe('one sign-out behaviour (issue 13 item 6)', () => {
     wrapper.unmount();
   });
 
+  it("UCCE's Ready → Logout asks the agent's Not Ready reason too (never a default), sets Not Ready, then signs out with the Logout reason kept", async () => {
+    const notReady: SelectableState = { id: 'NOT_READY', label: 'Not Ready', kind: 'not-ready', reasons: [{ id: '1', label: 'Lunch' }, { id: '2', label: 'Break' }], reasonRequired: true };
+    let refusals = 0;
+    api.answers['session.signOut'] = () =>
+      refusals++ === 0
+        ? { ok: false, error: { code: 'finesse.sign-out.not-ready-first', message: 'Go Not Ready first.', action: 'none' } }
+        : { ok: true, value: snapshot({ phase: 'signed-out', seq: 9 }) };
+    const wrapper = await mountWith([ready, notReady, logout(true)]);
+    await wrapper.get('[data-testid="signout"]').trigger('click');
+    await flushPromises();
+    await wrapper.get('[data-testid="signout-reason-select"]').setValue('22');
+    await wrapper.get('[data-testid="signout-confirm"]').trigger('click');
+    await flushPromises();
+    // The platform refused before sending anything: now the Not Ready reason is asked, nothing chosen.
+    expect(wrapper.get('[data-testid="signout-not-ready-first"]').text()).toContain('Not Ready');
+    const notReadySelect = wrapper.get<HTMLSelectElement>('[data-testid="signout-not-ready-select"]');
+    expect(notReadySelect.element.value).toBe('');
+    expect(wrapper.get<HTMLSelectElement>('[data-testid="signout-reason-select"]').element.value).toBe('22'); // the agent's own pick kept
+    await wrapper.get('[data-testid="signout-confirm"]').trigger('click');
+    await flushPromises();
+    expect(sent().filter((c) => c.command === 'agent.setState')).toEqual([]); // required, not chosen: nothing
+    await notReadySelect.setValue('2');
+    await wrapper.get('[data-testid="signout-confirm"]').trigger('click');
+    await flushPromises();
+    expect(sent()).toEqual([
+      { command: 'session.signOut', args: { profileId: 'lab-icws', reasonCodeId: '22' } },
+      { command: 'agent.setState', args: { profileId: 'lab-icws', stateId: 'NOT_READY', reasonId: '2' } },
+      { command: 'session.signOut', args: { profileId: 'lab-icws', reasonCodeId: '22' } },
+    ]);
+    wrapper.unmount();
+  });
+
   it('the Logout of a platform without Logout reasons signs out at once, with no reason', async () => {
     const wrapper = await mountWith([ready, { ...logout(false), reasons: [] }]);
     await wrapper.get('[data-testid="status-option-LOGOUT"]').trigger('click');
