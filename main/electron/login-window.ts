@@ -106,6 +106,23 @@ export function browserCookieToElectron(c: BrowserCookie): CookiesSetDetails {
   return details;
 }
 
+/** Removes the named cookies of the profile's hosts from the partition's store
+ *  (LoginWindowRequest.forgetCookies): the persistent partition is on disk, a token cookie belongs
+ *  in the profile's jar only. `hosts`: host names or host:port. */
+export async function forgetCookies(store: Pick<Session['cookies'], 'remove'>, cookies: readonly BrowserCookie[], names: readonly string[], hosts: readonly string[]): Promise<number> {
+  const hostNames = new Set(hosts.flatMap((h) => (URL.canParse(`http://${h}`) ? [new URL(`http://${h}`).hostname.replace(/^\[|\]$/g, '').toLowerCase()] : [])));
+  let removed = 0;
+  for (const c of cookies) {
+    const domain = c.domain.replace(/^\./, '').toLowerCase();
+    // RFC 6265 §5.1.3: a domain cookie (leading dot) reaches its subdomains too.
+    const reaches = [...hostNames].some((h) => h === domain || (c.domain.startsWith('.') && h.endsWith(`.${domain}`)));
+    if (!names.includes(c.name) || !reaches) continue;
+    await store.remove(browserCookieToElectron(c).url, c.name);
+    removed += 1;
+  }
+  return removed;
+}
+
 /** webRequest headers → lower-cased names, repeated values joined (set-cookie with "\n"). */
 export function flattenHeaders(headers: Record<string, string[]> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -158,6 +175,7 @@ export function createElectronLoginWindow(deps: ElectronLoginWindowDeps, options
         try {
           const after = (await ses.cookies.get({})).map(electronCookieToBrowser).filter((c): c is BrowserCookie => c !== undefined);
           await browserCookiesToJar(request.jar, after, seeded);
+          if (request.forgetCookies) await forgetCookies(ses.cookies, after, request.forgetCookies, request.profileHosts ?? [new URL(request.url).host]);
         } catch (error) {
           log.info('login-window.cookies-not-synced', { code: toPatchbayError(error).code });
         }

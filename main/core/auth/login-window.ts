@@ -33,6 +33,11 @@ export interface LoginWindowRequest {
   profileHosts?: string[];
   title?: string;
   signal?: AbortSignal;
+  /** Cookie names the window's own store must not keep after the run for the `profileHosts` (they
+   *  reach `jar` first): a platform's token cookies (Finesse FIN-15), so no token stays in a browser
+   *  profile on disk — the keychain is the only disk a token may reach. An IdP's cookies of the same
+   *  name stay. Adapters with a throw-away store ignore it. */
+  forgetCookies?: string[];
 }
 
 export interface LoginWindowResult {

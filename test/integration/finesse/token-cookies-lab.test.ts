@@ -9,6 +9,7 @@ import { startFinesseLab, type FinesseLab } from '../../../lab/finesse/lab.ts';
 import { defaultFinesseUsers } from '../../../lab/finesse/fixture.ts';
 import { startLabIdp, type LabIdp } from '../../../lab/saml/idp.ts';
 import { createChromiumLoginWindow, type ChromiumLoginWindow } from '../../../main/browser-shell/login-window.ts';
+import type { LoginWindow, LoginWindowRequest } from '../../../main/core/auth/login-window.ts';
 import { systemClock } from '../../../main/core/clock.ts';
 import { createLogger, memorySink } from '../../../main/core/log.ts';
 import { FinesseSession } from '../../../main/core/platforms/finesse/finesse-session.ts';
@@ -29,6 +30,8 @@ describe.skipIf(!existsSync(CHROMIUM))('Finesse tokens in session cookies (older
   let idp: LabIdp;
   let finesse: FinesseLab;
   const sessions: FinesseSession[] = [];
+  const runs: LoginWindowRequest[] = [];
+  const recording: LoginWindow = { run: (request) => (runs.push(request), window.run(request)) };
 
   beforeAll(async () => {
     window = createChromiumLoginWindow({ log, headless: true, remoteDebuggingPort: 0 });
@@ -45,6 +48,7 @@ describe.skipIf(!existsSync(CHROMIUM))('Finesse tokens in session cookies (older
     idp.endSessions();
     finesse.clearRequests();
     sink.entries.length = 0;
+    runs.length = 0;
   });
   afterAll(async () => {
     await agent?.disconnect();
@@ -56,7 +60,7 @@ describe.skipIf(!existsSync(CHROMIUM))('Finesse tokens in session cookies (older
   async function signIn(refreshForm: 'get' | 'post'): Promise<FinesseSession> {
     const profile = ProfileSchema.parse({ id: `fin15-${refreshForm}`, name: 'Finesse 12.0', platform: 'finesse', servers: finesse.servers, authMode: 'sso', userName: 'agent3' });
     const s = new FinesseSession(
-      { profile, clock: systemClock, log, loginWindow: window },
+      { profile, clock: systemClock, log, loginWindow: recording },
       { finesse: { ssoUserIn: 'cookie', refreshForm, pingIntervalMs: 2_000, stateConfirmTimeoutMs: 5_000 } },
     );
     sessions.push(s);
@@ -87,6 +91,8 @@ describe.skipIf(!existsSync(CHROMIUM))('Finesse tokens in session cookies (older
       expect(start!.query ?? '').not.toContain('cc_username');
       expect(answer).toMatchObject({ method: 'GET', status: 200 });
       expect(answer!.query).toContain('code=');
+      // A window with a persistent store on disk (Electron) drops the token cookies once they are in the jar.
+      expect(runs[0]?.forgetCookies).toEqual(['token', 'refresh_token']);
 
       // Two silent refreshes (6 s tokens, 75 %) whose answers again carry the token only as a cookie.
       await waitFor(() => (s.diagnostics.tokenStats?.refreshes ?? 0) >= 2, 'two refreshes', 15_000);

@@ -8,7 +8,7 @@ import { PatchbayError } from '../../errors.ts';
 import type { HttpSession } from '../../net/http-session.ts';
 import type { HttpResponse } from '../../net/types.ts';
 import type { FinesseOptions } from './options.ts';
-import { ssoTokenFrom } from './token-cookies.ts';
+import { REFRESH_TOKEN_COOKIE, ssoTokenFrom, TOKEN_COOKIE } from './token-cookies.ts';
 import { jwtExpiry, ssoRefreshGetUrl, ssoRefreshPostBody, ssoTokenUrl, type SsoToken } from './wire.ts';
 
 export const SIGN_IN_WINDOW_TIMEOUT_MS = 10 * 60_000;
@@ -86,6 +86,8 @@ export async function windowToken(
     // The Finesse nodes: where the flow starts; IdS and IdP hosts are learned from them.
     profileHosts: ctx.nodeHosts,
     title: 'Sign in to Cisco Finesse',
+    // FIN-15: token cookies live in the jar (memory) and the keychain, never in a browser profile.
+    forgetCookies: [TOKEN_COOKIE, REFRESH_TOKEN_COOKIE],
     ...(signal ? { signal } : {}),
   });
   const obtainedAt = ctx.clock.now();
