@@ -252,7 +252,11 @@ async function runTransport(app: App, page: Page, transport: Transport, events: 
       const jdoe = users.find((u) => u.loginName === 'jdoe');
       if (!jdoe) throw new Error('no Finesse lab user jdoe');
       const states = ['NOT_READY', 'READY'];
-      const ms = await timeEvents(page, events, (i) => post(`${server}/lab/finesse/users/${encodeURIComponent(jdoe.loginId)}/state`, { state: states[i % 2] }));
+      const setState = (state: string) => post(`${server}/lab/finesse/users/${encodeURIComponent(jdoe.loginId)}/state`, { state });
+      const ms = await timeEvents(page, events, (i) => setState(states[i % 2]!));
+      // Finesse signs out from Not Ready (a Sign out pressed in Ready did nothing in the shell here).
+      await setState('NOT_READY');
+      await sleep(1_000);
       await signOut(page);
       return figures(transport, ms, 50);
     }

@@ -1,12 +1,18 @@
 // The lab side of bench/wan-signin.ts, run in its own process so the client's CPU figure excludes the
 // lab's work (issue 15 item 3): an ICWS server and a Finesse lab, each behind lab/wan-proxy.ts.
-// Prints one JSON line with the proxy URLs; answers "chunks <name>" on stdin with the proxy's request
-// log (absolute ms: performance.timeOrigin + now) and clears it; exits when stdin ends.
+// Prints one JSON line with the proxy URLs; answers "chunks <name>[,<name>…]" on stdin with those
+// proxies' request logs merged (absolute ms: performance.timeOrigin + now; connection ids prefixed with
+// the proxy's name) and clears them; exits when stdin ends.
+// SSO over the WAN: an IdP's absolute URLs would bypass a proxy in front of the platform server only,
+// so every server of a flow sits behind its own proxy and is told the proxy's URL as its public one
+// (ICWS: ssoPublicBaseUrl and the IdP entry point; the IdP posts to the ACS URL registered here).
 import { createInterface } from 'node:readline';
 import { startIcwsServer } from '../lab/icws/server.ts';
 import { startFinesseLab } from '../lab/finesse/lab.ts';
 import { startGwsLab } from '../lab/gws/index.ts';
 import { startWanProxy, type WanProxy } from '../lab/wan-proxy.ts';
+import { startLabIdp } from '../lab/saml/idp.ts';
+import { startGenesysCloudLab } from '../lab/genesys-cloud/index.ts';
 
 const oneWayDelayMs = Number(process.argv[2] ?? 50);
 const jitterMs = Number(process.argv[3] ?? 0);
@@ -19,21 +25,63 @@ const behind = async (name: string, url: string) => {
   proxies[name] = await startWanProxy({ target: { host: u.hostname, port: Number(u.port) }, oneWayDelayMs, jitterMs });
   return proxies[name].url;
 };
-const urls = { icws: await behind('icws', icws.url), finesse: await behind('finesse', finesse.servers[0]!), finesseSecondary: finesse.servers[1]!, gws: await behind('gws', gws.baseUrl) };
+const hostPort = (url: string) => {
+  const u = new URL(url);
+  return { host: u.hostname, port: Number(u.port) };
+};
+/** A proxy started before its server (which must know the proxy's URL); retarget it once it runs. */
+const ahead = async (name: string) => {
+  proxies[name] = await startWanProxy({ target: { host: '127.0.0.1', port: 9 }, oneWayDelayMs, jitterMs });
+  return proxies[name];
+};
+
+// ICWS single sign-on (ICWS-10/11): lab SAML IdP + an ICWS server whose SP answers at its proxy.
+const idp = await startLabIdp();
+const icwsIdpUrl = await behind('icws-idp', idp.url);
+const icwsSsoProxy = await ahead('icws-sso');
+const icwsSso = await startIcwsServer({
+  messagingVersion: 2,
+  ssoPublicBaseUrl: icwsSsoProxy.url,
+  identityProviders: [
+    { identityProviderId: 'lab-saml-idp', displayName: 'Lab SAML IdP', capabilities: ['saml2Post', 'saml2Redirect'], saml: { entryPoint: `${icwsIdpUrl}/saml/sso`, idpCert: idp.certificate, idpEntityId: idp.entityId } },
+  ],
+});
+icwsSsoProxy.retarget(hostPort(icwsSso.url));
+idp.addServiceProvider({ entityId: icwsSso.sso.entityId, acsUrl: icwsSso.sso.acsUrl });
+
+// Genesys Cloud (OAuth code + PKCE, GC-02): login server and API each behind a proxy; the channel's
+// connectUri names the API's proxy (publicApiBase). The loopback redirect stays on the agent's machine.
+const gcApiProxy = await ahead('gc-api');
+const gc = await startGenesysCloudLab({ publicApiBase: gcApiProxy.url });
+gcApiProxy.retarget(hostPort(gc.apiBase));
+const gcLogin = await behind('gc-login', gc.loginBase);
+
+const urls = {
+  icws: await behind('icws', icws.url),
+  finesse: await behind('finesse', finesse.servers[0]!),
+  finesseSecondary: finesse.servers[1]!,
+  gws: await behind('gws', gws.baseUrl),
+  icwsSso: icwsSsoProxy.url,
+  gc: { api: gcApiProxy.url, login: gcLogin, clientId: gc.clientId, redirectUri: gc.redirectUri },
+};
 console.log(JSON.stringify(urls));
 const lines = createInterface({ input: process.stdin });
 lines.on('line', (line) => {
   const [cmd, name] = line.split(' ');
-  if (cmd === 'chunks' && name && proxies[name]) {
-    const p = proxies[name];
-    console.log(JSON.stringify({ connections: p.connections, chunks: p.chunks.map((c) => ({ ...c, at: performance.timeOrigin + c.at })) }));
-    p.clear();
+  const named = (name ?? '').split(',').filter((n) => proxies[n] !== undefined);
+  if (cmd === 'chunks' && named.length > 0) {
+    const chunks = named.flatMap((n) => proxies[n]!.chunks.map((c) => ({ ...c, connection: `${n}#${c.connection}`, at: performance.timeOrigin + c.at })));
+    console.log(JSON.stringify({ connections: named.reduce((sum, n) => sum + proxies[n]!.connections, 0), chunks: chunks.sort((a, b) => a.at - b.at) }));
+    for (const n of named) proxies[n]!.clear();
   }
 });
 lines.on('close', () => {
   void (async () => {
     for (const p of Object.values(proxies)) await p.close();
     await icws.close();
+    await icwsSso.close();
+    await idp.close();
+    await gc.close();
     await finesse.close();
     await gws.close();
     process.exit(0);

@@ -14,13 +14,24 @@ import { FinesseSession } from '../main/core/platforms/finesse/finesse-session.t
 import { GwsSession } from '../main/core/platforms/gws/gws-session.ts';
 import { defaultFinesseUsers } from '../lab/finesse/fixture.ts';
 import { ProfileSchema } from '../preload/contract.ts';
+import { createChromiumLoginWindow } from '../main/browser-shell/login-window.ts';
+import type { Logger } from '../main/core/log.ts';
+import { actAsAgent, GC_LOGIN_FORM, LAB_IDP_FORM, withoutAgent, type SsoForm } from './sso-agent.ts';
+import { HttpSession } from '../main/core/net/http-session.ts';
+import { createGenesysCloudAuth } from '../main/core/platforms/genesys-cloud/auth.ts';
+import { GenesysCloudSession } from '../main/core/platforms/genesys-cloud/genesys-cloud-session.ts';
 
-interface Chunk { at: number; connection: number; requestLine: string; bytes: number }
+interface Chunk { at: number; connection: number | string; requestLine: string; bytes: number }
 interface MethodFigures {
   runs: number;
   timeToActiveMedianMs: number;
   criticalPathRtt: number;
-  goalCriticalPathRtt: number;
+  /** The same path counted from the request log (waves of requests + TCP handshakes): equal to
+   *  criticalPathRtt on an idle machine, unmoved by a busy one (SSO: Chromium's own work counts in
+   *  the time, not here). */
+  roundTripsFromLog: number;
+  /** null: no goal (SSO — the IdP's pages set the path). */
+  goalCriticalPathRtt: number | null;
   requests: number;
   webSocketFrames: number;
   tcpConnections: number;
@@ -28,18 +39,26 @@ interface MethodFigures {
   goalCpuMs: number;
   /** Each request with the round trip (0-based, counted from the start) in which it left. */
   requestsByRoundTrip: string[];
+  /** SSO: the agent's time on the sign-in form (taken out of timeToActive and the round trips). */
+  agentMsMedian?: number;
+}
+
+/** One sign-in: the sign-out to run after it, and for SSO the agent's spans on the form. */
+interface SignInRun {
+  signOut: () => Promise<void>;
+  pauses?: { from: number; to: number }[];
 }
 
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
 const now = () => performance.timeOrigin + performance.now();
 
-async function startLabProcess(oneWayDelayMs: number, jitterMs: number) {
+export async function startLabProcess(oneWayDelayMs: number, jitterMs: number) {
   const child = spawn(process.execPath, [fileURLToPath(new URL('./wan-lab.ts', import.meta.url)), String(oneWayDelayMs), String(jitterMs)], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! });
   const queue: ((line: string) => void)[] = [];
   lines.on('line', (line) => queue.shift()?.(line));
   const next = () => new Promise<string>((resolve) => queue.push(resolve));
-  const urls = JSON.parse(await next()) as { icws: string; finesse: string; finesseSecondary: string; gws: string };
+  const urls = JSON.parse(await next()) as { icws: string; finesse: string; finesseSecondary: string; gws: string; icwsSso: string; gc: { api: string; login: string; clientId: string; redirectUri: string } };
   return {
     urls,
     async chunks(name: string) {
@@ -55,40 +74,132 @@ async function startLabProcess(oneWayDelayMs: number, jitterMs: number) {
   };
 }
 
-async function measure(lab: Awaited<ReturnType<typeof startLabProcess>>, name: string, rttMs: number, runs: number, goalRtt: number, once: () => Promise<() => Promise<void>>): Promise<MethodFigures> {
+async function measure(lab: Awaited<ReturnType<typeof startLabProcess>>, name: string, rttMs: number, runs: number, goalRtt: number | null, once: () => Promise<(() => Promise<void>) | SignInRun>): Promise<MethodFigures> {
   const times: number[] = [];
+  const agent: number[] = [];
   const cpu: number[] = [];
   let last = { connections: 0, chunks: [] as Chunk[] };
   let t0 = 0;
+  let pauses: { from: number; to: number }[] = [];
   for (let i = 0; i < runs; i++) {
     await lab.chunks(name); // clear
     t0 = now();
     const c0 = process.cpuUsage();
-    const signOut = await once();
+    const done = await once();
     const c = process.cpuUsage(c0);
-    times.push(now() - t0);
+    const t1 = now();
+    const run = typeof done === 'function' ? { signOut: done } : done;
+    pauses = run.pauses ?? [];
+    // The agent's typing is not the protocol's: taken out of the time (and out of request times below).
+    times.push(withoutAgent(t1, pauses) - t0);
+    agent.push(t1 - t0 - times.at(-1)!);
     cpu.push((c.user + c.system) / 1000);
     last = await lab.chunks(name);
-    last.chunks = last.chunks.filter((ch) => ch.at <= t0 + times.at(-1)!);
-    await signOut();
+    last.chunks = last.chunks.filter((ch) => ch.at <= t1);
+    await run.signOut();
   }
   const requests = last.chunks.filter((c) => c.requestLine !== '');
-  // Chunks on a connection that opened with GET /ws are WebSocket frames (Finesse XMPP over WebSocket).
-  const wsConnections = new Set(requests.filter((r) => / \/ws$/.test(r.requestLine)).map((r) => r.connection));
+  // Chunks on a connection that opened with a WebSocket GET — /ws (Finesse XMPP), …/cometd (CometD
+  // over WebSocket), /channels/<id> (Genesys Cloud notifications) — are WebSocket frames.
+  const wsConnections = new Set(requests.filter((r) => /^GET (\/ws|\S*\/cometd\S*|\/channels\/\S+)$/.test(r.requestLine)).map((r) => r.connection));
   const frames = last.chunks.filter((c) => c.requestLine === '' && wsConnections.has(c.connection));
   const t = median(times);
+  const hasAgent = agent.some((a) => a > 0);
+  // Round trips counted from the request log, not the clock (so a busy machine does not inflate them):
+  // a request that left more than half an RTT after the one before it waited for an answer — a new
+  // wave, one RTT; a wave that opened a connection paid its TCP handshake, one more.
+  const sent = [...requests, ...frames].sort((a, b) => a.at - b.at);
+  const seenConnections = new Set<number | string>();
+  let waves = 0;
+  let previous = -Infinity;
+  let handshakeInWave = false;
+  for (const r of sent) {
+    const at = withoutAgent(r.at, pauses);
+    if (at - previous > rttMs / 2) {
+      waves++;
+      handshakeInWave = false;
+    }
+    previous = at;
+    if (!seenConnections.has(r.connection)) {
+      seenConnections.add(r.connection);
+      if (!handshakeInWave) waves++;
+      handshakeInWave = true;
+    }
+  }
   return {
     runs,
     timeToActiveMedianMs: Math.round(t),
     criticalPathRtt: Math.round(t / rttMs),
+    roundTripsFromLog: waves,
     goalCriticalPathRtt: goalRtt,
     requests: requests.length,
     tcpConnections: new Set(last.chunks.map((c) => c.connection)).size,
     cpuMsPerSignInMedian: Math.round(median(cpu) * 10) / 10,
     goalCpuMs: 30,
     webSocketFrames: frames.length,
-    requestsByRoundTrip: [...requests, ...frames].sort((a, b) => a.at - b.at).map((r) => `${Math.floor((r.at - t0) / rttMs)}: ${r.requestLine === '' ? `ws frame ${r.bytes} B` : r.requestLine.replace(/\?.*/, '')}`),
+    requestsByRoundTrip: [...requests, ...frames]
+      .sort((a, b) => a.at - b.at)
+      .map((r) => `${Math.floor((withoutAgent(r.at, pauses) - t0) / rttMs)}: ${r.requestLine === '' ? `ws frame ${r.bytes} B` : r.requestLine.replace(/\?.*/, '')}`),
+    ...(hasAgent ? { agentMsMedian: Math.round(median(agent)) } : {}),
   };
+}
+
+/** Single sign-on over the WAN (issue 15 item 1): the real LoginWindow (Chromium via playwright-core)
+ *  and an agent typing at once on the IdP's form (bench/sso-agent.ts). */
+export async function ssoMethods(lab: Awaited<ReturnType<typeof startLabProcess>>, rttMs: number, runs: number, log: () => Logger): Promise<Record<string, MethodFigures>> {
+  // A CDP port makes the headless window "attachable": it waits for the agent instead of giving up.
+  const loginWindow = createChromiumLoginWindow({ headless: true, remoteDebuggingPort: 0 });
+  try {
+    const browser = await loginWindow.browser();
+    const signIn = async (session: { signIn(input: object): Promise<void>; signOut(): Promise<void> }, form: SsoForm, user: string, password: string, input: object = {}): Promise<SignInRun> => {
+      const agent = actAsAgent(browser, form, user, password);
+      try {
+        await session.signIn(input);
+      } finally {
+        agent.stop();
+      }
+      return { signOut: () => session.signOut(), pauses: agent.pauses };
+    };
+    const icwsSsoProfile = ProfileSchema.parse({ id: 'bench-wan-icws-sso', name: 'Bench', platform: 'icws', servers: [lab.urls.icwsSso], authMode: 'sso', userName: 'agent1' });
+    // ICWS-10/11: server-info, the SSO start, the IdP's form, the ACS with its ININ-STS-Token, then connect.
+    const icwsSso = await measure(lab, 'icws-sso,icws-idp', rttMs, runs, null, () =>
+      signIn(new IcwsSession({ profile: icwsSsoProfile, clock: systemClock, log: log(), loginWindow }), LAB_IDP_FORM, 'agent1', 'agent1-lab-pw'),
+    );
+    // GC-02: authorize (the lab's login page), the code exchange with the PKCE verifier, then the API
+    // and the notifications channel.
+    const gc = lab.urls.gc;
+    const gcProfile = ProfileSchema.parse({
+      id: 'bench-wan-gc',
+      name: 'Bench',
+      platform: 'genesys-cloud',
+      servers: [gc.api],
+      authMode: 'sso',
+      userName: 'gc-agent2',
+      lab: true,
+      options: { genesysCloud: { loginBase: gc.login, clientId: gc.clientId, redirectUri: gc.redirectUri, loginMethod: 'login-window' } },
+    });
+    const genesysCloud = await measure(lab, 'gc-login,gc-api', rttMs, runs, null, () => {
+      const context = { profile: gcProfile, clock: systemClock, log: log(), loginWindow };
+      const http = new HttpSession({ profileId: gcProfile.id, log: context.log, clock: systemClock });
+      const auth = createGenesysCloudAuth(context, { http, loginWindow });
+      const session = new GenesysCloudSession(context, { auth, http });
+      return signIn(
+        {
+          signIn: (input) => session.signIn(input),
+          signOut: async () => {
+            await session.signOut();
+            auth.dispose();
+          },
+        },
+        GC_LOGIN_FORM,
+        'gc-agent2',
+        'gc-agent2-lab-pw',
+      );
+    });
+    return { 'icws-sso': icwsSso, 'genesys-cloud': genesysCloud };
+  } finally {
+    await loginWindow.close();
+  }
 }
 
 export async function runBench(oneWayDelayMs = Number(process.env.WAN_DELAY_MS ?? 50), jitterMs = Number(process.env.WAN_JITTER_MS ?? 0), runs = Number(process.env.WAN_RUNS ?? 5)) {
@@ -119,13 +230,14 @@ export async function runBench(oneWayDelayMs = Number(process.env.WAN_DELAY_MS ?
       });
     const gwsBasic = await gwsMethod('bench-wan-gws', 'agent1', 'agent1-lab-pw', 'gws-basic', 'SIP_Place_1001');
     const gwsConfigServer = await gwsMethod('bench-wan-gws-cfg', 'agent2', 'agent2-lab-pw', 'config-server-basic', 'SIP_Place_1002');
+    const sso = await ssoMethods(lab, rttMs, runs, log);
     return {
       bench: 'wan-signin',
       oneWayDelayMs,
       jitterMs,
       rttMs,
-      methods: { 'icws-icauth': icwsIcAuth, 'finesse-basic': finesseBasic, 'gws-basic': gwsBasic, 'gws-config-server-basic': gwsConfigServer },
-      note: 'SSO methods (ICWS SSO, Finesse SSO, GWS SAML/Salesforce, Genesys Cloud) need the sign-in window and an IdP whose absolute URLs would bypass the delay proxy; their round-trip counts are in the gws and genesys-cloud-signin benches (no WAN yet).',
+      methods: { 'icws-icauth': icwsIcAuth, 'finesse-basic': finesseBasic, 'gws-basic': gwsBasic, 'gws-config-server-basic': gwsConfigServer, ...sso },
+      note: 'SSO methods run in the real sign-in window (Debian Chromium, headless) with every server of the flow behind its own delay proxy; the agent types at once and that time (agentMsMedian) is taken out. GWS SAML/Salesforce are not measured over the WAN yet (round trips in the gws bench).',
     };
   } finally {
     await lab.close();

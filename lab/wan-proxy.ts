@@ -118,7 +118,8 @@ export async function startWanProxy(options: WanProxyOptions): Promise<WanProxy>
     client.on('close', closed);
     upstream.on('close', closed);
     delayedPipe(client, upstream, delay, () => readyAt, (chunk) => {
-      const head = chunk.subarray(0, 200).toString('latin1');
+      // The whole request line: an OAuth authorize URL (PKCE challenge, state, redirect URI) runs past 200 bytes.
+      const head = chunk.subarray(0, 8192).toString('latin1').split('\r\n', 1)[0]!;
       const match = REQUEST_LINE.exec(head);
       chunks.push({ at: performance.now(), connection: id, requestLine: match ? `${match[1]} ${match[2]}` : '', bytes: chunk.length });
     });

@@ -43,6 +43,10 @@ export interface GenesysCloudLabOptions {
   /** The org's idle-token timeout (off by default). */
   idleTokenTimeoutSec?: number;
   users?: GenesysCloudLabUser[];
+  /** The API's address as clients reach it, e.g. a WAN delay proxy in front (bench/wan-lab.ts): the
+   *  channels' connectUri and the profiles' server use it, so the notifications socket takes the
+   *  same path as the REST calls (`apiBase` stays the API's own address). Default: `apiBase`. */
+  publicApiBase?: string;
 }
 
 export interface GenesysCloudLabProfile {
@@ -155,8 +159,9 @@ export async function startGenesysCloudLab(options: GenesysCloudLabOptions = {})
     throw error;
   }
   const apiBase = `http://${host}:${apiPort}`;
+  const publicApiBase = options.publicApiBase ?? apiBase;
   const streaming = new Streaming({
-    wsBase: `ws://${host}:${apiPort}`,
+    wsBase: publicApiBase.replace(/^http/, 'ws'),
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 30_000,
     socketClosingGraceMs: options.socketClosingGraceMs ?? 60_000,
     channelLifetimeMs: (options.channelLifetimeSec ?? 24 * 3600) * 1000,
@@ -185,7 +190,7 @@ export async function startGenesysCloudLab(options: GenesysCloudLabOptions = {})
           id,
           name: `Lab Genesys Cloud — ${user.name} (${label})`,
           platform: 'genesys-cloud',
-          servers: [apiBase],
+          servers: [publicApiBase],
           authMode: 'sso',
           userName: user.userName,
           language: 'en-US',

@@ -49,6 +49,19 @@ describe('WAN delay proxy', () => {
     socket.destroy();
   });
 
+  it('logs a request line longer than 200 bytes (an OAuth authorize URL)', async () => {
+    const proxy = await proxyTo(await echoServer(), 0);
+    const long = `/oauth/authorize?${'x'.repeat(600)}`;
+    const socket = connect(proxy.port, '127.0.0.1');
+    cleanup.push(async () => void socket.destroy());
+    const request = `GET ${long} HTTP/1.1\r\nHost: x\r\n\r\n`;
+    let echoed = 0;
+    const back = new Promise<void>((resolve) => socket.on('data', (d: Buffer) => (echoed += d.length) >= request.length && resolve()));
+    socket.write(request);
+    await back;
+    expect(proxy.chunks.map((c) => c.requestLine)).toEqual([`GET ${long}`]);
+  });
+
   it('sends new connections to the server it was retargeted to', async () => {
     const first = await echoServer();
     const proxy = await proxyTo(first, 0);
