@@ -6,6 +6,9 @@ import { t } from './i18n/index.ts';
 
 /** First match wins: exact codes before families. Each maps to a message key (renderer/i18n). */
 const WORDS: readonly (readonly [RegExp, string])[] = [
+  // Finesse node health (issue 9 item 9): notices, not failures.
+  [/^finesse\.node\.moved$/, 'errors.nodeMoved'],
+  [/^finesse\.node\.no-node-in-service$/, 'errors.noNodeInService'],
   [/^(finesse|genesys-cloud)\.unauthorized$|token[.-](revoked|expired|idle)|^auth\.token-expired$|sign-in-needed|notifications\.token-revoked|^gws\.session\.ended$|^session\.ended$|^icws\.session\.lost$/,
     'errors.signInEnded'],
   [/sign-in\.rejected$|^icws\.connect\.(rejected|bad-response)$|xmpp\.auth-failed$|csrf\.rejected$/,

@@ -307,5 +307,7 @@ export const de: MessageShape<Messages> = {
     busy: 'Für dieses Profil läuft bereits eine Anmeldung.',
     notActive: 'Sie sind bei diesem Profil nicht angemeldet. Melden Sie sich zuerst an.',
     bridge: 'Der Hintergrunddienst von Patchbay hat nicht geantwortet. Versuchen Sie es erneut; wenn das wiederholt passiert, starten Sie Patchbay neu.',
+    nodeMoved: 'Der Finesse-Server, mit dem Sie verbunden waren, ist außer Betrieb gegangen. Patchbay hat Sie mit dem anderen Finesse-Server verbunden; Ihr Status bleibt erhalten.',
+    noNodeInService: 'Der Finesse-Server ist außer Betrieb und kein anderer Finesse-Server ist in Betrieb: Ihr Status ist möglicherweise nicht aktuell, und Anrufe erreichen Sie eventuell nicht. Patchbay verbindet Sie neu, sobald ein Server wieder in Betrieb ist.',
   },
 };

@@ -305,6 +305,8 @@ export const en = {
     busy: 'A sign-in for this profile is already in progress.',
     notActive: 'You are not signed in to this profile. Sign in first.',
     bridge: "Patchbay's background service did not answer. Try again; if it keeps happening, restart Patchbay.",
+    nodeMoved: 'The Finesse server you were on went out of service. Patchbay moved you to the other Finesse server; your status is kept.',
+    noNodeInService: 'The Finesse server is out of service and no other Finesse server is in service: your status may not be current and calls may not reach you. Patchbay moves you as soon as a server is back in service.',
   },
 } as const;
 

@@ -23,6 +23,8 @@ export class AgentRecord {
   extension: string | undefined;
   lastUser: FinesseUser | undefined;
   codes: { notReady: ReasonCode[]; logout: ReasonCode[] } = { notReady: [], logout: [] };
+  /** Issue 9 item 9: no node in service, so nothing confirms the state (shown as not current). */
+  private stale = false;
 
   constructor(deps: AgentRecordDeps) {
     this.deps = deps;
@@ -75,7 +77,20 @@ export class AgentRecord {
   applyUser(user: FinesseUser): void {
     this.lastUser = { ...this.lastUser, ...user, roles: user.roles.length ? user.roles : (this.lastUser?.roles ?? []) };
     if (user.extension) this.extension = user.extension;
-    this.deps.dispatch({ type: 'agent', agent: agentStateOf(this.lastUser, [...this.codes.notReady, ...this.codes.logout]) });
+    this.showAgent();
     this.deps.onUser(user);
+  }
+
+  /** While the session is degraded the agent's state is shown, but not as live (never a green Ready). */
+  setStale(stale: boolean): void {
+    if (stale === this.stale) return;
+    this.stale = stale;
+    this.showAgent();
+  }
+
+  private showAgent(): void {
+    if (!this.lastUser) return;
+    const agent = agentStateOf(this.lastUser, [...this.codes.notReady, ...this.codes.logout]);
+    this.deps.dispatch({ type: 'agent', agent: this.stale ? { ...agent, stale: true } : agent });
   }
 }

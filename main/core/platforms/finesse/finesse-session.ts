@@ -3,7 +3,7 @@
 // Bearer on REST, TokenKeeper refreshes, agent state over REST with the outcome from XMPP
 // notifications, reconnect and A/B failover. The view changes only through ./reducer.ts.
 import { randomUUID } from 'node:crypto';
-import type { AgentState, CallAction, SelectableState, SignInOptions } from '../../../../preload/contract.ts';
+import type { AgentState, CallAction, ContractError, SelectableState, SignInOptions } from '../../../../preload/contract.ts';
 import type { TokenGrant } from '../../auth/token-keeper.ts';
 import type { Clock } from '../../clock.ts';
 import { PatchbayError, toPatchbayError } from '../../errors.ts';
@@ -18,6 +18,7 @@ import { fetchUserAuthMode, signInOptionsFor } from './discovery.ts';
 import { createFinesseKeeper } from './keeper.ts';
 import { FinesseNodes } from './nodes.ts';
 import { NotificationChannel, type ChannelStatus } from './notifications.ts';
+import { NodeHealth, nodeMovedNotice } from './node-health.ts';
 import { finesseOptionsOf, type FinesseOptions, type FinesseOptionsInput } from './options.ts';
 import { channelStatusStep, restoreAfterOutage } from './outage.ts';
 import { reduce, type FinesseAction } from './reducer.ts';
@@ -30,7 +31,7 @@ import { grantOf, refreshStrategies, signInUrl, SIGN_IN_WINDOW_TIMEOUT_MS, windo
 import { checkStateChoice } from './state-rules.ts';
 import { tokenNotices } from './token-notices.ts';
 import { routeUpdate, type SystemUpdate } from './updates.ts';
-import { IN_SERVICE, loginBody, type FinesseUpdate, type FinesseUser, type SystemInfo } from './wire.ts';
+import { loginBody, type FinesseUpdate, type FinesseUser, type SystemInfo } from './wire.ts';
 import type { XmppLinkFactory } from './xmpp-link.ts';
 
 export interface FinesseSessionOptions {
@@ -64,6 +65,8 @@ export class FinesseSession implements PlatformSession {
   private signInAbort: AbortController | undefined;
   /** The agent's state when the notification channel went down (restored after a failover). */
   private stateBeforeOutage: FinesseUser | undefined;
+  /** Issue 9 item 9: the node in use leaving service while XMPP stays up (node-health.ts). */
+  private readonly health: NodeHealth;
   private loggingOut = false;
   private ended = false;
 
@@ -79,6 +82,7 @@ export class FinesseSession implements PlatformSession {
     const confirm = { clock: this.clock, confirmTimeoutMs: this.options.stateConfirmTimeoutMs, rest: this.rest.bind(this), record: this.record };
     this.requests = new ConfirmedRequests({ ...confirm, calls: () => this.current.calls });
     this.nodes = new FinesseNodes({ http: this.http, clock: this.clock, log: this.log, servers: context.profile.servers, outOfServiceFailoverMs: this.options.outOfServiceFailoverMs, allowedServerHosts: context.allowedServerHosts });
+    this.health = new NodeHealth({ clock: this.clock, log: this.log, nodes: this.nodes, moved: (from, to) => this.moveNode(from, to), degraded: (reason) => this.onNodeDegraded(reason) });
   }
 
   get view(): SessionView {
@@ -328,8 +332,20 @@ export class FinesseSession implements PlatformSession {
     });
   }
 
+  /** Issue 9 item 9: the node in use leaving service (node-health.ts). */
   private onSystemNotice(update: SystemUpdate): void {
-    if (update.status && update.status !== IN_SERVICE) this.log.warn('finesse.out-of-service', { status: update.status });
+    this.health.onNotice(update.status);
+  }
+
+  /** REST already uses the new node; XMPP follows (§5: they move together), the agent is told. */
+  private moveNode(from: string, to: string): void {
+    this.dispatch({ type: 'error', error: nodeMovedNotice(from, to) });
+    this.channel?.reconnectNow(new PatchbayError('finesse.node.moving', 'Moving to another Finesse server.', { action: 'retry' }));
+  }
+
+  private onNodeDegraded(reason: ContractError | undefined): void {
+    this.record.setStale(reason !== undefined);
+    this.dispatch(reason ? { type: 'error', error: reason } : { type: 'clear-error', codePrefix: 'finesse.node.no-node-in-service' });
   }
 
   private onChannelStatus(status: ChannelStatus): void {
@@ -337,17 +353,13 @@ export class FinesseSession implements PlatformSession {
     const step = channelStatusStep(status, this.current.phase, { origin: this.origin, note: this.nodes.note });
     if (step.outageStarts && this.record.lastUser) this.stateBeforeOutage = { ...this.record.lastUser };
     if (step.action) this.dispatch(step.action);
+    if (step.reconnected) this.health.reconnected(this.origin);
     if (step.reconnected) void this.afterReconnect();
   }
 
-  /** Before each reconnect attempt after the first (a blip retries at once): check SystemInfo;
-   *  OUT_OF_SERVICE → wait for IN_SERVICE (or fail over once it lasts); unreachable → the other
-   *  node, REST and XMPP together (§5 failover). */
-  private async beforeReconnect(attempt: number, _error: PatchbayError, signal: AbortSignal): Promise<void> {
-    if (attempt === 1) return;
-    await this.nodes.beforeReconnect(signal, (nextAttemptAt, host) =>
-      this.dispatch({ type: 'reconnecting', attempt, nextAttemptAt: new Date(nextAttemptAt).toISOString(), nextHost: host }),
-    );
+  /** Before each reconnect attempt: stay, wait for IN_SERVICE, or move to another node (nodes.ts, failover.ts). */
+  private beforeReconnect(attempt: number, _error: PatchbayError, signal: AbortSignal): Promise<void> {
+    return this.nodes.beforeReconnect(attempt, signal, (at, host) => this.dispatch({ type: 'reconnecting', attempt, nextAttemptAt: new Date(at).toISOString(), nextHost: host }));
   }
 
   /** Back online (same or other node): re-read, and sign back in an agent the outage logged out (outage.ts). */
@@ -408,6 +420,7 @@ export class FinesseSession implements PlatformSession {
 
   private async teardown(graceful: boolean): Promise<void> {
     this.ended = true;
+    this.health.stop(false);
     this.requests.rejectAll(new PatchbayError('session.ended', 'The session ended.', { action: 'none' }));
     this.auth.stopKeeper();
     const channel = this.channel;

@@ -4,9 +4,9 @@
 import type { Clock } from '../../clock.ts';
 import type { Logger } from '../../log.ts';
 import type { HttpSession } from '../../net/http-session.ts';
-import { discoverNode, hostOf, learnedNodes } from './discovery.ts';
+import { discoverNode, fetchSystemInfo, hostOf, learnedNodes, PROBE_TIMEOUT_MS } from './discovery.ts';
 import { checkNodesBeforeReconnect } from './failover.ts';
-import type { SystemInfo } from './wire.ts';
+import { IN_SERVICE, type SystemInfo } from './wire.ts';
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
@@ -79,8 +79,14 @@ export class FinesseNodes {
     return configured.includes(this.origin) ? undefined : `A Finesse node named by the server, not by your profile (${hostOf(this.origin)})`;
   }
 
-  /** Before a reconnect attempt: stay, wait for IN_SERVICE, or move to the other node (failover.ts). */
-  beforeReconnect(signal: AbortSignal, onWaiting: (nextAttemptAt: number, host: string) => void): Promise<void> {
+  /** Before a reconnect attempt: stay, wait for IN_SERVICE, or move to the other node (failover.ts).
+   *  The first attempt (a blip) retries at once unless the node's SystemInfo says it is not IN_SERVICE:
+   *  XMPP never re-opens to a node leaving service (issue 9 item 9). */
+  async beforeReconnect(attempt: number, signal: AbortSignal, onWaiting: (nextAttemptAt: number, host: string) => void): Promise<void> {
+    if (attempt === 1) {
+      const info = await this.currentInfo(signal);
+      if (!info || info.status === IN_SERVICE) return;
+    }
     return checkNodesBeforeReconnect(
       {
         http: this.opts.http,
@@ -98,5 +104,36 @@ export class FinesseNodes {
       },
       signal,
     );
+  }
+
+  /** The SystemInfo of the node in use now; undefined when it does not answer. */
+  async currentInfo(signal: AbortSignal): Promise<SystemInfo | undefined> {
+    try {
+      return await fetchSystemInfo(this.opts.http, this.origin, PROBE_TIMEOUT_MS, signal);
+    } catch (error) {
+      if (signal.aborted) throw error;
+      return undefined;
+    }
+  }
+
+  /** Issue 9 item 9: the first other node (the profile's, or the ones SystemInfo named under the
+   *  host rules above) whose SystemInfo says IN_SERVICE becomes the node in use; its origin. */
+  async moveToPeerInService(signal: AbortSignal): Promise<string | undefined> {
+    const from = this.origin;
+    for (let step = 1; step < this.list.length; step++) {
+      const index = (this.index + step) % this.list.length;
+      try {
+        const info = await fetchSystemInfo(this.opts.http, this.list[index]!, PROBE_TIMEOUT_MS, signal);
+        if (info.status !== IN_SERVICE) continue;
+        this.opts.log.warn('finesse.failover', { from: hostOf(from), to: hostOf(this.list[index]!), why: 'out-of-service' });
+        this.index = index;
+        this.system = { ...this.system, ...info };
+        this.outOfService.since = undefined;
+        return this.origin;
+      } catch (error) {
+        if (signal.aborted) throw error;
+      }
+    }
+    return undefined;
   }
 }
