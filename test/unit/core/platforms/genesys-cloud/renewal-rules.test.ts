@@ -69,9 +69,10 @@ describe('Genesys Cloud renewal strategies (GC-09)', () => {
   });
 
   it('GC-09: a token response keeps the rotated refresh token and the server Date; none is invented', () => {
-    expect(toTokenGrant({ accessToken: 'a', refreshToken: 'rt', expiresInSec: 120, serverDateMs: 5 })).toEqual({ accessToken: 'a', refreshToken: 'rt', expiresInSec: 120, serverDateMs: 5 });
-    expect(toTokenGrant({ accessToken: 'a', expiresInSec: 120 })).toEqual({ accessToken: 'a', expiresInSec: 120 });
-    expect(toTokenGrant({ accessToken: 'a' })).toEqual({ accessToken: 'a', expiresInSec: FALLBACK_LIFETIME_SEC });
+    expect(toTokenGrant({ accessToken: 'a', refreshToken: 'rt', expiresInSec: 120, serverDateMs: 5 })).toStrictEqual({ accessToken: 'a', refreshToken: 'rt', expiresInSec: 120, serverDateMs: 5 });
+    // Strict: no `refreshToken: undefined` / `serverDateMs: undefined` keys either.
+    expect(toTokenGrant({ accessToken: 'a', expiresInSec: 120 })).toStrictEqual({ accessToken: 'a', expiresInSec: 120 });
+    expect(toTokenGrant({ accessToken: 'a' })).toStrictEqual({ accessToken: 'a', expiresInSec: FALLBACK_LIFETIME_SEC });
   });
 
   it('GC-09: keeper settings — 3 attempts, 2 s backoff base, 75 %, renewal without a refresh token, warning lead = 2 min + the hidden window', () => {
