@@ -3,7 +3,7 @@
 // Bearer on REST, TokenKeeper refreshes, agent state over REST with the outcome from XMPP
 // notifications, reconnect and A/B failover. The view changes only through ./reducer.ts.
 import { randomUUID } from 'node:crypto';
-import type { AgentState, CallAction, ContractError, SelectableState, SignInOptions } from '../../../../preload/contract.ts';
+import type { AgentState, CallAction, SelectableState, SignInOptions } from '../../../../preload/contract.ts';
 import type { TokenGrant } from '../../auth/token-keeper.ts';
 import type { Clock } from '../../clock.ts';
 import { PatchbayError, toPatchbayError } from '../../errors.ts';
@@ -18,7 +18,7 @@ import { fetchUserAuthMode, signInOptionsFor } from './discovery.ts';
 import { createFinesseKeeper } from './keeper.ts';
 import { FinesseNodes } from './nodes.ts';
 import { NotificationChannel, type ChannelStatus } from './notifications.ts';
-import { NodeHealth, nodeMovedNotice } from './node-health.ts';
+import { NodeHealth } from './node-health.ts';
 import { finesseOptionsOf, type FinesseOptions, type FinesseOptionsInput } from './options.ts';
 import { channelStatusStep, restoreAfterOutage } from './outage.ts';
 import { reduce, type FinesseAction } from './reducer.ts';
@@ -82,7 +82,8 @@ export class FinesseSession implements PlatformSession {
     const confirm = { clock: this.clock, confirmTimeoutMs: this.options.stateConfirmTimeoutMs, rest: this.rest.bind(this), record: this.record };
     this.requests = new ConfirmedRequests({ ...confirm, calls: () => this.current.calls });
     this.nodes = new FinesseNodes({ http: this.http, clock: this.clock, log: this.log, servers: context.profile.servers, outOfServiceFailoverMs: this.options.outOfServiceFailoverMs, allowedServerHosts: context.allowedServerHosts });
-    this.health = new NodeHealth({ clock: this.clock, log: this.log, nodes: this.nodes, moved: (from, to) => this.moveNode(from, to), degraded: (reason) => this.onNodeDegraded(reason) });
+    const health = { clock: this.clock, log: this.log, nodes: this.nodes, record: this.record, dispatch: (a: FinesseAction) => this.dispatch(a) };
+    this.health = new NodeHealth({ ...health, reconnect: (reason) => this.channel?.reconnectNow(reason) });
   }
 
   get view(): SessionView {
@@ -170,7 +171,11 @@ export class FinesseSession implements PlatformSession {
   /** After authentication: loginId (FIN-10), reason codes, notifications, then the agent's state
    *  (LOGIN with the extension when logged out). */
   private async establish(lookupName: string, extensionInput: string | undefined, signal?: AbortSignal): Promise<void> {
-    await this.lookupUser(lookupName, signal);
+    // FIN-10: the loginId for every later call (agent-record.ts), then the view says who is signed in.
+    const found = await this.record.lookup(lookupName, signal);
+    const display = [found.firstName, found.lastName].filter(Boolean).join(' ');
+    this.dispatch({ type: 'connected', server: this.origin, serverNote: this.nodes.note, ...(display ? { userDisplayName: display } : {}) });
+    this.log.info('finesse.user', { deployment: this.system?.deploymentType, loginIdDiffers: found.loginId !== undefined && found.loginId !== lookupName });
     // Independent requests go out together (issue 15 item 1): the reason codes while XMPP opens, the
     // dialogs with the user read that follows the subscription (so no notification is missed).
     const codes = this.record.loadReasonCodes();
@@ -235,14 +240,6 @@ export class FinesseSession implements PlatformSession {
   /** FIN-14: a new sign-in on a live session, the agent's state untouched. */
   async reauthenticate(): Promise<boolean> {
     return this.auth.renewInteractively();
-  }
-
-  /** FIN-10: the loginId for every later call (agent-record.ts), then the view says who is signed in. */
-  private async lookupUser(name: string, signal?: AbortSignal): Promise<void> {
-    const user = await this.record.lookup(name, signal);
-    const display = [user.firstName, user.lastName].filter(Boolean).join(' ');
-    this.dispatch({ type: 'connected', server: this.origin, serverNote: this.nodes.note, ...(display ? { userDisplayName: display } : {}) });
-    this.log.info('finesse.user', { deployment: this.system?.deploymentType, loginIdDiffers: user.loginId !== undefined && user.loginId !== name });
   }
 
   // ------------------------------------------------------------------ REST
@@ -335,17 +332,6 @@ export class FinesseSession implements PlatformSession {
   /** Issue 9 item 9: the node in use leaving service (node-health.ts). */
   private onSystemNotice(update: SystemUpdate): void {
     this.health.onNotice(update.status);
-  }
-
-  /** REST already uses the new node; XMPP follows (§5: they move together), the agent is told. */
-  private moveNode(from: string, to: string): void {
-    this.dispatch({ type: 'error', error: nodeMovedNotice(from, to) });
-    this.channel?.reconnectNow(new PatchbayError('finesse.node.moving', 'Moving to another Finesse server.', { action: 'retry' }));
-  }
-
-  private onNodeDegraded(reason: ContractError | undefined): void {
-    this.record.setStale(reason !== undefined);
-    this.dispatch(reason ? { type: 'error', error: reason } : { type: 'clear-error', codePrefix: 'finesse.node.no-node-in-service' });
   }
 
   private onChannelStatus(status: ChannelStatus): void {

@@ -5,10 +5,13 @@
 // and the other nodes are polled until one is back, or this one says IN_SERVICE again.
 import type { ContractError } from '../../../../preload/contract.ts';
 import type { Clock } from '../../clock.ts';
+import { PatchbayError } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
+import type { AgentRecord } from './agent-record.ts';
 import { hostOf } from './discovery.ts';
 import { OUT_OF_SERVICE_POLL_MS } from './failover.ts';
 import type { FinesseNodes } from './nodes.ts';
+import type { FinesseAction } from './reducer.ts';
 import { IN_SERVICE } from './wire.ts';
 
 /** Told to the agent once Patchbay moves them off a node leaving service (state kept). */
@@ -34,10 +37,11 @@ export interface NodeHealthOps {
   clock: Clock;
   log: Logger;
   nodes: FinesseNodes;
-  /** The node in use changed (`nodes.origin` is the new one): move the notification channel there. */
-  moved(from: string, to: string): void;
-  /** Degraded with this reason, or (undefined) healthy again. */
-  degraded(reason: ContractError | undefined): void;
+  /** Degraded: the agent's state is shown as not current. */
+  record: Pick<AgentRecord, 'setStale'>;
+  dispatch(action: FinesseAction): void;
+  /** The node in use changed (`nodes.origin` is the new one): re-open XMPP there (§5: REST and XMPP move together). */
+  reconnect(reason: PatchbayError): void;
 }
 
 export class NodeHealth {
@@ -82,13 +86,14 @@ export class NodeHealth {
       if (signal.aborted) return;
       if (to) {
         this.stop(false);
-        this.ops.degraded(undefined);
-        this.ops.moved(watch.node, to);
+        this.degraded(undefined);
+        this.ops.dispatch({ type: 'error', error: nodeMovedNotice(watch.node, to) });
+        this.ops.reconnect(new PatchbayError('finesse.node.moving', 'Moving to another Finesse server.', { action: 'retry' }));
         return;
       }
       if (!watch.degraded) {
         watch.degraded = true;
-        this.ops.degraded(nodeDegradedNotice(watch.node, here?.status ?? 'not answering', here?.statusReason));
+        this.degraded(nodeDegradedNotice(watch.node, here?.status ?? 'not answering', here?.statusReason));
       }
       await clock.sleep(OUT_OF_SERVICE_POLL_MS, signal).catch(() => undefined);
     }
@@ -99,7 +104,13 @@ export class NodeHealth {
     const watch = this.watch;
     this.watch = undefined;
     watch?.control.abort();
-    if (recovered && watch?.degraded) this.ops.degraded(undefined);
+    if (recovered && watch?.degraded) this.degraded(undefined);
+  }
+
+  /** Degraded with this reason, or (undefined) healthy again. */
+  private degraded(reason: ContractError | undefined): void {
+    this.ops.record.setStale(reason !== undefined);
+    this.ops.dispatch(reason ? { type: 'error', error: reason } : { type: 'clear-error', codePrefix: 'finesse.node.no-node-in-service' });
   }
 
   /** Back online after a drop: a node other than the watched one ends the watch (recovered). */
