@@ -13,6 +13,8 @@ import { startGwsLab } from '../lab/gws/index.ts';
 import { startWanProxy, type WanProxy } from '../lab/wan-proxy.ts';
 import { startLabIdp } from '../lab/saml/idp.ts';
 import { startGenesysCloudLab } from '../lab/genesys-cloud/index.ts';
+import { defaultFinesseUsers } from '../lab/finesse/fixture.ts';
+import { createServer } from 'node:net';
 
 const oneWayDelayMs = Number(process.argv[2] ?? 50);
 const jitterMs = Number(process.argv[3] ?? 0);
@@ -56,12 +58,35 @@ const gc = await startGenesysCloudLab({ publicApiBase: gcApiProxy.url });
 gcApiProxy.retarget(hostPort(gc.apiBase));
 const gcLogin = await behind('gc-login', gc.loginBase);
 
+// Finesse SSO (UCCX, seed 001): node → IdS authorize → lab IdP → IdS ACS → node's token URL. The node
+// and the IdS listen on ports fixed here so their proxies exist first and the lab names them
+// (publicUrls: the redirect_uri, the IdS's own URLs); the IdP posts to the ACS URL registered here.
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+const finPorts = { primary: await freePort(), secondary: await freePort(), ids: await freePort() };
+const uccxUsers = defaultFinesseUsers('UCCX');
+const finIdp = await startLabIdp({ principalDomain: 'finesse.lab.invalid', users: uccxUsers.map((u) => ({ userId: u.idpUid, password: u.idpPassword, displayName: `${u.firstName} ${u.lastName}` })) });
+const finIdpUrl = await behind('fin-idp', finIdp.url);
+const finSsoUrl = await behind('fin-sso', `http://127.0.0.1:${finPorts.primary}`);
+const finIdsUrl = await behind('fin-ids', `http://127.0.0.1:${finPorts.ids}`);
+const finesseSso = await startFinesseLab({ deploymentType: 'UCCX', systemAuthMode: 'SSO', users: uccxUsers, xmppDomain: 'finesse-uccx.lab.invalid', ctiDelayMs: 0, ports: finPorts, publicUrls: { primary: finSsoUrl, ids: finIdsUrl } });
+finIdp.addServiceProvider({ entityId: finesseSso.ids.fqdn, acsUrl: finesseSso.ids.acsUrl });
+finesseSso.setIdp({ entryPoint: `${finIdpUrl}/saml/sso`, cert: finIdp.certificate });
+
 const urls = {
   icws: await behind('icws', icws.url),
   finesse: await behind('finesse', finesse.servers[0]!),
   finesseSecondary: finesse.servers[1]!,
   gws: await behind('gws', gws.baseUrl),
   icwsSso: icwsSsoProxy.url,
+  finesseSso: finSsoUrl,
   gc: { api: gcApiProxy.url, login: gcLogin, clientId: gc.clientId, redirectUri: gc.redirectUri },
 };
 console.log(JSON.stringify(urls));
@@ -82,6 +107,8 @@ lines.on('close', () => {
     await icwsSso.close();
     await idp.close();
     await gc.close();
+    await finesseSso.close();
+    await finIdp.close();
     await finesse.close();
     await gws.close();
     process.exit(0);

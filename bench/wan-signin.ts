@@ -58,7 +58,7 @@ export async function startLabProcess(oneWayDelayMs: number, jitterMs: number) {
   const queue: ((line: string) => void)[] = [];
   lines.on('line', (line) => queue.shift()?.(line));
   const next = () => new Promise<string>((resolve) => queue.push(resolve));
-  const urls = JSON.parse(await next()) as { icws: string; finesse: string; finesseSecondary: string; gws: string; icwsSso: string; gc: { api: string; login: string; clientId: string; redirectUri: string } };
+  const urls = JSON.parse(await next()) as { icws: string; finesse: string; finesseSecondary: string; gws: string; icwsSso: string; finesseSso: string; gc: { api: string; login: string; clientId: string; redirectUri: string } };
   return {
     urls,
     async chunks(name: string) {
@@ -148,6 +148,9 @@ async function measure(lab: Awaited<ReturnType<typeof startLabProcess>>, name: s
  *  and an agent typing at once on the IdP's form (bench/sso-agent.ts). */
 export async function ssoMethods(lab: Awaited<ReturnType<typeof startLabProcess>>, rttMs: number, runs: number, log: () => Logger): Promise<Record<string, MethodFigures>> {
   // A CDP port makes the headless window "attachable": it waits for the agent instead of giving up.
+  // WAN_SSO=icws-sso,finesse-sso,genesys-cloud: only these (default all).
+  const wanted = (name: string) => !process.env.WAN_SSO || process.env.WAN_SSO.split(',').includes(name);
+  const out: Record<string, MethodFigures> = {};
   const loginWindow = createChromiumLoginWindow({ headless: true, remoteDebuggingPort: 0 });
   try {
     const browser = await loginWindow.browser();
@@ -162,9 +165,24 @@ export async function ssoMethods(lab: Awaited<ReturnType<typeof startLabProcess>
     };
     const icwsSsoProfile = ProfileSchema.parse({ id: 'bench-wan-icws-sso', name: 'Bench', platform: 'icws', servers: [lab.urls.icwsSso], authMode: 'sso', userName: 'agent1' });
     // ICWS-10/11: server-info, the SSO start, the IdP's form, the ACS with its ININ-STS-Token, then connect.
-    const icwsSso = await measure(lab, 'icws-sso,icws-idp', rttMs, runs, null, () =>
-      signIn(new IcwsSession({ profile: icwsSsoProfile, clock: systemClock, log: log(), loginWindow }), LAB_IDP_FORM, 'agent1', 'agent1-lab-pw'),
-    );
+    if (wanted('icws-sso')) {
+      out['icws-sso'] = await measure(lab, 'icws-sso,icws-idp', rttMs, runs, null, () =>
+        signIn(new IcwsSession({ profile: icwsSsoProfile, clock: systemClock, log: log(), loginWindow }), LAB_IDP_FORM, 'agent1', 'agent1-lab-pw'),
+      );
+    }
+    // Finesse SSO (seed 001, FIN-04): the token URL on the node → IdS → IdP form → IdS → token JSON,
+    // then the same REST + XMPP sign-in as basic.
+    const agent3 = defaultFinesseUsers('UCCX').find((u) => u.loginName === 'agent3')!;
+    const finSsoProfile = ProfileSchema.parse({ id: 'bench-wan-fin-sso', name: 'Bench', platform: 'finesse', servers: [lab.urls.finesseSso], authMode: 'sso', userName: 'agent3' });
+    if (wanted('finesse-sso')) out['finesse-sso'] = await measure(lab, 'fin-sso,fin-ids,fin-idp', rttMs, runs, null, () => {
+      const s = new FinesseSession({ profile: finSsoProfile, clock: systemClock, log: log(), loginWindow }, {});
+      // Sign out as the agent would: the lab asks for a Logout reason, the first offered is picked.
+      const signOut = async () => {
+        const reason = (await s.listStates()).find((state) => state.signsOut)?.reasons[0]?.id;
+        await s.signOut(reason ? { reasonCodeId: reason } : {});
+      };
+      return signIn({ signIn: (input) => s.signIn(input), signOut }, LAB_IDP_FORM, agent3.idpUid, agent3.idpPassword, { sso: { userName: 'agent3' }, extension: agent3.extensions[0]! });
+    });
     // GC-02: authorize (the lab's login page), the code exchange with the PKCE verifier, then the API
     // and the notifications channel.
     const gc = lab.urls.gc;
@@ -178,7 +196,7 @@ export async function ssoMethods(lab: Awaited<ReturnType<typeof startLabProcess>
       lab: true,
       options: { genesysCloud: { loginBase: gc.login, clientId: gc.clientId, redirectUri: gc.redirectUri, loginMethod: 'login-window' } },
     });
-    const genesysCloud = await measure(lab, 'gc-login,gc-api', rttMs, runs, null, () => {
+    if (wanted('genesys-cloud')) out['genesys-cloud'] = await measure(lab, 'gc-login,gc-api', rttMs, runs, null, () => {
       const context = { profile: gcProfile, clock: systemClock, log: log(), loginWindow };
       const http = new HttpSession({ profileId: gcProfile.id, log: context.log, clock: systemClock });
       const auth = createGenesysCloudAuth(context, { http, loginWindow });
@@ -196,7 +214,7 @@ export async function ssoMethods(lab: Awaited<ReturnType<typeof startLabProcess>
         'gc-agent2-lab-pw',
       );
     });
-    return { 'icws-sso': icwsSso, 'genesys-cloud': genesysCloud };
+    return out;
   } finally {
     await loginWindow.close();
   }

@@ -31,6 +31,10 @@ export interface FinesseLabOptions {
   idsSessionLifetimeSeconds?: number;
   refreshAfterAccessExpiry?: 'refuse' | 'allow';
   acsMetaAlias?: boolean;
+  /** Addresses browsers reach the nodes and the IdS at when a front sits before them (a WAN delay
+   *  proxy, bench/wan-lab.ts): the SSO redirect_uri, the IdS authorize and ACS URLs use them. Pair
+   *  with fixed `ports` so the front knows where to forward. */
+  publicUrls?: { primary?: string; secondary?: string; ids?: string };
   /** [PRES] 60 000 ms; scale down in tests. */
   forcedLogoutMs?: number;
   forcedLogoutAction?: 'logout' | 'not-ready';
@@ -137,6 +141,7 @@ export async function startFinesseLab(options: FinesseLabOptions = {}): Promise<
     host,
     port: options.ports?.ids ?? 0,
     fqdn: options.idsFqdn ?? `ids.${xmppDomain}`,
+    ...(options.publicUrls?.ids === undefined ? {} : { publicUrl: options.publicUrls.ids }),
     ...(options.idp === undefined ? {} : { idp: options.idp }),
     ...(options.accessTokenLifetimeSeconds === undefined ? {} : { accessTokenLifetimeSeconds: options.accessTokenLifetimeSeconds }),
     ...(options.refreshTokenLifetimeSeconds === undefined ? {} : { refreshTokenLifetimeSeconds: options.refreshTokenLifetimeSeconds }),
@@ -360,6 +365,7 @@ export async function startFinesseLab(options: FinesseLabOptions = {}): Promise<
         name,
         host,
         port: options.ports?.[name] ?? 0,
+        ...(options.publicUrls?.[name] === undefined ? {} : { publicUrl: options.publicUrls[name] }),
         cluster: theCluster,
         clientId,
         rest: restSettings,

@@ -24,6 +24,9 @@ export interface NodeOptions {
   rest: RestSettings;
   sso: SsoSettings;
   xmppIdleTimeoutMs: number;
+  /** The address browsers reach this node at when a front sits before it (a WAN delay proxy): the
+   *  SSO redirect_uri (tokenUrl) uses it. Default: `url`. */
+  publicUrl?: string;
   /** Both nodes as SystemInfo lists them. */
   peers(): { primary: { host: string; port: number }; secondary: { host: string; port: number } };
   /** Lab control routes (/lab/finesse/…); true when handled. */
@@ -101,7 +104,7 @@ export class FinesseNode implements RestNode, SsoNode {
   }
 
   get tokenUrl(): string {
-    return `${this.url}/desktop/sso/token`;
+    return `${this.options.publicUrl ?? this.url}/desktop/sso/token`;
   }
 
   /** Cookies ignore ports: the per-node name keeps two lab nodes on one host apart. */

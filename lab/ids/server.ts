@@ -29,6 +29,9 @@ export interface IdsServerOptions {
   port?: number;
   /** IdS FQDN: SAML entity id, Audience, SPNameQualifier and the tokens' `iss`. */
   fqdn?: string;
+  /** The address browsers reach it at when a front sits before it (a WAN delay proxy,
+   *  bench/wan-lab.ts): `url` and the ACS URL use it. Default: http://host:port. */
+  publicUrl?: string;
   idp?: IdsIdpConfig;
   /** 300 s and 7200 s are the documented examples; scale down in tests (fractions allowed). */
   accessTokenLifetimeSeconds?: number;
@@ -235,7 +238,7 @@ export async function startIdsServer(options: IdsServerOptions = {}): Promise<Id
     server.listen(options.port ?? 0, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const url = `http://${host}:${port}`;
+  const url = options.publicUrl ?? `http://${host}:${port}`;
   // Cookies ignore ports: every lab server on 127.0.0.1 shares one cookie namespace, so the name
   // carries the port (production IdS hosts differ by name instead).
   const SESSION_COOKIE = `ids_session_${port}`;
