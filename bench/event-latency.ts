@@ -1,7 +1,8 @@
 // Event → SessionState (issue 15 item 2, core part): a server-side change (a supervisor's) to the
 // session's agent state in the core, p50/p99 over EVENTS (default 1,000) for ICWS SSE, ICWS short
-// polling (250 ms) and Finesse XMPP, lab in this process over real sockets. The renderer DOM leg
-// (browser shell, WebSocket bridge) is not measured yet. Prints figures; asserts nothing about time.
+// polling (250 ms) and Finesse XMPP, lab in this process over real sockets. The whole way to the
+// renderer's DOM (browser shell, WebSocket bridge) is bench/event-to-dom.ts. Prints figures; asserts
+// nothing about time.
 import { startIcwsServer } from '../lab/icws/server.ts';
 import { startFinesseLab } from '../lab/finesse/lab.ts';
 import { systemClock } from '../main/core/clock.ts';

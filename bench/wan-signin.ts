@@ -3,7 +3,12 @@
 // measures time to `active`, the requests sent, the critical path in round trips, and its own CPU
 // (process.cpuUsage, so the lab's work is not counted). Prints figures; asserts nothing about time.
 // Critical path = time to active ÷ RTT, rounded: lab and client work is ≪ RTT, so every round trip
-// that had to wait for an earlier answer (a TCP handshake included) adds one RTT.
+// that had to wait for an earlier answer (a TCP handshake included) adds one RTT. roundTripsFromLog
+// counts the same from the proxies' request log, so a busy machine (or Chromium's own start-up of a
+// sign-in window) does not move it.
+// SSO (ICWS, Finesse, Genesys Cloud): the real Chromium LoginWindow, every server of the flow behind
+// its own proxy (bench/wan-lab.ts), an agent typing at once (bench/sso-agent.ts) whose time is taken
+// out. Their CPU figure also holds playwright's client side (the LoginWindow adapter and the agent).
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -147,10 +152,10 @@ async function measure(lab: Awaited<ReturnType<typeof startLabProcess>>, name: s
 /** Single sign-on over the WAN (issue 15 item 1): the real LoginWindow (Chromium via playwright-core)
  *  and an agent typing at once on the IdP's form (bench/sso-agent.ts). */
 export async function ssoMethods(lab: Awaited<ReturnType<typeof startLabProcess>>, rttMs: number, runs: number, log: () => Logger): Promise<Record<string, MethodFigures>> {
-  // A CDP port makes the headless window "attachable": it waits for the agent instead of giving up.
   // WAN_SSO=icws-sso,finesse-sso,genesys-cloud: only these (default all).
   const wanted = (name: string) => !process.env.WAN_SSO || process.env.WAN_SSO.split(',').includes(name);
   const out: Record<string, MethodFigures> = {};
+  // A CDP port makes the headless window "attachable": it waits for the agent instead of giving up.
   const loginWindow = createChromiumLoginWindow({ headless: true, remoteDebuggingPort: 0 });
   try {
     const browser = await loginWindow.browser();
