@@ -1,8 +1,8 @@
 // German (Deutsch): exactly en's keys (tsc checks the shape; test/unit/renderer/i18n.test.ts the key sets).
-import type { Messages } from './en.ts';
-import type { MessageShape } from './types.ts';
+import type { MessageShape, Messages } from './types.ts';
 
-export const de: MessageShape<Messages> = {
+// Default export of an object literal: precompiled at build time and loaded only when chosen (./index.ts).
+export default {
   app: {
     skipToStatus: 'Zu Ihrem Status springen',
     bridgeTitle: 'Die Verbindung dieses Fensters zum Hintergrunddienst von Patchbay. Die Verbindung zum Contact Center steht in der Statusleiste.',
@@ -310,4 +310,4 @@ export const de: MessageShape<Messages> = {
     nodeMoved: 'Der Finesse-Server, mit dem Sie verbunden waren, ist außer Betrieb gegangen. Patchbay hat Sie mit dem anderen Finesse-Server verbunden; Ihr Status bleibt erhalten.',
     noNodeInService: 'Der Finesse-Server ist außer Betrieb und kein anderer Finesse-Server ist in Betrieb: Ihr Status ist möglicherweise nicht aktuell, und Anrufe erreichen Sie eventuell nicht. Patchbay verbindet Sie neu, sobald ein Server wieder in Betrieb ist.',
   },
-};
+} satisfies MessageShape<Messages>;

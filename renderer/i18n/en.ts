@@ -1,6 +1,8 @@
 // English: the source language. Every other language has exactly these keys (./types.ts; a unit
 // test checks it). vue-i18n message syntax: {name} is a value; avoid | and @ in the text.
-export const en = {
+// A default-exported object literal: the build precompiles it (@intlify/unplugin-vue-i18n), so the
+// renderer ships vue-i18n's runtime-only build without the message compiler (issue 15 item 5).
+export default {
   app: {
     skipToStatus: 'Skip to your status',
     bridgeTitle: "This window's link to Patchbay's own background service. Your contact center connection is shown in the status bar.",
@@ -310,4 +312,4 @@ export const en = {
   },
 } as const;
 
-export type Messages = typeof en;
+export type { Messages } from './types.ts';

@@ -7,7 +7,7 @@ import type { Profile, SettingsView } from '../../../../preload/contract.ts';
 import { setBridge } from '../../../../renderer/api/bridge.ts';
 import SettingsPanel from '../../../../renderer/components/SettingsPanel.vue';
 import SignInForm from '../../../../renderer/components/SignInForm.vue';
-import { currentLocale, setLocale } from '../../../../renderer/i18n/index.ts';
+import { currentLocale, loadLocale, setLocale } from '../../../../renderer/i18n/index.ts';
 import { fakeApi, type FakeApi } from '../fake-api.ts';
 
 const profile: Profile = {
@@ -25,7 +25,10 @@ const profile: Profile = {
 describe('German in the renderer (issue 13 item 11)', () => {
   let api: FakeApi;
   let view: SettingsView;
-  beforeEach(() => {
+  beforeEach(async () => {
+    // German is its own chunk, fetched when chosen (renderer/i18n/index.ts); loaded up front here so
+    // the switch after Save happens within flushPromises.
+    expect(await loadLocale('de')).toBe(true);
     setActivePinia(createPinia());
     api = fakeApi();
     view = { settings: { logLevel: 'info', network: {}, updates: { enabled: true } }, locked: [] };
@@ -44,7 +47,7 @@ describe('German in the renderer (issue 13 item 11)', () => {
   });
 
   it('the sign-in form renders in German', async () => {
-    setLocale('de');
+    await setLocale('de');
     const wrapper = mount(SignInForm, { props: { profile }, attachTo: document.body });
     await flushPromises();
     expect(wrapper.get('label[for="si-user-lab-icws"]').text()).toBe('Benutzername');
