@@ -11,6 +11,8 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick') || process.env.BENCH_QUICK === '1';
 const only = args.filter((a) => !a.startsWith('--'));
 if (quick) {
+  // Benches that read BENCH_QUICK themselves (renderer, event-to-dom) see --quick too.
+  process.env.BENCH_QUICK = '1';
   process.env.WAN_RUNS ??= '2';
   process.env.SOAK_SCALE ??= '2880';
   process.env.GWS_BENCH_RUNS ??= '3';
