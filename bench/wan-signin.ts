@@ -19,6 +19,7 @@ import { FinesseSession } from '../main/core/platforms/finesse/finesse-session.t
 import { GwsSession } from '../main/core/platforms/gws/gws-session.ts';
 import { defaultFinesseUsers } from '../lab/finesse/fixture.ts';
 import { ProfileSchema } from '../preload/contract.ts';
+import { finesseSignOut } from './finesse-sign-out.ts';
 import { createChromiumLoginWindow } from '../main/browser-shell/login-window.ts';
 import type { Logger } from '../main/core/log.ts';
 import { actAsAgent, GC_LOGIN_FORM, LAB_IDP_FORM, withoutAgent, type SsoForm } from './sso-agent.ts';
@@ -241,7 +242,7 @@ export async function runBench(oneWayDelayMs = Number(process.env.WAN_DELAY_MS ?
     const finesseBasic = await measure(lab, 'finesse', rttMs, runs, 3, async () => {
       const s = new FinesseSession({ profile: finProfile, clock: systemClock, log: log() }, {});
       await s.signIn({ credentials: { userName: 'agent4', password: agent4.password }, extension: agent4.extensions[0]! });
-      return () => s.signOut();
+      return () => finesseSignOut(s);
     });
     // GWS basic (seed 002 GWS-03) and Configuration Server basic (GWS-02): REST, then CometD.
     const gwsMethod = (id: string, userName: string, password: string, authMethod: 'gws-basic' | 'config-server-basic', place: string) =>

@@ -51,6 +51,9 @@ export async function storeSetCookie(jar: CookieJar, header: string, url: URL, n
 
 /** The Cookie header value for a request to `url` ('' when none), RFC 6265 §5.4. */
 export async function cookieHeaderFor(jar: CookieJar, url: URL, nowMs: number): Promise<string> {
+  // Most sessions (Basic sign-ins) never receive a cookie: skip the matching, whose host
+  // canonicalisation (an IPv6 regular expression) cost ~0.5 ms a request (issue 15 item 3).
+  if ((await jar.store.getAllCookies()).length === 0) return '';
   const cookies = await jar.getCookies(url.href, { http: true, expire: false, sort: true });
   const live: Cookie[] = [];
   for (const c of cookies) {

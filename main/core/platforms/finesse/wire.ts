@@ -156,9 +156,13 @@ export function systemInfoNodeOrigins(base: string, info: Pick<SystemInfo, 'prim
 }
 
 // ------------------------------------------------------------------ UserAuthMode (§1, FIN-06)
+// Schemas are built once, at load: zod compiles each on its first parse, so one built per call was
+// compiled again on every answer (issue 15 item 3: ~5 ms of a Finesse sign-in's CPU).
+const UserAuthModeSchema = z.object({ authmode: text }).loose();
+
 export function parseUserAuthMode(xml: string): 'SSO' | 'NON_SSO' {
   const what = "the user's sign-in mode";
-  const raw = parseWith(z.object({ authmode: text }).loose(), requireRoot(parseXml(xml, what), 'UserAuthMode', what), what);
+  const raw = parseWith(UserAuthModeSchema, requireRoot(parseXml(xml, what), 'UserAuthMode', what), what);
   const mode = raw.authmode.trim().toUpperCase();
   if (mode !== 'SSO' && mode !== 'NON_SSO') {
     throw new PatchbayError('finesse.bad-response', "The Finesse server reports an unknown sign-in mode for this user.", { action: 'contact-it' });
@@ -179,8 +183,10 @@ export interface ApiError {
   peripheralErrorMsg?: string;
 }
 
+const ApiErrorsSchema = z.object({ apierror: list(ApiErrorSchema) }).loose();
+
 function apiErrorsFrom(value: unknown): ApiError[] {
-  const container = parseWith(z.object({ apierror: list(ApiErrorSchema) }).loose(), value === '' ? {} : value, 'an error');
+  const container = parseWith(ApiErrorsSchema, value === '' ? {} : value, 'an error');
   return container.apierror.map((e) => ({
     errorType: e.errortype,
     errorMessage: e.errormessage,
@@ -222,9 +228,11 @@ function reasonCodeOf(raw: z.output<typeof ReasonCodeSchema>): ReasonCode | unde
   return { id, category: raw.category?.toUpperCase(), code: raw.code, label: raw.label ?? raw.code ?? id, forAll: raw.forall, systemCode: raw.systemcode };
 }
 
+const ReasonCodesSchema = z.object({ reasoncode: list(ReasonCodeSchema) }).loose();
+
 export function parseReasonCodes(xml: string): ReasonCode[] {
   const what = 'a reason code list';
-  const raw = parseWith(z.object({ reasoncode: list(ReasonCodeSchema) }).loose(), requireRoot(parseXml(xml, what), 'ReasonCodes', what), what);
+  const raw = parseWith(ReasonCodesSchema, requireRoot(parseXml(xml, what), 'ReasonCodes', what), what);
   return raw.reasoncode.map(reasonCodeOf).filter((r): r is ReasonCode => r !== undefined);
 }
 
@@ -357,8 +365,10 @@ function dialogOf(raw: z.output<typeof DialogSchema>): FinesseDialog | undefined
   };
 }
 
+const DialogsSchema = z.object({ dialog: list(DialogSchema) }).loose();
+
 function dialogsFrom(value: unknown): FinesseDialog[] {
-  const raw = parseWith(z.object({ dialog: list(DialogSchema) }).loose(), value === '' ? {} : value, 'a call list');
+  const raw = parseWith(DialogsSchema, value === '' ? {} : value, 'a call list');
   return raw.dialog.map(dialogOf).filter((d): d is FinesseDialog => d !== undefined);
 }
 
@@ -376,6 +386,7 @@ export type FinesseUpdate =
   | { kind: 'other'; source: string; event?: string; requestId?: string };
 
 const UpdateSchema = z.object({ data: z.unknown().optional(), event: optText, requestid: optText, source: optText }).loose();
+const SystemStatusSchema = z.object({ status: optText }).loose();
 
 /** Decodes the `<Update>` document carried (XML-escaped) inside a pubsub item's `<notification>`.
  *  `payload` is the notification's text content after the XMPP layer's own unescaping. */
@@ -394,7 +405,7 @@ export function parseUpdate(payload: string, node?: string): FinesseUpdate {
     return { kind: 'dialogs', ...base, dialogs: dialog ? [dialog] : [] };
   }
   if (data.systeminfo !== undefined) {
-    const sys = parseWith(z.object({ status: optText }).loose(), data.systeminfo, what);
+    const sys = parseWith(SystemStatusSchema, data.systeminfo, what);
     return { kind: 'system', ...base, status: sys.status?.toUpperCase() };
   }
   return { kind: 'other', ...base };
