@@ -296,7 +296,9 @@ export class TokenKeeper {
   private refreshTokenUsable(at: number): boolean {
     const held = this.held;
     if (!held?.refreshToken) return false;
-    return held.refreshExpiresAt === undefined || at < held.refreshExpiresAt - this.refreshTokenMarginMs;
+    // Inclusive: schedule() puts the last refresh exactly at this moment (issue 9: with `<` that
+    // refresh ran as a renewal and the refresh token was never presented, FIN-12 [CCXDG]).
+    return held.refreshExpiresAt === undefined || at <= held.refreshExpiresAt - this.refreshTokenMarginMs;
   }
 
   private schedule(): void {

@@ -1,0 +1,208 @@
+// TokenKeeper edges that mutation testing (issue 9, helper MUT-CORE) found unpinned: the last
+// refresh before the refresh token ends, stop() while a strategy is still running, a restart after
+// stop(), the exact shape of times() and of a strategy's context. Fake clock only.
+import { describe, expect, it } from 'vitest';
+import { FakeClock } from '../../../../main/core/clock.ts';
+import { PatchbayError } from '../../../../main/core/errors.ts';
+import { TokenKeeper, type RefreshContext, type RefreshMode, type RefreshStrategy, type TokenGrant, type TokenKeeperOptions } from '../../../../main/core/auth/token-keeper.ts';
+
+const grant = (n: number, extra: Partial<TokenGrant> = {}): TokenGrant => ({ accessToken: `a${n}`, expiresInSec: 300, ...extra });
+
+interface Recorded extends RefreshStrategy {
+  calls: { at: number; ctx: RefreshContext }[];
+}
+
+function strategy(clock: FakeClock, name: string, run: (ctx: RefreshContext, call: number) => Promise<TokenGrant>, extra: { modes?: RefreshMode[]; interactive?: boolean } = {}): Recorded {
+  const calls: Recorded['calls'] = [];
+  return {
+    name,
+    modes: extra.modes ?? ['refresh'],
+    ...(extra.interactive !== undefined ? { interactive: extra.interactive } : {}),
+    calls,
+    run(ctx) {
+      calls.push({ at: clock.now(), ctx });
+      return run(ctx, calls.length);
+    },
+  };
+}
+
+/** A strategy call the test settles by hand. */
+function pending() {
+  let settle!: { resolve: (g: TokenGrant) => void; reject: (e: unknown) => void };
+  const promise = new Promise<TokenGrant>((resolve, reject) => (settle = { resolve, reject }));
+  return { promise, settle: () => settle };
+}
+
+const keeper = (clock: FakeClock, strategies: RefreshStrategy[], extra: Partial<TokenKeeperOptions> = {}) => new TokenKeeper({ clock, strategies, ...extra });
+
+describe('TokenKeeper last refresh with the refresh token [FIN-12]', () => {
+  it('presents the refresh token at the scheduled last moment, 30 s before it ends (a refresh, not a renewal)', async () => {
+    const clock = new FakeClock();
+    const t0 = clock.now();
+    const silent = strategy(clock, 'silent', async () => grant(2, { expiresInSec: 7_200 }));
+    const hidden = strategy(clock, 'hidden', async () => Promise.reject(new PatchbayError('login.timeout', 't')), { modes: ['renew'] });
+    const k = keeper(clock, [silent, hidden]);
+    // Access token 2 h, refresh token 1 h: the 75 % point (90 min) is after the refresh token's end.
+    k.start(grant(1, { refreshToken: 'r1', refreshExpiresInSec: 3_600, expiresInSec: 7_200 }));
+    expect(k.times().refreshAt).toBe(t0 + 3_570_000);
+    await clock.advance(3_570_000);
+    expect(silent.calls.map((c) => [c.at - t0, c.ctx.mode, c.ctx.refreshToken])).toEqual([[3_570_000, 'refresh', 'r1']]);
+    expect(k.peek()).toBe('a2');
+    k.stop();
+  });
+
+  it('presents it up to exactly 30 s before it ends, and 1 ms later only renews', async () => {
+    for (const [late, expected] of [[0, 'silent'], [1, 'hidden']] as const) {
+      const clock = new FakeClock();
+      const silent = strategy(clock, 'silent', async () => grant(2));
+      const hidden = strategy(clock, 'hidden', async () => grant(3, { refreshToken: 'r2' }), { modes: ['renew'] });
+      const k = keeper(clock, [silent, hidden], { renewLeadMs: 0, warningLeadMs: 0 });
+      k.start(grant(1, { refreshToken: 'r1', refreshExpiresInSec: 30, expiresInSec: 7_200 }));
+      await clock.advance(late);
+      await k.refreshNow();
+      expect([...silent.calls, ...hidden.calls].map((c) => c.ctx.mode), `${late} ms late`).toEqual([expected === 'silent' ? 'refresh' : 'renew']);
+      expect((expected === 'silent' ? silent : hidden).calls, `${late} ms late`).toHaveLength(1);
+      k.stop();
+    }
+  });
+});
+
+describe('TokenKeeper stop() while a strategy is running', () => {
+  it('tells the running strategy why: its signal aborts with auth.stopped (action none)', async () => {
+    const clock = new FakeClock();
+    const call = pending();
+    const silent = strategy(clock, 'silent', () => call.promise);
+    const k = keeper(clock, [silent]);
+    k.start(grant(1, { refreshToken: 'r1' }));
+    void k.refreshNow();
+    await clock.advance(0);
+    const signal = silent.calls[0]!.ctx.signal;
+    expect(signal.aborted).toBe(false);
+    k.stop();
+    expect(signal.aborted).toBe(true);
+    expect(signal.reason).toBeInstanceOf(PatchbayError);
+    expect(signal.reason).toMatchObject({ code: 'auth.stopped', message: 'Token refresh stopped.', action: 'none' });
+  });
+
+  it('installs nothing a renewal brings after stop(), and counts nothing', async () => {
+    const clock = new FakeClock();
+    const call = pending();
+    const hidden = strategy(clock, 'hidden', () => call.promise, { modes: ['renew'] });
+    const refreshed: string[] = [];
+    const k = keeper(clock, [hidden], { onRefreshed: (i) => refreshed.push(i.strategy) });
+    k.start(grant(1)); // no refresh token: the refresh is a renewal
+    void k.refreshNow();
+    await clock.advance(0);
+    expect(hidden.calls).toHaveLength(1);
+    k.stop();
+    call.settle().resolve(grant(2, { refreshToken: 'r2' }));
+    await clock.advance(0);
+    expect(k.peek()).toBeUndefined();
+    expect(k.times()).toEqual({});
+    expect(refreshed).toEqual([]);
+    expect(k.stats).toMatchObject({ renewals: 0, refreshes: 0, failedAttempts: 0 });
+  });
+
+  it('reports no failed attempt for a strategy that fails after stop()', async () => {
+    const clock = new FakeClock();
+    const call = pending();
+    const silent = strategy(clock, 'silent', () => call.promise);
+    const failed: number[] = [];
+    const k = keeper(clock, [silent], { onAttemptFailed: (i) => failed.push(i.attempt) });
+    k.start(grant(1, { refreshToken: 'r1' }));
+    void k.refreshNow();
+    await clock.advance(0);
+    k.stop();
+    call.settle().reject(new PatchbayError('x.unavailable', 'u', { action: 'retry' }));
+    await clock.advance(10_000);
+    expect(failed).toEqual([]);
+    expect(k.stats.failedAttempts).toBe(0);
+    expect(silent.calls).toHaveLength(1);
+  });
+
+  it('installs nothing the agent’s window brings after stop(), and reports false', async () => {
+    for (const outcome of ['resolve', 'reject'] as const) {
+      const clock = new FakeClock();
+      const call = pending();
+      const visible = strategy(clock, 'visible', () => call.promise, { modes: ['renew'], interactive: true });
+      const k = keeper(clock, [visible]);
+      k.start(grant(1));
+      const result = k.renewInteractively();
+      await clock.advance(0);
+      k.stop();
+      if (outcome === 'resolve') call.settle().resolve(grant(2, { refreshToken: 'r2' }));
+      else call.settle().reject(new PatchbayError('login.cancelled', 'c'));
+      expect(await result, outcome).toBe(false);
+      expect(k.peek(), outcome).toBeUndefined();
+      expect(k.stats, outcome).toMatchObject({ interactive: 0, renewals: 0, failedAttempts: 0 });
+    }
+  });
+});
+
+describe('TokenKeeper restart and replace', () => {
+  it('a keeper started again after stop() gives its strategies a live signal (retries can wait again)', async () => {
+    const clock = new FakeClock();
+    const silent = strategy(clock, 'silent', async (_ctx, n) => (n === 1 ? Promise.reject(new PatchbayError('x.unavailable', 'u', { action: 'retry' })) : grant(3)));
+    const k = keeper(clock, [silent]);
+    k.start(grant(1, { refreshToken: 'r1' }));
+    k.stop();
+    k.start(grant(2, { refreshToken: 'r2' }));
+    const done = k.refreshNow();
+    await clock.advance(1_000); // the backoff sleep after the transient failure
+    await done;
+    expect(silent.calls.map((c) => c.ctx.signal.aborted)).toEqual([false, false]);
+    expect(silent.calls).toHaveLength(2);
+    expect(k.peek()).toBe('a3');
+    k.stop();
+  });
+
+  it('replace() keeps the signal of a refresh in flight, so a later stop() still aborts it', async () => {
+    const clock = new FakeClock();
+    const call = pending();
+    const silent = strategy(clock, 'silent', () => call.promise);
+    const k = keeper(clock, [silent]);
+    k.start(grant(1, { refreshToken: 'r1' }));
+    void k.refreshNow();
+    await clock.advance(0);
+    k.replace(grant(2, { refreshToken: 'r2' }));
+    k.stop();
+    expect(silent.calls[0]!.ctx.signal.aborted).toBe(true);
+  });
+
+  it('a keeper never started can still sign the agent in through the interactive strategy', async () => {
+    const clock = new FakeClock();
+    const visible = strategy(clock, 'visible', async () => grant(1, { refreshToken: 'r1' }), { modes: ['renew'], interactive: true });
+    const k = keeper(clock, [visible]);
+    expect(await k.renewInteractively()).toBe(true);
+    // Nothing was held: the window gets an empty access token and no refresh-token key at all.
+    expect(visible.calls[0]!.ctx).toStrictEqual({ mode: 'renew', accessToken: '', signal: visible.calls[0]!.ctx.signal, attempt: 1 });
+    expect(k.peek()).toBe('a1');
+    k.stop();
+  });
+});
+
+describe('TokenKeeper shapes', () => {
+  it('times() has exactly the keys that have values', async () => {
+    const clock = new FakeClock();
+    const t0 = clock.now();
+    const k = keeper(clock, []);
+    expect(k.times()).toStrictEqual({});
+    k.start(grant(1));
+    expect(k.times()).toStrictEqual({ expiresAt: t0 + 300_000, refreshAt: t0 + 225_000 });
+    await clock.advance(300_000); // the refresh failed (no strategy), the agent was asked, the token expired
+    expect(k.times()).toStrictEqual({ expiresAt: t0 + 300_000, signInBy: t0 + 300_000 });
+    k.start(grant(2, { refreshToken: 'r2', refreshExpiresInSec: 3_600 }));
+    expect(Object.keys(k.times()).sort()).toEqual(['expiresAt', 'refreshAt', 'refreshExpiresAt']);
+    k.stop();
+  });
+
+  it('a renewal without a refresh token held presents none: the context has no refreshToken key', async () => {
+    const clock = new FakeClock();
+    const hidden = strategy(clock, 'hidden', async () => grant(2, { refreshToken: 'r2' }), { modes: ['renew'] });
+    const k = keeper(clock, [hidden]);
+    k.start(grant(1));
+    await k.refreshNow();
+    expect(hidden.calls[0]!.ctx).toStrictEqual({ mode: 'renew', accessToken: 'a1', signal: hidden.calls[0]!.ctx.signal, attempt: 1 });
+    k.stop();
+  });
+});
