@@ -12,6 +12,7 @@ import { createChromiumLoginWindow, type ChromiumLoginWindow } from '../../../ma
 import type { LoginWindow, LoginWindowRequest } from '../../../main/core/auth/login-window.ts';
 import { systemClock } from '../../../main/core/clock.ts';
 import { createLogger, memorySink } from '../../../main/core/log.ts';
+import { MemorySecretStore, profileSecrets } from '../../../main/core/secrets/secret-store.ts';
 import { FinesseSession } from '../../../main/core/platforms/finesse/finesse-session.ts';
 import { ProfileSchema } from '../../../preload/contract.ts';
 import { waitFor } from '../../helpers/wait.ts';
@@ -57,13 +58,20 @@ describe.skipIf(!existsSync(CHROMIUM))('Finesse tokens in session cookies (older
     await idp?.close();
   });
 
-  async function signIn(refreshForm: 'get' | 'post'): Promise<FinesseSession> {
+  const keychain = new MemorySecretStore();
+
+  function session(refreshForm: 'get' | 'post'): FinesseSession {
     const profile = ProfileSchema.parse({ id: `fin15-${refreshForm}`, name: 'Finesse 12.0', platform: 'finesse', servers: finesse.servers, authMode: 'sso', userName: 'agent3' });
     const s = new FinesseSession(
-      { profile, clock: systemClock, log, loginWindow: recording },
+      { profile, clock: systemClock, log, loginWindow: recording, secrets: profileSecrets(keychain, profile.id) },
       { finesse: { ssoUserIn: 'cookie', refreshForm, pingIntervalMs: 2_000, stateConfirmTimeoutMs: 5_000 } },
     );
     sessions.push(s);
+    return s;
+  }
+
+  async function signIn(refreshForm: 'get' | 'post'): Promise<FinesseSession> {
+    const s = session(refreshForm);
     const flow = s.signIn({ sso: { userName: 'agent3' }, extension: agent3.extensions[0]! });
     // A sign-in that fails before the IdP page reports its own error, not the agent's "no page".
     await Promise.race([flow.then(() => Promise.reject(new Error('signed in without the IdP page'))), actOnIdpPage()]);
@@ -118,4 +126,21 @@ describe.skipIf(!existsSync(CHROMIUM))('Finesse tokens in session cookies (older
       expect(JSON.stringify(s.view)).not.toMatch(JWT);
     }, 60_000);
   }
+
+  it('resumes at the next launch from the keychain: the refresh token that came as a cookie was kept [FIN-15, CARD-02]', async () => {
+    const first = await signIn('get');
+    await waitFor(() => keychain.size > 0, 'the keychain entry', 5_000);
+    expect(await keychain.get('fin15-get', 'refresh-token')).toMatch(JWT);
+    first.dispose(); // the app quits without signing out; the jar (memory) is gone with it
+    const windowRuns = runs.length;
+    finesse.clearRequests();
+    const next = session('get');
+    expect(await next.resume()).toBe(true);
+    expect(next.view.phase).toBe('active');
+    expect(runs.length).toBe(windowRuns); // silent: no sign-in window
+    const refresh = finesse.requests.find((r) => r.path === '/desktop/sso/token');
+    expect(refresh).toMatchObject({ method: 'GET', status: 200, cookies: ['cc_username'] });
+    await next.setAgentState('READY');
+    expect(finesse.userState(agent3.loginId).state).toBe('READY');
+  }, 60_000);
 });
