@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { PatchbayError } from '../../../../../main/core/errors.ts';
 import type { ApiResult } from '../../../../../main/core/platforms/gws/api.ts';
-import { allowedHosts, anonymousError, basicAuthorization, checkSignedIn, methodOf, salesforceHeaders } from '../../../../../main/core/platforms/gws/auth.ts';
+import { allowedHosts, anonymousError, basicAuthorization, checkSignedIn, DEFAULT_SALESFORCE_SCOPE, DEFAULT_SSO_TIMEOUT_MS, methodOf, salesforceHeaders } from '../../../../../main/core/platforms/gws/auth.ts';
 
 const result = (status: number, json: unknown): ApiResult => ({
   status,
@@ -106,6 +106,11 @@ describe('GWS sign-in checks (seed 002)', () => {
       'idp.example.com',
     ]);
     expect(allowedHosts(['https://a.example'], undefined)).toEqual(['a.example']);
+  });
+
+  it('GWS-01: Salesforce is asked for the identity URL (scope id) and API access by default; GWS-04: an SSO window waits 5 minutes', () => {
+    expect(DEFAULT_SALESFORCE_SCOPE.split(' ')).toEqual(['id', 'api']);
+    expect(DEFAULT_SSO_TIMEOUT_MS).toBe(300_000);
   });
 
   it('GWS-01: the Salesforce session id and identity URL go in the two configured headers', () => {
