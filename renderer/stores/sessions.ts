@@ -14,6 +14,9 @@ export const useSessionsStore = defineStore('sessions', () => {
   /** The command in flight per profile, so buttons can disable themselves. */
   const busy = ref<Record<string, SessionAction | undefined>>({});
   const listError = ref<ContractError | undefined>();
+  /** Per profile: the extension the agent last signed in on, so "Sign in again" keeps it (issue 13
+   *  item 7; a phone number, not a secret, held in memory only). */
+  const extensions = ref<Record<string, string>>({});
   /** Per profile: the sign-out waiting for the agent's Logout reason (issue 13 item 6). */
   const signOutAsks = ref<Record<string, SignOutReasons | undefined>>({});
   let unsubscribe: (() => void) | undefined;
@@ -71,6 +74,7 @@ export const useSessionsStore = defineStore('sessions', () => {
 
   /** `input` carries the write-only credentials (password profiles), the SSO choice, the extension. */
   function signIn(profileId: string, input: Omit<CommandArgs<'session.signIn'>, 'profileId'> = {}): Promise<Result<SessionState>> {
+    if (input.extension) extensions.value = { ...extensions.value, [profileId]: input.extension };
     return run(profileId, 'signIn', () => getBridge().invoke('session.signIn', { profileId, ...input }));
   }
 
@@ -157,5 +161,5 @@ export const useSessionsStore = defineStore('sessions', () => {
     sessions.value.delete(profileId);
   }
 
-  return { sessions, busy, listError, signOutAsks, apply, get, start, stop, load, signIn, signInOptions, signOut, requestSignOut, confirmSignOut, cancelSignOut, cancel, retryNow, setState, actOnCall, listStates, forget };
+  return { sessions, busy, listError, extensions, signOutAsks, apply, get, start, stop, load, signIn, signInOptions, signOut, requestSignOut, confirmSignOut, cancelSignOut, cancel, retryNow, setState, actOnCall, listStates, forget };
 });

@@ -18,7 +18,12 @@ export function tokenNotices(ops: TokenNoticeOps, hasRefreshToken: boolean): Kee
     onRefreshToken: (token) => ops.onRefreshToken(token),
     // FIN-14: signInBy, the deadline of a sign-in the agent is asked for, reaches the session card.
     onTimes: (expiresAt, refreshAt, signInBy) => ops.dispatch({ type: 'token', expiresAt, refreshAt, signInBy }),
-    onRefreshed: () => ops.dispatch({ type: 'clear-error', codePrefix: 'finesse.sso.' }),
+    // A new token answers a token warning and a refused request alike (issue 13 item 7: "Sign in
+    // again" ends "needs sign-in" in place; the 401's finesse.unauthorized must not outlive it).
+    onRefreshed: () => {
+      ops.dispatch({ type: 'clear-error', codePrefix: 'finesse.sso.' });
+      ops.dispatch({ type: 'clear-error', codePrefix: 'finesse.unauthorized' });
+    },
     onError: (error) => ops.dispatch({ type: 'error', error }),
     language: ops.language,
   };
