@@ -3,7 +3,7 @@
 // classification, what the screen is told before each wait, and cancelling mid-walk.
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../../../main/core/clock.ts';
-import { reconnect, reconnectHosts, ssoFailureOutcome, type AttemptOutcome, type ReconnectSchedule } from '../../../../../main/core/platforms/icws/reconnect.ts';
+import { nextInterval, reconnect, reconnectHosts, ssoFailureOutcome, type AttemptOutcome, type ReconnectSchedule } from '../../../../../main/core/platforms/icws/reconnect.ts';
 
 describe('ICWS reconnect host list [ICWS-05, ICWS-19]', () => {
   it('is the kept alternate host list of the last connection, as it is [ICWS-05]', () => {
@@ -28,6 +28,16 @@ describe('ICWS SSO reconnect failure → attempt outcome [ICWS-14, ICWS-21]', ()
 
   it('tries the next host for anything else (a timeout, an unreachable server) [ICWS-21, ICWS-22]', () => {
     for (const code of ['login.timeout', 'net.unreachable', 'icws.sso.unavailable', '']) expect(ssoFailureOutcome(code, 'x')).toEqual({ kind: 'failed' });
+  });
+});
+
+describe('ICWS reconnect interval after the list is exhausted [ICWS-23]', () => {
+  it('counts the 2 hours and the 30 minutes from when reconnecting started, not from clock zero [ICWS-23]', () => {
+    const start = 1_800_000_000_000; // a wall-clock start, as in the client
+    const state = { original: 20_000, current: 20_000, startedAt: start, lastChangeAt: start };
+    expect(nextInterval(state, start + 60_000)).toEqual({ current: 20_000, lastChangeAt: start });
+    expect(nextInterval(state, start + 31 * 60_000)).toEqual({ current: 40_000, lastChangeAt: start + 31 * 60_000 });
+    expect(nextInterval({ ...state, current: 160_000, lastChangeAt: start + 100 * 60_000 }, start + 121 * 60_000)).toEqual({ current: 200_000, lastChangeAt: start + 121 * 60_000 });
   });
 });
 
