@@ -1,100 +1,19 @@
 // The state both Finesse nodes share — what the CTI server and the configuration database hold in a
 // real deployment: agents' states, dialogs, reason codes, the clock — plus the notification fan-out
 // to every node's XMPP service and the forced-logout rule ([PRES]: 60 s after presence goes away).
+// The model types live in cluster-model.ts, the REST/notification objects in objects.ts.
 import { randomInt } from 'node:crypto';
-import type { IdsLabServer } from '../ids/server.ts';
-import type { DeploymentType, FinesseLabUser, FinesseReasonCode, SystemAuthMode, UserAuthMode } from './fixture.ts';
+import type { FinesseReasonCode, UserAuthMode } from './fixture.ts';
+import { IN_CALL } from './cluster-model.ts';
+import type { AgentState, ClusterOptions, FinesseRequestRecord, LabDialog, LabUserSnapshot, PubsubEvent, UserRuntime } from './cluster-model.ts';
+import { apiErrorObject, dialogObject, reasonCodeObject, userObject } from './objects.ts';
+import type { CtiError } from './objects.ts';
 import { buildXml } from './xml.ts';
-import type { ApiError } from './xml.ts';
 
-/** DG 12.5 User states. */
-export const AGENT_STATES = ['LOGOUT', 'NOT_READY', 'READY', 'RESERVED', 'RESERVED_OUTBOUND', 'RESERVED_OUTBOUND_PREVIEW', 'TALKING', 'HOLD', 'WORK', 'WORK_READY', 'UNKNOWN'] as const;
-export type AgentState = (typeof AGENT_STATES)[number];
-
-const IN_CALL: ReadonlySet<AgentState> = new Set(['RESERVED', 'RESERVED_OUTBOUND', 'RESERVED_OUTBOUND_PREVIEW', 'TALKING', 'HOLD']);
-
-export interface LabDialog {
-  id: string;
-  fromAddress: string;
-  toAddress: string;
-  state: 'ALERTING' | 'ACTIVE' | 'HELD' | 'DROPPED';
-  startTime: Date;
-  stateChangeTime: Date;
-}
-
-export interface UserRuntime {
-  user: FinesseLabUser;
-  state: AgentState;
-  stateChangeTime: Date;
-  /** '-1' when none (logged-out agents and READY). */
-  reasonCodeId: string;
-  extension: string;
-  pendingState: '' | 'READY' | 'NOT_READY' | 'LOGOUT';
-  pendingReasonCodeId: string;
-  dialogs: Map<string, LabDialog>;
-  failedLogins: number;
-  lockedUntil: number;
-  forcedLogoutTimer: NodeJS.Timeout | null;
-}
-
-export interface PubsubEvent {
-  /** loginId of the user whose sessions get it. */
-  userId: string;
-  node: string;
-  updateXml: string;
-}
-
-export interface LabUserSnapshot {
-  loginId: string;
-  loginName: string;
-  state: AgentState;
-  reasonCodeId: string;
-  extension: string;
-  pendingState: string;
-  stateChangeTime: string;
-  dialogs: string[];
-}
-
-export interface FinesseRequestRecord {
-  time: string;
-  node: string;
-  method: string;
-  path: string;
-  query?: string;
-  /** The scheme of the Authorization header, if any. */
-  auth: 'none' | 'basic' | 'bearer' | 'other';
-  /** The verdict on the credentials (never their value). */
-  authResult?: 'ok' | 'bad-credentials' | 'locked' | 'wrong-mode' | 'token-invalid' | 'token-expired' | 'token-revoked' | 'unknown-user';
-  contentType?: string;
-  requestId?: string;
-  /** `/desktop/sso/token`: the names (never the values) of the cookies the request carried. */
-  cookies?: string[];
-  status: number;
-}
-
-export interface ClusterOptions {
-  deploymentType: DeploymentType;
-  systemAuthMode: SystemAuthMode;
-  users: FinesseLabUser[];
-  reasonCodes: FinesseReasonCode[];
-  xmppDomain: string;
-  xmppPubSubDomain: string;
-  ids: IdsLabServer;
-  /** [PRES] 60 000; scale down in tests. */
-  forcedLogoutMs: number;
-  /** [PRES] UCCX logs out; UCCE follows LOAD (the lab default is logout; 'not-ready' models LOAD off). */
-  forcedLogoutAction: 'logout' | 'not-ready';
-  /** Delay of the emulated CTI server before a 202'd request takes effect. */
-  ctiDelayMs: number;
-  lockoutThreshold: number;
-  lockoutMs: number;
-}
+export { AGENT_STATES } from './cluster-model.ts';
+export type { AgentState, ClusterOptions, FinesseRequestRecord, LabDialog, LabUserSnapshot, PubsubEvent, UserRuntime } from './cluster-model.ts';
 
 type Verdict<T> = { ok: true; value: T } | { ok: false; reason: NonNullable<FinesseRequestRecord['authResult']> };
-
-function iso(date: Date): string {
-  return date.toISOString();
-}
 
 export class FinesseCluster {
   readonly options: ClusterOptions;
@@ -197,67 +116,16 @@ export class FinesseCluster {
   }
 
   reasonCodeObject(r: FinesseReasonCode, withId: boolean): Record<string, unknown> {
-    return {
-      category: r.category,
-      uri: `/finesse/api/ReasonCode/${r.id}`,
-      code: r.code,
-      label: r.label,
-      forAll: String(r.forAll),
-      ...(withId ? { id: r.id } : {}),
-    };
+    return reasonCodeObject(r, withId);
   }
 
-  /** The User object (REST `<User>`, notification `<user>`), fields in the DG example's order. */
+  /** The User object (REST `<User>`, notification `<user>`). */
   userObject(u: UserRuntime): Record<string, unknown> {
-    const id = u.user.loginId;
-    const reason = u.reasonCodeId === '-1' ? undefined : this.reasonCode(u.reasonCodeId);
-    return {
-      uri: `/finesse/api/User/${id}`,
-      roles: { role: [...u.user.roles] },
-      loginId: id,
-      loginName: u.user.loginName,
-      state: u.state,
-      stateChangeTime: iso(u.stateChangeTime),
-      pendingState: u.pendingState,
-      reasonCodeId: u.reasonCodeId,
-      ...(reason === undefined ? {} : { ReasonCode: this.reasonCodeObject(reason, true) }),
-      settings: { wrapUpOnIncoming: 'OPTIONAL', wrapUpOnOutgoing: 'OPTIONAL' },
-      extension: u.extension,
-      firstName: u.user.firstName,
-      lastName: u.user.lastName,
-      teamId: u.user.teamId,
-      teamName: u.user.teamName,
-      dialogs: `/finesse/api/User/${id}/Dialogs`,
-      teams: { Team: [{ id: u.user.teamId, name: u.user.teamName, uri: `/finesse/api/Team/${u.user.teamId}` }] },
-      mediaType: '1',
-    };
+    return userObject(u, u.reasonCodeId === '-1' ? undefined : this.reasonCode(u.reasonCodeId));
   }
 
   dialogObject(u: UserRuntime, d: LabDialog): Record<string, unknown> {
-    const actions = d.state === 'ALERTING' ? ['ANSWER'] : d.state === 'ACTIVE' ? ['HOLD', 'DROP'] : d.state === 'HELD' ? ['RETRIEVE', 'DROP'] : [];
-    return {
-      associatedDialogUri: '',
-      fromAddress: d.fromAddress,
-      id: d.id,
-      mediaProperties: { mediaId: '1', DNIS: d.toAddress, callType: 'ACD_IN', dialedNumber: d.toAddress, outboundClassification: '', callvariables: '' },
-      mediaType: 'Voice',
-      participants: {
-        Participant: [
-          {
-            actions: actions.length === 0 ? '' : { action: actions },
-            mediaAddress: u.extension,
-            mediaAddressType: 'AGENT_DEVICE',
-            startTime: iso(d.startTime),
-            state: d.state,
-            stateCause: '',
-            stateChangeTime: iso(d.stateChangeTime),
-          },
-        ],
-      },
-      state: d.state,
-      toAddress: d.toAddress,
-      uri: `/finesse/api/Dialog/${d.id}`,
-    };
+    return dialogObject(u, d);
   }
 
   onPublish(listener: (event: PubsubEvent) => void): () => void {
@@ -282,17 +150,9 @@ export class FinesseCluster {
   }
 
   /** [POK] async CTI errors: `<data><apiErrors><apiError>…`. */
-  publishUserError(u: UserRuntime, error: ApiError & { peripheralErrorCode?: string; peripheralErrorText?: string; peripheralErrorMsg?: string }, requestId = ''): void {
+  publishUserError(u: UserRuntime, error: CtiError, requestId = ''): void {
     const source = `/finesse/api/User/${u.user.loginId}`;
-    const apiError: Record<string, unknown> = {
-      ...(error.peripheralErrorCode === undefined ? {} : { peripheralErrorCode: error.peripheralErrorCode }),
-      errorType: error.errorType,
-      errorMessage: error.errorMessage,
-      ...(error.peripheralErrorText === undefined ? {} : { peripheralErrorText: error.peripheralErrorText }),
-      ...(error.peripheralErrorMsg === undefined ? {} : { peripheralErrorMsg: error.peripheralErrorMsg }),
-      errorData: error.errorData ?? '',
-    };
-    this.publish(u.user.loginId, source, { data: { apiErrors: { apiError } }, requestId, source, event: 'put' });
+    this.publish(u.user.loginId, source, { data: { apiErrors: { apiError: apiErrorObject(error) } }, requestId, source, event: 'put' });
   }
 
   publishDialog(u: UserRuntime, d: LabDialog, event: 'POST' | 'PUT' | 'DELETE', requestId = ''): void {
@@ -401,7 +261,7 @@ export class FinesseCluster {
       reasonCodeId: u.reasonCodeId,
       extension: u.extension,
       pendingState: u.pendingState,
-      stateChangeTime: iso(u.stateChangeTime),
+      stateChangeTime: u.stateChangeTime.toISOString(),
       dialogs: [...u.dialogs.keys()],
     };
   }

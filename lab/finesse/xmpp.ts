@@ -2,28 +2,32 @@
 // a Finesse client uses — SASL PLAIN (RFC 4616), resource binding, session, presence, XEP-0199 ping and
 // XEP-0060 pubsub events from the auto-subscribed nodes (shared/protocols/finesse.md §5). Production:
 // wss://<fqdn>:8445/ws (7443 on 12.0/12.5); the lab serves ws:// on the node's own port.
-import { randomBytes, randomUUID } from 'node:crypto';
+// Wire details (namespaces, frame parsing, PLAIN, stanza builders) live in xmpp-wire.ts.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { Parser, createElement } from 'ltx';
+import { createElement } from 'ltx';
 import type { Element } from 'ltx';
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
-
-const NS_FRAMING = 'urn:ietf:params:xml:ns:xmpp-framing';
-const NS_STREAM = 'http://etherx.jabber.org/streams';
-const NS_STREAMS_ERR = 'urn:ietf:params:xml:ns:xmpp-streams';
-const NS_SASL = 'urn:ietf:params:xml:ns:xmpp-sasl';
-const NS_BIND = 'urn:ietf:params:xml:ns:xmpp-bind';
-const NS_SESSION = 'urn:ietf:params:xml:ns:xmpp-session';
-const NS_STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
-const NS_CLIENT = 'jabber:client';
-const NS_PING = 'urn:xmpp:ping';
-const NS_ROSTER = 'jabber:iq:roster';
-const NS_PUBSUB = 'http://jabber.org/protocol/pubsub';
-const NS_PUBSUB_EVENT = 'http://jabber.org/protocol/pubsub#event';
-const NS_PUSH = 'urn:xmpp:push:0';
+import {
+  NS_BIND,
+  NS_CLIENT,
+  NS_FRAMING,
+  NS_PING,
+  NS_PUBSUB,
+  NS_ROSTER,
+  NS_SASL,
+  NS_SESSION,
+  NS_STREAM,
+  closeElement,
+  decodePlain,
+  id,
+  iqErrorElement,
+  iqResultElement,
+  parseFrame,
+  pubsubEventMessage,
+  streamErrorElement,
+} from './xmpp-wire.ts';
 
 export type XmppAuthResult = { ok: true; loginId: string } | { ok: false };
 
@@ -66,53 +70,6 @@ interface Session {
   authFailures: number;
   subscriptions: Set<string>;
   idleTimer: NodeJS.Timeout | null;
-}
-
-/** Only used to count top-level elements (ltx keeps the first root and ignores the rest). */
-const rootCounter = new XMLParser({ preserveOrder: true, processEntities: false, ignoreAttributes: true, ignoreDeclaration: true, ignorePiTags: true });
-
-type ParsedFrame = { ok: true; element: Element } | { ok: false; condition: 'restricted-xml' | 'not-well-formed' };
-
-/**
- * One RFC 7395 frame = exactly one complete element. RFC 6120 §11.1: no DTDs, comments, processing
- * instructions or non-predefined entities — refused as restricted-xml before any parsing.
- */
-function parseFrame(text: string): ParsedFrame {
-  let at = text.indexOf('<!');
-  while (at !== -1) {
-    if (!text.startsWith('<![CDATA[', at)) return { ok: false, condition: 'restricted-xml' };
-    at = text.indexOf('<!', at + 2);
-  }
-  if (text.includes('<?')) return { ok: false, condition: 'restricted-xml' };
-  if (XMLValidator.validate(text) !== true) return { ok: false, condition: 'not-well-formed' };
-  let topLevel: unknown;
-  try {
-    topLevel = rootCounter.parse(text);
-  } catch {
-    return { ok: false, condition: 'not-well-formed' };
-  }
-  if (!Array.isArray(topLevel) || topLevel.filter((n) => typeof n === 'object' && n !== null && !('#text' in n)).length !== 1) {
-    return { ok: false, condition: 'not-well-formed' };
-  }
-  const roots: Element[] = [];
-  const parser = new Parser();
-  let failed = false;
-  parser.on('tree', (el: Element) => roots.push(el));
-  parser.on('error', () => {
-    failed = true;
-  });
-  try {
-    parser.write(text);
-    parser.end('');
-  } catch {
-    failed = true; // ltx throws on entities other than the predefined ones
-  }
-  if (failed || roots[0] === undefined) return { ok: false, condition: 'not-well-formed' };
-  return { ok: true, element: roots[0] };
-}
-
-function id(): string {
-  return randomBytes(6).toString('hex');
 }
 
 export class XmppService {
@@ -193,8 +150,8 @@ export class XmppService {
   }
 
   private streamError(session: Session, condition: string): void {
-    this.send(session, createElement('stream:error', { 'xmlns:stream': NS_STREAM }, createElement(condition, { xmlns: NS_STREAMS_ERR })));
-    this.send(session, createElement('close', { xmlns: NS_FRAMING }));
+    this.send(session, streamErrorElement(condition));
+    this.send(session, closeElement());
     session.ws.close(1000);
     this.gone(session);
   }
@@ -212,7 +169,7 @@ export class XmppService {
       return;
     }
     if (el.is('close', NS_FRAMING)) {
-      this.send(session, createElement('close', { xmlns: NS_FRAMING }));
+      this.send(session, closeElement());
       session.ws.close(1000);
       this.gone(session);
       return;
@@ -273,23 +230,12 @@ export class XmppService {
       failure('invalid-mechanism');
       return;
     }
-    const raw = el.getText().trim();
-    if (raw === '' || raw === '=' || !/^[A-Za-z0-9+/]+={0,2}$/.test(raw)) {
-      failure('incorrect-encoding');
+    const plain = decodePlain(el.getText(), this.options.domain);
+    if (!plain.ok) {
+      failure(plain.condition);
       return;
     }
-    const parts = Buffer.from(raw, 'base64').toString('utf8').split('\u0000');
-    if (parts.length !== 3) {
-      failure('incorrect-encoding');
-      return;
-    }
-    const [authzid, authcid, password] = parts as [string, string, string];
-    const bare = `${authcid.toLowerCase()}@${this.options.domain.toLowerCase()}`;
-    if (authzid !== '' && authzid.toLowerCase() !== bare && authzid.toLowerCase() !== authcid.toLowerCase()) {
-      failure('invalid-authzid');
-      return;
-    }
-    const result = this.options.authenticate(authcid, password);
+    const result = this.options.authenticate(plain.authcid, plain.password);
     if (!result.ok) {
       failure('not-authorized');
       return;
@@ -313,18 +259,11 @@ export class XmppService {
   }
 
   private iqResult(session: Session, iq: Element, from: string | undefined, child?: Element): void {
-    const attrs: Record<string, string> = { xmlns: NS_CLIENT, type: 'result', id: String(iq.attrs['id'] ?? '') };
-    if (from !== undefined) attrs['from'] = from;
-    if (session.bound) attrs['to'] = this.fullJid(session);
-    const result = createElement('iq', attrs);
-    if (child !== undefined) result.cnode(child);
-    this.send(session, result);
+    this.send(session, iqResultElement(iq, from, session.bound ? this.fullJid(session) : undefined, child));
   }
 
   private iqError(session: Session, iq: Element, type: 'cancel' | 'modify' | 'auth', condition: string): void {
-    const attrs: Record<string, string> = { xmlns: NS_CLIENT, type: 'error', id: String(iq.attrs['id'] ?? '') };
-    if (typeof iq.attrs['to'] === 'string') attrs['from'] = iq.attrs['to'];
-    this.send(session, createElement('iq', attrs, createElement('error', { type }, createElement(condition, { xmlns: NS_STANZAS }))));
+    this.send(session, iqErrorElement(iq, type, condition));
   }
 
   /** Fault: a hung server that reads requests and answers none (the connection stays open). */
@@ -455,14 +394,7 @@ export class XmppService {
     let delivered = 0;
     for (const session of this.sessions) {
       if (session.loginId !== loginId || !session.bound || !session.available || !session.subscriptions.has(node)) continue;
-      const message = createElement('message', { xmlns: NS_CLIENT, from: this.options.pubsubDomain, to: this.bareJid(session), id: id() });
-      message
-        .c('event', { xmlns: NS_PUBSUB_EVENT })
-        .c('items', { node })
-        .c('item', { id: randomUUID() })
-        .c('notification', { xmlns: NS_PUSH })
-        .t(updateXml);
-      this.send(session, message);
+      this.send(session, pubsubEventMessage(this.options.pubsubDomain, this.bareJid(session), node, updateXml));
       delivered += 1;
     }
     return delivered;
