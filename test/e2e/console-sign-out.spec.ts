@@ -41,8 +41,16 @@ test('both sign-out controls ask for the Logout reason, Cancel sends nothing, Fi
   await page.goto(app!.launchUrl);
   await page.getByTestId('profile-item-lab-finesse-ucce-password').click();
   await expect(page.getByTestId('signin-username')).toHaveValue('jdoe');
+  // First on a phone Finesse does not know: the display state "failed" (docs/console.md).
   await page.getByTestId('signin-password').fill('jdoe-lab-pw');
   await expect(page.getByTestId('signin-extension')).toBeVisible();
+  await page.getByTestId('signin-extension').fill('9999999');
+  await page.getByTestId('signin-submit').click();
+  await expect(page.getByTestId('session-phase')).toHaveAttribute('data-display', 'failed', { timeout: 20_000 });
+  await expect(page.getByTestId('signout')).toHaveCount(0);
+  await expectNoAxeViolations(page, 'display state failed');
+  await page.screenshot({ path: join(SHOTS, 'console-display-failed.png'), fullPage: true });
+  await page.getByTestId('signin-password').fill('jdoe-lab-pw');
   await page.getByTestId('signin-extension').fill('1001002');
   await page.getByTestId('signin-submit').click();
   await expect(page.getByTestId('session-phase')).toHaveText(/signed in/i, { timeout: 20_000 });

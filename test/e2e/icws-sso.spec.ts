@@ -33,6 +33,7 @@ test('an agent signs in to the lab ICWS through the lab IdP in the sign-in windo
 
   // The sign-in window is open and waits for the agent.
   await expect(page.getByTestId('session-phase')).toHaveText(/waiting for you in the sign-in window/i);
+  await expect(page.getByTestId('session-phase')).toHaveAttribute('data-display', 'signing-in');
   await expectNoAxeViolations(page, 'icws-sso-awaiting-user');
   await page.screenshot({ path: join(shots, 'icws-sso-awaiting-user.png'), fullPage: true });
   const agent = await connectAgent();
