@@ -218,7 +218,12 @@ describe('ICWS first connect host walk [ICWS-06, ICWS-26]', () => {
 
   it('says no server is configured for an empty list', async () => {
     const { ctx } = stub({});
-    await expect(walkHosts(ctx, [], '{}', 'u', signal(), toBase)).rejects.toMatchObject({ code: 'icws.connect.no-server', action: 'contact-it' });
+    await expect(walkHosts(ctx, [], '{}', 'u', signal(), toBase)).rejects.toMatchObject({ code: 'icws.connect.no-server', message: 'No server is configured for this profile.', action: 'contact-it' });
+  });
+
+  it('a refusal without a server message still says what happened [ICWS-26]', async () => {
+    const { ctx } = stub({ a: response(403) });
+    await expect(walkHosts(ctx, ['https://a:8019'], '{}', 'u', signal(), toBase)).rejects.toMatchObject({ code: 'icws.connect.rejected', message: 'The server refused the sign-in.', action: 'sign-in-again' });
   });
 });
 
