@@ -206,3 +206,154 @@ describe('TokenKeeper shapes', () => {
     k.stop();
   });
 });
+
+describe('TokenKeeper scheduling details [FIN-12, FIN-13, FIN-14]', () => {
+  it('forgetting the refresh token re-plans at once: its warnings go, the refresh moves back to 75 % [FIN-12]', async () => {
+    const clock = new FakeClock();
+    const t0 = clock.now();
+    const times: (number | undefined)[] = [];
+    const warnings: string[] = [];
+    const k = keeper(clock, [], { onTimes: (t) => times.push(t.refreshAt === undefined ? undefined : t.refreshAt - t0), onSignInNeeded: (w) => warnings.push(w.reason) });
+    // Refresh token ends at 100 s: the refresh is pulled forward to its last chance (70 s).
+    k.start(grant(1, { refreshToken: 'r1', refreshExpiresInSec: 100, expiresInSec: 7_200 }), t0);
+    expect(k.times().refreshAt).toBe(t0 + 70_000);
+    k.forgetRefreshToken();
+    expect(times.at(-1)).toBe(5_400_000);
+    expect(k.times()).toStrictEqual({ expiresAt: t0 + 7_200_000, refreshAt: t0 + 5_400_000 });
+    await clock.advance(200_000); // the refresh token's end passes: no warning for a token we dropped
+    expect(warnings).toEqual([]);
+    k.stop();
+  });
+
+  it('never moves a refresh later for the refresh token: 75 % stays when it comes first [FIN-12]', () => {
+    const clock = new FakeClock();
+    const k = keeper(clock, []);
+    k.start(grant(1, { refreshToken: 'r1', refreshExpiresInSec: 3_600 }));
+    expect(k.times().refreshAt).toBe(clock.now() + 225_000);
+    k.stop();
+  });
+
+  it('a refresh that has to renew joins the planned renewal in flight instead of starting another [FIN-14]', async () => {
+    const clock = new FakeClock();
+    const call = pending();
+    const hidden = strategy(clock, 'hidden', () => call.promise, { modes: ['renew'] });
+    // Refresh token 100 s, margin 100 s: never usable for a refresh, so every refresh is a renewal;
+    // the planned renewal starts at once (100 − 120 s is past → now).
+    const k = keeper(clock, [hidden], { renewLeadMs: 120_000, warningLeadMs: 0, refreshTokenMarginMs: 100_000 });
+    k.start(grant(1, { refreshToken: 'r1', refreshExpiresInSec: 100, expiresInSec: 7_200 }));
+    await clock.advance(0);
+    expect(hidden.calls).toHaveLength(1);
+    await clock.advance(1_000);
+    const joined = k.refreshNow();
+    await clock.advance(0);
+    expect(hidden.calls).toHaveLength(1);
+    call.settle().resolve(grant(2, { refreshToken: 'r2', refreshExpiresInSec: 7_200 }));
+    await joined;
+    expect(k.peek()).toBe('a2');
+    expect(hidden.calls).toHaveLength(1);
+    k.stop();
+  });
+
+  it('a planned renewal that works warns nobody and opens no window, also when it brings no new refresh token [FIN-14]', async () => {
+    for (const renewed of [grant(2, { refreshToken: 'r2', refreshExpiresInSec: 7_200 }), grant(2)]) {
+      const clock = new FakeClock();
+      const hidden = strategy(clock, 'hidden', async () => renewed, { modes: ['renew'] });
+      const visible = strategy(clock, 'visible', async () => grant(3, { refreshToken: 'r3' }), { modes: ['renew'], interactive: true });
+      const warnings: string[] = [];
+      // Genesys Cloud: a silent re-authorization brings no refresh token, and that is normal.
+      const k = keeper(clock, [hidden, visible], { renewalWithoutRefreshToken: true, renewLeadMs: 600_000, warningLeadMs: 300_000, onSignInNeeded: (w) => warnings.push(w.reason) });
+      k.start(grant(1, { refreshToken: 'r1', refreshExpiresInSec: 3_600, expiresInSec: 7_200 }));
+      await clock.advance(3_000_000);
+      expect(hidden.calls).toHaveLength(1);
+      expect(warnings).toEqual([]);
+      expect(visible.calls).toHaveLength(0);
+    }
+  });
+
+  it('a planned renewal that works warns nobody and opens no window (defaults) [FIN-14]', async () => {
+    const clock = new FakeClock();
+    const hidden = strategy(clock, 'hidden', async () => grant(2, { refreshToken: 'r2', refreshExpiresInSec: 7_200 }), { modes: ['renew'] });
+    const visible = strategy(clock, 'visible', async () => grant(3, { refreshToken: 'r3' }), { modes: ['renew'], interactive: true });
+    const warnings: string[] = [];
+    const k = keeper(clock, [hidden, visible], { onSignInNeeded: (w) => warnings.push(w.reason) });
+    k.start(grant(1, { refreshToken: 'r1', refreshExpiresInSec: 3_600, expiresInSec: 7_200 }));
+    await clock.advance(3_000_000); // the renewal 10 min before the end
+    expect(hidden.calls).toHaveLength(1);
+    expect(warnings).toEqual([]);
+    expect(visible.calls).toHaveLength(0);
+    expect(k.times().signInBy).toBeUndefined();
+    k.stop();
+  });
+
+  it('renews once per refresh token: access refreshes after a failed planned renewal do not start it again [FIN-14]', async () => {
+    const clock = new FakeClock();
+    const silent = strategy(clock, 'silent', async (_ctx, n) => grant(n + 1)); // keeps r1
+    const hidden = strategy(clock, 'hidden', async () => Promise.reject(new PatchbayError('login.timeout', 't')), { modes: ['renew'] });
+    const k = keeper(clock, [silent, hidden]);
+    k.start(grant(1, { refreshToken: 'r1', refreshExpiresInSec: 3_600 }));
+    await clock.advance(3_500_000); // renewal at 3,000 s; access refreshes every 225 s go on after it
+    expect(silent.calls.length).toBeGreaterThan(14);
+    expect(hidden.calls).toHaveLength(1);
+    k.stop();
+  });
+
+  it('does not try the next refresh strategy once the refresh token has passed its last usable moment [FIN-13]', async () => {
+    const clock = new FakeClock();
+    const slow = strategy(clock, 'silent', async () => {
+      await clock.sleep(40_000);
+      throw new PatchbayError('x.refused', 'refused', { action: 'sign-in-again' });
+    });
+    const second = strategy(clock, 'second', async () => grant(3));
+    const k = keeper(clock, [slow, second]);
+    k.start(grant(1, { refreshToken: 'r1', refreshExpiresInSec: 60, expiresInSec: 7_200 }));
+    const flight = k.refreshNow(); // at 0 s; the refresh token's last moment is 30 s
+    await clock.advance(40_000);
+    await flight;
+    expect(second.calls).toHaveLength(0);
+    k.stop();
+  });
+
+  it('retries only while the next attempt starts before the token’s margin, at most exactly there [FIN-13]', async () => {
+    for (const [expiresInSec, calls] of [[100, 1], [101, 2]] as const) {
+      const clock = new FakeClock();
+      // A renewal (no refresh token held): no other guard stops an attempt at the deadline.
+      const failing = strategy(clock, 'hidden', async () => Promise.reject(new PatchbayError('x.unavailable', 'u', { action: 'retry' })), { modes: ['renew'] });
+      // 100 s: refresh at 50 s, margin 5 s → deadline 95 s; backoff 45 s → a retry at 95 s is not before it.
+      // 101 s: refresh at 50.5 s, deadline 96 s → the retry at 95.5 s goes.
+      const k = keeper(clock, [failing], { refreshFraction: 0.5, backoffBaseMs: 45_000 });
+      k.start(grant(1, { expiresInSec }));
+      await clock.advance(expiresInSec * 1000);
+      expect(failing.calls.length, `${expiresInSec} s`).toBe(calls);
+      k.stop();
+    }
+  });
+
+  it('a renewal without a refresh token fails as auth.renew.no-refresh-token, a plain error as auth.refresh.failed', async () => {
+    const clock = new FakeClock();
+    const errors: PatchbayError[] = [];
+    const hidden = strategy(clock, 'hidden', async () => grant(2), { modes: ['renew'] });
+    const k = keeper(clock, [hidden], { onAttemptFailed: (i) => errors.push(i.error) });
+    k.start(grant(1));
+    await k.refreshNow();
+    expect(errors[0]).toMatchObject({ code: 'auth.renew.no-refresh-token', message: 'The sign-in service returned no refresh token.', action: 'none' });
+    k.stop();
+    const plain = strategy(clock, 'silent', async () => Promise.reject(new Error('socket hang up')));
+    const k2 = keeper(clock, [plain], { onAttemptFailed: (i) => errors.push(i.error) });
+    k2.start(grant(1, { refreshToken: 'r1' }));
+    void k2.refreshNow();
+    await clock.advance(0);
+    expect(errors[1]?.code).toBe('auth.refresh.failed');
+    k2.stop();
+  });
+
+  it('a request after expiry gets auth.token-expired, asking the agent to sign in again', async () => {
+    const clock = new FakeClock();
+    const k = keeper(clock, []);
+    k.start(grant(1));
+    await clock.advance(300_000);
+    const error = await k.accessToken().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PatchbayError);
+    expect(error).toMatchObject({ code: 'auth.token-expired', action: 'sign-in-again', message: 'Your sign-in has expired. Sign in again to continue; your agent state is kept.' });
+    k.stop();
+  });
+});
