@@ -67,7 +67,8 @@ describe('GWS sign-in checks (seed 002)', () => {
   });
 
   it('GWS-05: a me without a user, or with an unusable one, is the anonymous fall-through', () => {
-    for (const json of [{ statusCode: 0 }, { statusCode: 0, user: { userName: '' } }, { statusCode: 0, user: 'agent1' }]) {
+    // The last: a me whose other parts do not parse (devices not a list) is not trusted for its user either.
+    for (const json of [{ statusCode: 0 }, { statusCode: 0, user: { userName: '' } }, { statusCode: 0, user: 'agent1' }, { statusCode: 0, user: { userName: 'a' }, devices: 'x' }]) {
       const error = thrown(() => checkSignedIn('gws-basic', result(200, json)));
       expect(error.code).toBe('gws.auth.anonymous');
       expect(error.message).toContain('answered without a user');
@@ -84,12 +85,9 @@ describe('GWS sign-in checks (seed 002)', () => {
     const cs = anonymousError('config-server-basic', 'why');
     expect(cs.action).toBe('sign-in-again');
     expect(cs.message).toContain('Configuration Server user name and password');
-    for (const method of ['saml', 'salesforce'] as const) {
-      const other = anonymousError(method, 'why');
-      expect(other.action).toBe('contact-it');
-      expect(other.message).not.toContain('Check the user name');
-      expect(other.message).toMatch(/^Sign-in with the (SAML single sign-on|Salesforce sign-in) failed/);
-    }
+    expect(anonymousError('saml', 'why').message).toBe('Sign-in with the SAML single sign-on failed: the server treated Patchbay as an anonymous caller (why).');
+    expect(anonymousError('salesforce', 'why').message).toBe('Sign-in with the Salesforce sign-in failed: the server treated Patchbay as an anonymous caller (why).');
+    for (const method of ['saml', 'salesforce'] as const) expect(anonymousError(method, 'why').action).toBe('contact-it');
   });
 
   it('the profile method wins; else SSO means SAML (GWS-04) and a password GWS basic (GWS-03)', () => {
