@@ -94,7 +94,7 @@ export interface FinesseLab {
   expireTokens(filter?: { userId?: string; which?: 'access' | 'refresh' | 'all' }): number;
   revokeTokens(filter?: { userId?: string }): number;
   /** Lab backdoor: an SSO token pair for this user without the browser flow (tests, headless probes). */
-  issueTokens(userId: string): IdsTokenSet;
+  issueTokens(userId: string, accessLifetimeSeconds?: number): IdsTokenSet;
   setIdp(config: IdsIdpConfig | undefined): void;
   setIdpDown(down: boolean): void;
   /** FIN-15 fault control: where `/desktop/sso/token` puts the tokens and reads cc_username from
@@ -227,9 +227,9 @@ export async function startFinesseLab(options: FinesseLabOptions = {}): Promise<
     forcedLogoutPending: (userId) => theCluster.forcedLogoutPending(user(userId).user.loginId),
     expireTokens: (filter) => ids.expireTokens(filter),
     revokeTokens: (filter) => ids.revokeTokens(filter),
-    issueTokens: (userId) => {
+    issueTokens: (userId, accessLifetimeSeconds) => {
       const u = user(userId).user;
-      return ids.issueTokensFor({ uid: u.idpUid, userPrincipal: u.userPrincipal });
+      return ids.issueTokensFor({ uid: u.idpUid, userPrincipal: u.userPrincipal }, undefined, accessLifetimeSeconds);
     },
     setIdp: (config) => ids.setIdp(config),
     setIdpDown: (down) => ids.setIdpDown(down),

@@ -150,7 +150,7 @@ export async function startIdsServer(options: IdsServerOptions = {}): Promise<Id
     registerClient: flow.registerClient,
     exchangeCode: flow.exchangeCode,
     refresh: store.refresh,
-    issueTokensFor: (identity, clientId = 'lab-backdoor') => store.issueTokens(identityOf(identity.uid, identity.userPrincipal), clientId),
+    issueTokensFor: (identity, clientId = 'lab-backdoor', accessLifetimeSeconds) => store.issueTokens(identityOf(identity.uid, identity.userPrincipal), clientId, accessLifetimeSeconds),
     verifyAccessToken: store.verifyAccessToken,
     expireTokens: store.expireTokens,
     revokeTokens: store.revokeTokens,

@@ -36,7 +36,7 @@ export interface TokenStoreConfig {
 }
 
 export type TokenStore = Pick<IdsLabServer, 'refresh' | 'verifyAccessToken' | 'expireTokens' | 'revokeTokens'> & {
-  issueTokens(identity: Identity, clientId: string): IdsTokenSet;
+  issueTokens(identity: Identity, clientId: string, accessLifetimeSeconds?: number): IdsTokenSet;
 };
 
 export function randomToken(bytes = 20): string {
@@ -49,15 +49,15 @@ export function createTokenStore(config: TokenStoreConfig): TokenStore {
   const tokens = new Map<string, TokenEntry>();
   const grants = new Map<string, Grant>();
 
-  function issueTokens(identity: Identity, clientId: string): IdsTokenSet {
+  function issueTokens(identity: Identity, clientId: string, accessSeconds = accessLifetime): IdsTokenSet {
     const grantId = randomUUID();
     const refreshJti = randomUUID();
     const now = clock();
     const refreshToken = mint('refresh', identity, clientId, grantId, refreshJti, now, refreshLifetime);
     const accessJti = randomUUID();
-    const accessToken = mint('access', identity, clientId, grantId, accessJti, now, accessLifetime);
+    const accessToken = mint('access', identity, clientId, grantId, accessJti, now, accessSeconds);
     grants.set(grantId, { userId: identity.uid, realm: identity.realm, userPrincipal: identity.userPrincipal, clientId, refreshJti, latestAccessJti: accessJti, revoked: false });
-    return { accessToken, refreshToken, expiresIn: Math.max(1, Math.round(accessLifetime)), userId: identity.uid, realm: identity.realm, userPrincipal: identity.userPrincipal };
+    return { accessToken, refreshToken, expiresIn: Math.max(1, Math.round(accessSeconds)), userId: identity.uid, realm: identity.realm, userPrincipal: identity.userPrincipal };
   }
 
   /** Claims as finesse.md §2 lists them: `sub` is a JSON string; `expiry` is epoch ms. */

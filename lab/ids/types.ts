@@ -96,7 +96,8 @@ export interface IdsLabServer {
   /** `user` (when given) must accept the grant's user id, else 'mismatch' and nothing is minted. */
   refresh(input: IdsRefreshInput): IdsRefreshResult;
   /** Lab backdoor: a token pair as if `uid` had just signed in at the IdP (no browser, no SAML). */
-  issueTokensFor(identity: { uid: string; userPrincipal: string }, clientId?: string): IdsTokenSet;
+  /** accessLifetimeSeconds: this grant's access token only (a test that must outlive a slow start). */
+  issueTokensFor(identity: { uid: string; userPrincipal: string }, clientId?: string, accessLifetimeSeconds?: number): IdsTokenSet;
   verifyAccessToken(token: string): IdsTokenCheck;
   /** Fault/scale control: makes live tokens expire now. */
   expireTokens(filter?: { userId?: string; which?: 'access' | 'refresh' | 'all' }): number;

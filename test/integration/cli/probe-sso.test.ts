@@ -101,7 +101,9 @@ describe('patchbay probe with SSO profiles', () => {
   it.skipIf(missing !== undefined)(`--resume signs in silently from the keychain's refresh token; without one it exits 3${missing ? ` — skipped: ${missing}` : ''}`, async () => {
     const home = keyringHome();
     homes.push(home);
-    const tokens = labs.ucce.issueTokens('98411');
+    // [CCXDG] a refresh needs the grant's access token still valid: give this grant minutes, not the
+    // file's 8 s, so a slow keyring start on a loaded machine does not expire it before the resume.
+    const tokens = labs.ucce.issueTokens('98411', 300);
     const seeded = await runWithKeyring(home, SEED, ['seed', 'lab-finesse-ucce-sso', JSON.stringify({ v: 1, refreshToken: tokens.refreshToken, userName: 'sjefferson', extension: '1001001' })], { unlock: true });
     expect(seeded.result, seeded.stderr).toEqual({ accounts: ['lab-finesse-ucce-sso:refresh-token'] });
 
