@@ -9,7 +9,7 @@
 // Prints figures; asserts nothing about time. EVENTS (default 1,000), RUNS (default 5).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
@@ -107,6 +107,7 @@ export async function runBench() {
   const runs = Number(process.env.RUNS ?? (quick ? 2 : 5));
   const events = Number(process.env.EVENTS ?? (quick ? 200 : 1000));
   const dataDir = mkdtempSync(join(tmpdir(), 'pb-bench-renderer-'));
+  const loadBefore = Math.round(loadavg()[0]! * 10) / 10;
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true });
   const serverUp: number[] = [];
   const fcp: number[] = [];
@@ -136,6 +137,8 @@ export async function runBench() {
   return {
     bench: 'renderer',
     runs,
+    /** 1-minute load average before/after: on 2 cores a run at load 20 times the scheduler, not the app. */
+    loadAverage1m: { before: loadBefore, after: Math.round(loadavg()[0]! * 10) / 10 },
     /** `node main/cli/patchbay.ts start` spawned → its launch address printed (lab child started, server listening). */
     serverUpMedianMs: median(serverUp),
     /** Chromium's first-contentful-paint after navigation to the launch address, fresh context. */

@@ -41,7 +41,10 @@ interface MethodFigures {
   requests: number;
   webSocketFrames: number;
   tcpConnections: number;
+  /** Median over the warm runs (2nd on); the first is reported apart (cpuMsFirstSignIn). */
   cpuMsPerSignInMedian: number;
+  /** The process's first sign-in of this kind: module loading, JIT and (first method only) the TLS trust store. */
+  cpuMsFirstSignIn: number;
   goalCpuMs: number;
   /** Each request with the round trip (0-based, counted from the start) in which it left. */
   requestsByRoundTrip: string[];
@@ -145,7 +148,10 @@ async function measure(lab: Awaited<ReturnType<typeof startLabProcess>>, name: s
     goalCriticalPathRtt: goalRtt,
     requests: requests.length,
     tcpConnections: new Set(last.chunks.map((c) => c.connection)).size,
-    cpuMsPerSignInMedian: Math.round(median(cpu) * 10) / 10,
+    // issue 15 item 3: by an agent's sign-in the app has loaded its modules and built its TLS trust
+    // store; the bench's cold first run (hundreds of ms of that) would otherwise swing the median of 5.
+    cpuMsPerSignInMedian: Math.round(median(cpu.length > 1 ? cpu.slice(1) : cpu) * 10) / 10,
+    cpuMsFirstSignIn: Math.round(cpu[0]! * 10) / 10,
     goalCpuMs: 30,
     webSocketFrames: frames.length,
     requestsByRoundTrip: [...requests, ...frames]
