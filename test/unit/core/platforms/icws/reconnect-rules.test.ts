@@ -99,6 +99,24 @@ describe('ICWS reconnect walk, details [ICWS-20..22]', () => {
     expect(await done).toEqual({ kind: 'cancelled', attempts: 1 });
   });
 
+  it('reports a thrown attempt as a failed one to the trace [ICWS-21]', async () => {
+    const clock = new FakeClock(0);
+    const seen: AttemptOutcome[] = [];
+    const done = reconnect({
+      hosts: ['a', 'b'],
+      attempt: async (host) => {
+        if (host === 'a') throw new Error('ECONNREFUSED');
+        return { kind: 'created' };
+      },
+      clock,
+      random: () => 0,
+      onAttempt: (_host, outcome) => seen.push(outcome),
+    });
+    await clock.advance(15_000);
+    await done;
+    expect(seen).toEqual([{ kind: 'failed' }, { kind: 'created' }]);
+  });
+
   it('needs at least one host', async () => {
     await expect(reconnect({ hosts: [], attempt: async () => ({ kind: 'created' }), clock: new FakeClock(0) })).rejects.toThrow(/at least one host/);
   });
