@@ -95,7 +95,7 @@ describe('ICWS reconnect interval on the wire [ICWS-20]', () => {
     // tries again. Within one reconnect the interval stays (no 30 min passed); across
     // reconnects it is drawn anew, so N sessions give N independent draws.
     const N = 16;
-    const SCALE = 10; // 15–25 s → 1.5–2.5 s of wall time
+    const SCALE = 5; // 15–25 s → 3–5 s of wall time
     const labs = await Promise.all(Array.from({ length: N }, () => lab()));
     const clients = await Promise.all(labs.map((server) => signedIn(server, new ScaledClock(SCALE))));
     for (const server of labs) {
@@ -103,7 +103,7 @@ describe('ICWS reconnect interval on the wire [ICWS-20]', () => {
       server.killSession(liveSession(server), { reason: 'The server is restarting.', shouldReconnect: true });
     }
     // Three reconnect attempts per lab: two gaps, each one interval (plus request time and timer lateness).
-    await waitFor(() => labs.every((server) => posts(server).length >= 4), 'three reconnect attempts on every lab', 45_000);
+    await waitFor(() => labs.every((server) => posts(server).length >= 4), 'three reconnect attempts on every lab', 60_000);
     expect(clients.every((c) => c.view.phase === 'reconnecting')).toBe(true);
     const intervals = labs.map((server) => {
       const times = posts(server)
@@ -114,12 +114,12 @@ describe('ICWS reconnect interval on the wire [ICWS-20]', () => {
     });
     console.info(`[ICWS-20] measured reconnect intervals (s): ${intervals.map((x) => x.toFixed(1)).join(' ')}`);
     // Bounds: a timer never fires early (1 ms of rounding per timestamp allowed); late by request
-    // time and load, so the ceiling has 3 s (300 ms of wall time) of slack.
+    // time and load, so the ceiling has 2.5 s (500 ms of wall time) of slack.
     for (const interval of intervals) {
       expect(interval).toBeGreaterThanOrEqual(15 - (2 * SCALE) / 1000);
-      expect(interval).toBeLessThanOrEqual(25 + 3);
+      expect(interval).toBeLessThanOrEqual(25 + 2.5);
     }
     // Spread: 16 uniform draws over 10 s span less than 4 s with probability ~1e-5; a fixed interval spans ~0.
     expect(Math.max(...intervals) - Math.min(...intervals)).toBeGreaterThanOrEqual(4);
-  }, 90_000);
+  }, 120_000);
 });
