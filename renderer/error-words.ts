@@ -13,7 +13,7 @@ const WORDS: readonly (readonly [RegExp, string])[] = [
     'errors.signInEnded'],
   [/sign-in\.rejected$|^icws\.connect\.(rejected|bad-response)$|xmpp\.auth-failed$|csrf\.rejected$/,
     'errors.credentialsRejected'],
-  [/extension-required$|place-required$|INVALID_LOGON_DEVICE/i,
+  [/extension-required$|place-required$|invalid-device$|INVALID_LOGON_DEVICE/i,
     'errors.extensionRejected'],
   [/credentials-required$|password-required$|user-required$/, 'errors.credentialsRequired'],
   [/sign-in\.cancelled$|sso\.cancelled$|^session\.cancelled$/, 'errors.signInCancelled'],

@@ -86,11 +86,11 @@ describe('Finesse adapter against the lab', () => {
     await waitFor(() => s.view.agent?.kind === 'ready', 'the pushed state');
   });
 
-  it('fails the sign-in with the asynchronous CTI error for an extension the agent may not use', async () => {
+  it('fails the sign-in with the asynchronous CTI error for an extension the agent may not use, named as the extension (issue 13 item 4)', async () => {
     const finesse = await lab({ deploymentType: 'UCCX', systemAuthMode: 'NON_SSO' });
     const agent4 = user(finesse, 'agent4');
     const s = session(finesse, 'agent4', 'password');
-    await expect(s.signIn({ credentials: { userName: 'agent4', password: agent4.password }, extension: '99999' })).rejects.toMatchObject({ code: 'finesse.state.rejected' });
+    await expect(s.signIn({ credentials: { userName: 'agent4', password: agent4.password }, extension: '99999' })).rejects.toMatchObject({ code: 'finesse.sign-in.invalid-device', message: expect.stringContaining('CF_INVALID_LOGON_DEVICE_SPECIFIED') });
     expect(s.view.phase).toBe('failed');
   });
 

@@ -77,6 +77,12 @@ export function isMine(update: FinesseUpdate, userId: string | undefined, kind: 
 /** The async CTI error of a state change (§5). */
 export function asyncStateError(errors: Parameters<typeof apiErrorMessage>[0]): PatchbayError {
   const message = apiErrorMessage(errors);
+  // A sign-in on an extension the CTI server does not know ("Invalid Device",
+  // CF_INVALID_LOGON_DEVICE_SPECIFIED): say it is the extension, not "the status change" (issue 13 item 4).
+  const first = errors?.[0];
+  if (first?.errorType === 'Invalid Device' || /^CF_INVALID_LOGON_DEVICE/.test(first?.errorMessage ?? '')) {
+    return new PatchbayError('finesse.sign-in.invalid-device', `Finesse did not accept the extension: ${message ?? 'Invalid Device'}`, { action: 'none' });
+  }
   return new PatchbayError('finesse.state.rejected', message ? `Finesse refused the change: ${message}` : 'Finesse refused the change.', { action: 'none' });
 }
 
