@@ -78,6 +78,9 @@ describe('ICWS connection request [ICWS-01, ICWS-02]', () => {
       credentials: true,
       followRedirects: false,
     });
+    const controller = new AbortController();
+    await walkHosts(ctx, ['https://a:8019'], '{}', 'agent1', controller.signal, toBase).catch(() => undefined);
+    expect(requests.at(-1)!.signal).toBe(controller.signal);
   });
 });
 
@@ -135,15 +138,17 @@ describe('ICWS 201 processing [ICWS-03, ICWS-05]', () => {
     const error = (await processConnection(ctx, 'https://a:8019', created(), 'u').catch((e: unknown) => e)) as PatchbayError;
     expect(asked).toBe('https://a:8019/icws/111/connection');
     expect(error).toBeInstanceOf(PatchbayError);
-    expect(error).toMatchObject({ code: 'icws.connect.no-cookie', action: 'contact-it' });
+    expect(error).toMatchObject({ code: 'icws.connect.no-cookie', message: 'The server did not set a session cookie.', action: 'contact-it' });
   });
 
   it('refuses an incomplete 201 with a typed error [ICWS-03]', async () => {
     const { ctx } = stub({}, 'icws_111=v');
     const emptyHeaders = created({}, { 'inin-icws-session-id': '', 'inin-icws-csrf-token': '' });
-    for (const bad of [response(201, { sessionId: '111' }), response(201, 'not json'), response(201, { csrfToken: 'c' }), emptyHeaders]) {
+    const emptySessionId = created({}, { 'inin-icws-session-id': '' });
+    const emptyCsrf = created({}, { 'inin-icws-csrf-token': '' });
+    for (const bad of [response(201, { sessionId: '111' }), response(201, 'not json'), response(201, { csrfToken: 'c' }), emptyHeaders, emptySessionId, emptyCsrf]) {
       const error = (await processConnection(ctx, 'https://a:8019', bad, 'u').catch((e: unknown) => e)) as PatchbayError;
-      expect(error).toMatchObject({ code: 'icws.connect.bad-response', action: 'contact-it', details: { status: 201 } });
+      expect(error).toMatchObject({ code: 'icws.connect.bad-response', message: 'The server accepted the sign-in but its answer was incomplete.', action: 'contact-it', details: { status: 201 } });
     }
   });
 
@@ -155,6 +160,8 @@ describe('ICWS 201 processing [ICWS-03, ICWS-05]', () => {
     const other = stub({ 'GET https://a:8019/icws/connection/features': response(200, { nothing: true }) }, 'icws_111=v');
     expect((await processConnection(other.ctx, 'https://a:8019', created({ features: [{ featureId: 'x', version: 3 }] }), 'u')).messagingVersion).toBeUndefined();
     expect(other.requests).toHaveLength(1);
+    const none = stub({ 'GET https://a:8019/icws/connection/features': response(200, { featureInfoList: [{ featureId: 'other', version: 2 }] }) }, 'icws_111=v');
+    expect((await processConnection(none.ctx, 'https://a:8019', created({ features: undefined }), 'u')).messagingVersion).toBeUndefined();
   });
 });
 
@@ -309,13 +316,18 @@ describe('PureConnect Cloud servers.json [ICWS-24]', () => {
     const foreign = { ...serversJson, serviceURLTemplate: 'https://elsewhere.example.net/api/{host}' };
     for (const answer of [response(404), response(200, 'junk'), response(200, foreign), response(500, serversJson)]) {
       const { ctx } = stub({ 'GET https://cloud.example.com/customICWS/config/servers.json': answer });
-      await expect(fetchCloudServers(ctx, customUrl)).rejects.toMatchObject({ code: 'icws.cloud.bad-servers-json', action: 'contact-it', details: { status: answer instanceof Error ? undefined : answer.status } });
+      await expect(fetchCloudServers(ctx, customUrl)).rejects.toMatchObject({
+        code: 'icws.cloud.bad-servers-json',
+        message: 'The PureConnect Cloud address did not give a usable server list (config/servers.json).',
+        action: 'contact-it', details: { status: answer instanceof Error ? undefined : answer.status } });
     }
   });
 
   it('rebuilds a session base with a new template, keeping the host; other bases stay [ICWS-25]', () => {
     expect(rebase('https://c/x/api/ic1', 'https://c/x/api/{host}/', 'https://c/y/api/{host}/')).toBe('https://c/y/api/ic1');
     expect(rebase('https://ic1.c:8019', 'https://{host}.c:8019', 'https://{host}.d:8019')).toBe('https://ic1.d:8019');
+    expect(rebase('https://c/x/api/ic1', 'https://c/x/api/{host}//', 'https://c/y/api/{host}')).toBe('https://c/y/api/ic1');
+    expect(rebase('https://c/x/api/ic1//v', 'https://c/x/api/{host}//v/', 'https://c/y/api/{host}/v/')).toBe('https://c/y/api/ic1/v');
     expect(rebase('https://other/api/ic1', 'https://c/x/api/{host}/', 'https://c/y/api/{host}/')).toBe('https://other/api/ic1');
   });
 
