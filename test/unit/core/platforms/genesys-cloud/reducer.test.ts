@@ -12,7 +12,7 @@ const ACTIVE: SessionView = {
   phase: 'active',
   server: 'https://api.example',
   userDisplayName: 'Ann',
-  selectableStates: [{ id: 'on-queue', label: 'On Queue', kind: 'ready' }],
+  selectableStates: [{ id: 'on-queue', label: 'On Queue', kind: 'ready', reasons: [], reasonRequired: false }],
   agent: AGENT,
   calls: [],
   token: { expiresAt: 'e', refreshAt: 'r' },

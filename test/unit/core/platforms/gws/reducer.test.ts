@@ -11,7 +11,7 @@ const ACTIVE: SessionView = {
   phase: 'active',
   server: 'https://gws.example',
   userDisplayName: 'Ann',
-  selectableStates: [{ id: 'Ready', label: 'Ready', kind: 'ready' }],
+  selectableStates: [{ id: 'Ready', label: 'Ready', kind: 'ready', reasons: [], reasonRequired: false }],
   agent: AGENT,
   calls: [],
   connection: { transport: 'cometd', lastEventAt: 't1' },
@@ -32,7 +32,7 @@ describe('GWS view reducer', () => {
   });
 
   it('states, agent and calls replace their part only', () => {
-    const states = [{ id: 'NotReady', label: 'Not Ready', kind: 'not-ready' as const }];
+    const states = [{ id: 'NotReady', label: 'Not Ready', kind: 'not-ready' as const, reasons: [], reasonRequired: false }];
     expect(reduce(ACTIVE, { type: 'states', states })).toEqual({ ...ACTIVE, selectableStates: states });
     const agent: AgentState = { kind: 'not-ready', stateId: 'NotReady', label: 'Not Ready' };
     expect(reduce(ACTIVE, { type: 'agent', agent })).toEqual({ ...ACTIVE, agent });
