@@ -16,6 +16,7 @@ describe('ICWS reconnect host list [ICWS-05, ICWS-19]', () => {
 
   it("falls back to the server's own address, then the profile's servers, without repeats, when the server sent none [ICWS-19]", () => {
     expect(reconnectHosts([], 'https://a:8019', ['https://y:8019', 'https://a:8019', 'https://y:8019'])).toEqual(['https://a:8019', 'https://y:8019']);
+    expect(reconnectHosts([], 'https://a:8019', ['https://y:8019'])).toEqual(['https://a:8019', 'https://y:8019']);
   });
 });
 
