@@ -285,6 +285,25 @@ describe('TokenKeeper scheduling details [FIN-12, FIN-13, FIN-14]', () => {
     k.stop();
   });
 
+  it('a failed planned renewal warns nobody when the agent signed in meanwhile (a new refresh token) [FIN-14]', async () => {
+    const clock = new FakeClock();
+    const call = pending();
+    const hidden = strategy(clock, 'hidden', () => call.promise, { modes: ['renew'] });
+    const visible = strategy(clock, 'visible', async () => grant(9, { refreshToken: 'r9' }), { modes: ['renew'], interactive: true });
+    const warnings: string[] = [];
+    const k = keeper(clock, [hidden, visible], { onSignInNeeded: (w) => warnings.push(w.reason) });
+    k.start(grant(1, { refreshToken: 'r1', refreshExpiresInSec: 3_600, expiresInSec: 7_200 }));
+    await clock.advance(3_000_000); // the planned renewal starts and hangs
+    expect(hidden.calls).toHaveLength(1);
+    k.replace(grant(2, { refreshToken: 'r2', refreshExpiresInSec: 7_200, expiresInSec: 7_200 }));
+    call.settle().reject(new PatchbayError('login.timeout', 't'));
+    await clock.advance(0);
+    expect(warnings).toEqual([]);
+    expect(visible.calls).toHaveLength(0);
+    expect(k.times().signInBy).toBeUndefined();
+    k.stop();
+  });
+
   it('renews once per refresh token: access refreshes after a failed planned renewal do not start it again [FIN-14]', async () => {
     const clock = new FakeClock();
     const silent = strategy(clock, 'silent', async (_ctx, n) => grant(n + 1)); // keeps r1
@@ -304,12 +323,16 @@ describe('TokenKeeper scheduling details [FIN-12, FIN-13, FIN-14]', () => {
       throw new PatchbayError('x.refused', 'refused', { action: 'sign-in-again' });
     });
     const second = strategy(clock, 'second', async () => grant(3));
-    const k = keeper(clock, [slow, second]);
+    const hidden = strategy(clock, 'hidden', async () => grant(4, { refreshToken: 'r4' }), { modes: ['renew'] });
+    const k = keeper(clock, [slow, second, hidden], { renewLeadMs: 0, warningLeadMs: 0 });
     k.start(grant(1, { refreshToken: 'r1', refreshExpiresInSec: 60, expiresInSec: 7_200 }));
     const flight = k.refreshNow(); // at 0 s; the refresh token's last moment is 30 s
     await clock.advance(40_000);
     await flight;
     expect(second.calls).toHaveLength(0);
+    // …and falls back to a renewal instead.
+    expect(hidden.calls.map((c) => c.at - slow.calls[0]!.at)).toEqual([40_000]);
+    expect(k.peek()).toBe('a4');
     k.stop();
   });
 
