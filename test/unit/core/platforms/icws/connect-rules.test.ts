@@ -310,6 +310,9 @@ describe('PureConnect Cloud servers.json [ICWS-24]', () => {
       bases: ['https://cloud.example.com/customICWS/api/ic1', 'https://cloud.example.com/customICWS/api/ic1b', 'https://cloud.example.com/customICWS/api/ic2'],
     });
     expect(requests[0]).toMatchObject({ url: `${customUrl}/config/servers.json`, headers: { Accept: 'application/json' } });
+    const controller = new AbortController();
+    await fetchCloudServers(ctx, customUrl, controller.signal).catch(() => undefined);
+    expect(requests[1]!.signal).toBe(controller.signal); // a cancelled sign-in stops the servers.json fetch too
   });
 
   it('refuses a missing, broken or foreign servers.json with a typed error [ICWS-24]', async () => {
