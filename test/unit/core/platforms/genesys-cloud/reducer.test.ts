@@ -82,7 +82,9 @@ describe('Genesys Cloud view reducer', () => {
     expect(back.lastError).toBeUndefined();
     expect(reduce({ ...dropped, lastError: ERR }, { type: 'reconnected' }).lastError).toEqual(ERR);
     expect(reduce({ ...ACTIVE, connection: { transport: 'websocket' } }, { type: 'reconnected' }).connection).toEqual({ transport: 'websocket' });
-    expect(reduce(ACTIVE, { type: 'reconnected' }).phase).toBe('active');
+    // A channel rotated while active (no drop shown) also clears a notifications warning.
+    const warned = { ...ACTIVE, lastError: { code: 'genesys-cloud.notifications.warning', message: 'm', action: 'none' as const } };
+    expect(reduce(warned, { type: 'reconnected' })).toEqual({ ...ACTIVE, lastError: undefined });
     expect(reduce(SIGNING_IN, { type: 'reconnected' })).toBe(SIGNING_IN);
   });
 
