@@ -1,7 +1,7 @@
 // PureConnect Cloud + single sign-on: the sign-in options, the SSO start and the connection all go
 // through the servers.json service URL template, never the custom URL itself (issue 9 item 1,
 // RULES.md ICWS-24). Chromium LoginWindow + lab IdP, the lab ICWS behind the lab cloud front door.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createChromiumLoginWindow, type ChromiumLoginWindow } from '../../../main/browser-shell/login-window.ts';
 import { ScaledClock } from '../../../main/core/clock.ts';
 import { createLogger, memorySink } from '../../../main/core/log.ts';
@@ -10,6 +10,9 @@ import { IcwsSession } from '../../../main/core/platforms/icws/icws-session.ts';
 import { ProfileSchema } from '../../../preload/contract.ts';
 import { startCloudFront, type CloudFront } from '../../../lab/icws/cloud.ts';
 import { Agent, IDP_ID, startSsoLab, type SsoLab } from '../saml/sso-lab.ts';
+
+// Chromium's sign-in page on a loaded 2-core machine can take well over the 20 s default to appear.
+vi.setConfig({ testTimeout: 60_000 });
 
 const log = createLogger({ sink: memorySink(), level: 'debug' });
 const HOST = 'ind001gic001.cscp.inin.local';

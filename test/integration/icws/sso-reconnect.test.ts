@@ -2,7 +2,7 @@
 // each reconnect attempt gets a new one through the LoginWindow — hidden while the IdP session lasts,
 // shown (phase 'awaiting-user') when the IdP needs the agent — then posts
 // singleSignOnTokenConnectionRequestSettings [ICWS-14, ICWS-19]. Chromium LoginWindow + lab IdP.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createChromiumLoginWindow, type ChromiumLoginWindow } from '../../../main/browser-shell/login-window.ts';
 import { ScaledClock } from '../../../main/core/clock.ts';
 import { createLogger, memorySink } from '../../../main/core/log.ts';
@@ -11,6 +11,9 @@ import { IcwsSession } from '../../../main/core/platforms/icws/icws-session.ts';
 import { ProfileSchema } from '../../../preload/contract.ts';
 import { waitFor } from '../../helpers/wait.ts';
 import { Agent, IDP_ID, startSsoLab, type SsoLab } from '../saml/sso-lab.ts';
+
+// Chromium's sign-in page on a loaded 2-core machine can take well over the 20 s default to appear.
+vi.setConfig({ testTimeout: 60_000 });
 
 const sink = memorySink();
 const log = createLogger({ sink, level: 'debug' });

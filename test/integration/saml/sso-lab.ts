@@ -100,7 +100,7 @@ export class Agent {
 
   /** The open sign-in page whose URL starts with `prefix` (or matches it), not one handed out
    *  before, and alive: an earlier run's page may still look open from this second CDP client. */
-  async page(prefix: string | RegExp, timeoutMs = 10_000): Promise<Page> {
+  async page(prefix: string | RegExp, timeoutMs = 30_000): Promise<Page> {
     const matches = (url: string) => (typeof prefix === 'string' ? url.startsWith(prefix) : prefix.test(url));
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -121,7 +121,7 @@ export class Agent {
 
   /** Types the user name and password on the IdP's form and submits it, as a person would. */
   async signIn(idpUrl: string | RegExp, form: IdpForm, user: string, password: string): Promise<Page> {
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + 30_000;
     for (;;) {
       const page = await this.page(idpUrl);
       try {
