@@ -51,9 +51,19 @@ export async function storeSetCookie(jar: CookieJar, header: string, url: URL, n
 
 /** The Cookie header value for a request to `url` ('' when none), RFC 6265 §5.4. */
 export async function cookieHeaderFor(jar: CookieJar, url: URL, nowMs: number): Promise<string> {
+  return (await liveCookiesFor(jar, url, nowMs)).map((c) => c.cookieString()).join('; ');
+}
+
+/** The cookies a request to `url` would carry, as name/value pairs in RFC 6265 §5.4 order
+ *  (tough-cookie's parse, not a re-read of the header). */
+export async function cookiePairsFor(jar: CookieJar, url: URL, nowMs: number): Promise<{ name: string; value: string }[]> {
+  return (await liveCookiesFor(jar, url, nowMs)).map((c) => ({ name: c.key, value: c.value }));
+}
+
+async function liveCookiesFor(jar: CookieJar, url: URL, nowMs: number): Promise<Cookie[]> {
   // Most sessions (Basic sign-ins) never receive a cookie: skip the matching, whose host
   // canonicalisation (an IPv6 regular expression) cost ~0.5 ms a request (issue 15 item 3).
-  if ((await jar.store.getAllCookies()).length === 0) return '';
+  if ((await jar.store.getAllCookies()).length === 0) return [];
   const cookies = await jar.getCookies(url.href, { http: true, expire: false, sort: true });
   const live: Cookie[] = [];
   for (const c of cookies) {
@@ -64,7 +74,7 @@ export async function cookieHeaderFor(jar: CookieJar, url: URL, nowMs: number): 
       live.push(c);
     }
   }
-  return live.map((c) => c.cookieString()).join('; ');
+  return live;
 }
 
 // Cookies put into the jar directly (not through storeSetCookie) may still carry Max-Age: count it

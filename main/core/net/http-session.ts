@@ -9,7 +9,7 @@ import type { Clock, TimerHandle } from '../clock.ts';
 import { nullLogger, redactUrl } from '../log.ts';
 import type { Logger } from '../log.ts';
 import type { HttpRequest, HttpResponse, HttpSessionOptions, HttpStream, TraceEntry } from './types.ts';
-import { cookieHeaderFor, createCookieJar, storeSetCookie } from './cookies.ts';
+import { cookieHeaderFor, cookiePairsFor, createCookieJar, storeSetCookie } from './cookies.ts';
 import { abortedError, classifyTransportError, hostPort, timeoutError } from './net-errors.ts';
 import { coreDispatcher } from './proxy.ts';
 import { isRedirect, nextHop } from './redirects.ts';
@@ -71,6 +71,11 @@ export class HttpSession {
   /** The Cookie header the jar would send to `url` ('' when none). */
   async cookieHeader(url: string | URL): Promise<string> {
     return cookieHeaderFor(this.jar, toUrl(url), this.clock.now());
+  }
+
+  /** The cookies the jar would send to `url`, as name/value pairs. */
+  async cookiePairs(url: string | URL): Promise<{ name: string; value: string }[]> {
+    return cookiePairsFor(this.jar, toUrl(url), this.clock.now());
   }
 
   /** Stores a Set-Cookie value as if `url` had sent it; false when the cookie is ignored

@@ -55,7 +55,7 @@ async function prepareUserCookie(ctx: SsoContext): Promise<void> {
 /** The token of a `/desktop/sso/token` answer at `url`: the body's, or (FIN-15, older releases)
  *  the session cookies that answer left in the jar. `stale`: the access token being replaced. */
 async function answerToken(ctx: SsoContext, body: string, url: string, stale: string | undefined): Promise<SsoToken> {
-  return ssoTokenFrom(body, await ctx.http.cookieHeader(url), stale);
+  return ssoTokenFrom(body, await ctx.http.cookiePairs(url), stale);
 }
 
 /** Runs the LoginWindow on the token URL until the JSON arrives from the network (FIN-01..04, 07, 08). */

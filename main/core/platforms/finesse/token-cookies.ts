@@ -1,8 +1,8 @@
 // FIN-15 (seed 003, TAC note: "in older releases we used to store the cc_username and tokens in
 // session cookies, and it's still the same with native Finesse Desktop"): when `/desktop/sso/token`
 // answers without a token in its JSON body, the tokens are read from the session cookies that answer
-// left in the profile's jar. Pure functions over the Cookie header the jar would send to the token
-// URL (HttpSession.cookieHeader: tough-cookie has applied Domain, Path, Secure and expiry, FIN-03).
+// left in the profile's jar. Pure functions over the cookies the jar would send to the token URL
+// (HttpSession.cookiePairs: tough-cookie has parsed them and applied Domain, Path, Secure and expiry, FIN-03).
 // Cookie values never go into an error: errors name the cookie and a length, never its value.
 import { PatchbayError } from '../../errors.ts';
 import { parseSsoToken, type SsoToken } from './wire.ts';
@@ -13,8 +13,6 @@ export const TOKEN_COOKIE = 'token';
 export const REFRESH_TOKEN_COOKIE = 'refresh_token';
 /** RFC 6265 §6.1: user agents keep at least 4096 bytes per cookie; an IdS JWT is 1–2 KB. */
 export const MAX_TOKEN_COOKIE_CHARS = 4096;
-/** A Cookie header longer than this is not read at all (RFC 6265 §6.1: 50 cookies × 4096 bytes). */
-export const MAX_COOKIE_HEADER_CHARS = 50 * 4096;
 /** What a JWT (base64url + dots) or an opaque token68 value is made of. */
 const TOKEN_CHARS = /^[A-Za-z0-9._~+/=-]+$/;
 
@@ -35,27 +33,13 @@ function tooLarge(cookie: string, length: number): PatchbayError {
   });
 }
 
-/** `a=1; b=2` (RFC 6265 §4.2.1) → pairs in order, duplicates kept (a cookie per Path/Domain);
- *  a part without `=` is ignored (§5.2), a quoted value loses its DQUOTEs (§4.1.1 cookie-value). */
-export function parseCookieHeader(header: string): CookiePair[] {
-  if (header.length > MAX_COOKIE_HEADER_CHARS) throw tooLarge('session', header.length);
-  const pairs: CookiePair[] = [];
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq <= 0) continue;
-    const name = part.slice(0, eq).trim();
-    let value = part.slice(eq + 1).trim();
-    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
-    if (name !== '') pairs.push({ name, value });
-  }
-  return pairs;
-}
-
 /** One token cookie's value: absent or empty (a cleared cookie) → undefined; two different values
  *  (say Path=/ and Path=/desktop) → ambiguous, refused rather than guessed; oversized or not token
  *  characters → refused. */
 function single(pairs: readonly CookiePair[], name: string): string | undefined {
-  const values = new Set(pairs.filter((p) => p.name === name && p.value !== '').map((p) => p.value));
+  // RFC 6265 §4.1.1: a cookie-value may be wrapped in DQUOTEs, which are not part of the token.
+  const unquoted = (v: string) => (v.length >= 2 && v.startsWith('"') && v.endsWith('"') ? v.slice(1, -1) : v);
+  const values = new Set(pairs.filter((p) => p.name === name).map((p) => unquoted(p.value)).filter((v) => v !== ''));
   if (values.size > 1) {
     throw new PatchbayError('finesse.sso.cookie-ambiguous', `The sign-in service left ${values.size} different ${name} cookies; Patchbay cannot tell which one is current.`, {
       action: 'sign-in-again',
@@ -100,7 +84,7 @@ const blank = (v: unknown): boolean => v === undefined || v === null || v === ''
  * refresh_token, expires_in, user_id, realm stay. `stale`: the access token in use before this
  * answer (a refresh or renewal) — a cookie still holding it is not a new token.
  */
-export function ssoTokenFrom(body: string, cookieHeader: string, stale?: string): SsoToken {
+export function ssoTokenFrom(body: string, cookies: readonly CookiePair[], stale?: string): SsoToken {
   const trimmed = body.trim();
   let json: unknown = {};
   if (trimmed !== '') {
@@ -113,13 +97,13 @@ export function ssoTokenFrom(body: string, cookieHeader: string, stale?: string)
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return parseSsoToken(body);
   const fields = json as Record<string, unknown>;
   if (!blank(fields['token'])) return parseSsoToken(body);
-  const cookies = tokenCookiesOf(parseCookieHeader(cookieHeader));
-  const token = cookies.token !== undefined && cookies.token !== stale ? cookies.token : undefined;
+  const found = tokenCookiesOf(cookies);
+  const token = found.token !== undefined && found.token !== stale ? found.token : undefined;
   const merged: Record<string, unknown> = { ...fields };
   if (token === undefined) delete merged['token'];
   else merged['token'] = token;
   if (blank(fields['refresh_token'])) {
-    if (cookies.refreshToken !== undefined) merged['refresh_token'] = cookies.refreshToken;
+    if (found.refreshToken !== undefined) merged['refresh_token'] = found.refreshToken;
     else delete merged['refresh_token'];
   }
   if (blank(fields['expires_in']) && token !== undefined) {
