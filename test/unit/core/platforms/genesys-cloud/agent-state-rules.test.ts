@@ -39,6 +39,7 @@ describe('Genesys Cloud presence', () => {
     expect(definitionLabel(def, 'ja-JP')).toBe('Available');
     expect(definitionLabel(def)).toBe('Available');
     expect(definitionLabel({ systemPresence: 'Meal' }, 'en-US')).toBe('Meal');
+    expect(definitionLabel({ systemPresence: 'Available', languageLabels: { en: 'Free', fr: 'Libre' } })).toBe('Free'); // default language en-US
     expect(definitionLabel({ systemPresence: 'ON_QUEUE' }, 'en-US')).toBe('On Queue');
     expect(definitionLabel({ systemPresence: 'Custom Thing', languageLabels: {} }, 'en-US')).toBe('Custom Thing');
   });
@@ -104,6 +105,8 @@ describe('Genesys Cloud conversations on the card', () => {
     expect(callOf(c, 'u')).toEqual({ id: 'c1', direction: 'inbound', from: '+111', to: '+222', state: 'CONNECTED', since: '2026-12-06T10:00:00.000Z' });
     const ext = conv([{ purpose: 'external', ani: `tel:${'9'.repeat(80)}` }, { userId: 'u', state: 'alerting', direction: 'outbound', dnis: 'tel:+333' }]);
     expect(callOf(ext, 'u')).toEqual({ id: 'c1', direction: 'outbound', from: '9'.repeat(64), to: '+333', state: 'ALERTING' });
+    // The customer is found wherever it is listed; only a leading tel: is a scheme.
+    expect(callOf(conv([{ userId: 'u', state: 'connected', direction: 'inbound' }, { purpose: 'customer', ani: 'sip:hotel:5' }]), 'u')).toMatchObject({ from: 'sip:hotel:5' });
     expect(callOf(conv([{ userId: 'u', direction: 'INBOUND' }]), 'u')).toMatchObject({ direction: 'inbound', state: 'UNKNOWN' });
     expect(callOf(conv([{ userId: 'u', direction: 'sideways', state: 'connected' }]), 'u')).toEqual({ id: 'c1', direction: 'unknown', state: 'CONNECTED' });
     expect(callOf(conv([{ userId: 'u', state: 'connected', connectedTime: 'nope' }]), 'u')).not.toHaveProperty('since');
