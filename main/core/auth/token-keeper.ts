@@ -359,6 +359,10 @@ export class TokenKeeper {
     }
     const deadline = held.expiresAt - this.margin(held);
     if (await this.tryStrategies(mode, deadline)) return;
+    if (mode === 'refresh' && this.renewFlight) {
+      await this.renewFlight; // FIN-13: join the planned renewal, never a second hidden sign-in beside it
+      return;
+    }
     if (mode === 'refresh' && (await this.tryStrategies('renew', deadline))) return;
     if (this.stopped) return;
     // Unplanned: the refresh was refused (revoked, expired early, IdP session gone…).

@@ -380,3 +380,26 @@ describe('TokenKeeper scheduling details [FIN-12, FIN-13, FIN-14]', () => {
     k.stop();
   });
 });
+
+describe('TokenKeeper refresh falling back to a renewal while the planned renewal runs [FIN-13]', () => {
+  it('joins the planned renewal instead of opening a second hidden sign-in', async () => {
+    const clock = new FakeClock();
+    const silent = strategy(clock, 'silent', async () => Promise.reject(new PatchbayError('finesse.sso.refresh-refused', 'no')));
+    const renewal = pending();
+    const hidden = strategy(clock, 'hidden', () => renewal.promise, { modes: ['renew'] });
+    const k = keeper(clock, [silent, hidden], { renewLeadMs: 300_000, warningLeadMs: 0 });
+    // Refresh token 10 min, access token 2 h: the planned renewal starts 5 min before the refresh token ends.
+    k.start(grant(1, { refreshToken: 'r1', refreshExpiresInSec: 600, expiresInSec: 7_200 }));
+    await clock.advance(300_000);
+    expect(hidden.calls).toHaveLength(1); // the planned renewal, still running
+    const refreshing = k.refreshNow(); // a refresh the refresh token still allows; the server refuses it
+    await clock.advance(0);
+    expect(silent.calls.map((c) => c.ctx.mode)).toEqual(['refresh']);
+    expect(hidden.calls).toHaveLength(1); // no second hidden window beside the first
+    renewal.settle().resolve(grant(2, { refreshToken: 'r2', refreshExpiresInSec: 3_600 }));
+    await refreshing;
+    expect(k.peek()).toBe('a2');
+    expect(hidden.calls).toHaveLength(1);
+    k.stop();
+  });
+});
