@@ -102,6 +102,7 @@ export class FakeFinesse {
     },
     clearCookies: async () => undefined,
     cookieHeader: async () => '',
+    cookiePairs: async () => [],
   } as unknown as HttpSession;
 
   private async handle(req: HttpRequest): Promise<HttpResponse> {
