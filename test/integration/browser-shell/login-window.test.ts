@@ -82,10 +82,15 @@ function req(path: string, until: LoginWindowRequest['until'], extra: Partial<Lo
 
 /** The arguments of the browser process started with --remote-debugging-port=<port>. */
 async function chromiumCommandLine(port: string): Promise<string[]> {
-  for (const pid of await readdir('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    const args = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0');
-    if (args.includes(`--remote-debugging-port=${port}`) && !args.some((a) => a.startsWith('--type='))) return args;
+  // Retried: on a loaded CI machine one scan of /proc once found no such process (a cmdline read
+  // while the process was still starting comes back empty).
+  for (let attempt = 0; attempt < 40; attempt++) {
+    for (const pid of await readdir('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      const args = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0');
+      if (args.includes(`--remote-debugging-port=${port}`) && !args.some((a) => a.startsWith('--type='))) return args;
+    }
+    await new Promise((r) => setTimeout(r, 250));
   }
   return [];
 }
