@@ -81,18 +81,18 @@ function req(path: string, until: LoginWindowRequest['until'], extra: Partial<Lo
 }
 
 /** The arguments of the browser process started with --remote-debugging-port=<port>. */
-async function chromiumCommandLine(port: string): Promise<string[]> {
-  // Retried: on a loaded CI machine one scan of /proc once found no such process (a cmdline read
-  // while the process was still starting comes back empty).
+async function chromiumCommandLine(port: string): Promise<string> {
+  // Read as one string: Chromium rewrites its process title on Linux, and /proc/<pid>/cmdline can then
+  // hold the whole command line space-joined in one NUL-terminated part (seen under dbus-run-session, CI).
   for (let attempt = 0; attempt < 40; attempt++) {
     for (const pid of await readdir('/proc')) {
       if (!/^\d+$/.test(pid)) continue;
-      const args = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0');
-      if (args.includes(`--remote-debugging-port=${port}`) && !args.some((a) => a.startsWith('--type='))) return args;
+      const line = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).replaceAll('\0', ' ');
+      if (line.includes(`--remote-debugging-port=${port} `) && !line.includes('--type=')) return line;
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  return [];
+  return '';
 }
 
 async function failure(promise: Promise<unknown>): Promise<PatchbayError> {
