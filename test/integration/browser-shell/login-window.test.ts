@@ -181,15 +181,18 @@ describe('Chromium LoginWindow', () => {
     closing.catch(() => undefined);
     const cdp = await chromium.connectOverCDP(window.cdpEndpoint!);
     try {
-      let target;
-      for (let i = 0; i < 200 && !target; i++) {
-        target = cdp
+      // Close every page on /forever until the run ends: an earlier run's page may still be listed
+      // while it goes, and closing only that one left this run to end by its timeout (CI).
+      let settled = false;
+      void closing.finally(() => (settled = true)).catch(() => undefined);
+      for (let i = 0; i < 2_000 && !settled; i++) {
+        const pages = cdp
           .contexts()
           .flatMap((c) => c.pages())
-          .find((p) => p.url() === `${base}/forever`);
-        if (!target) await new Promise((r) => setTimeout(r, 25));
+          .filter((p) => p.url() === `${base}/forever`);
+        for (const page of pages) await page.close().catch(() => undefined);
+        await new Promise((r) => setTimeout(r, 25));
       }
-      await target!.close();
       expect((await failure(closing)).code).toBe('login.cancelled');
     } finally {
       await cdp.close();
