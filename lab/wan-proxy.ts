@@ -85,6 +85,7 @@ function delayedPipe(from: Socket, to: Socket, delay: () => number, notBefore: (
   from.on('close', end);
   to.on('close', () => {
     clearTimeout(timer);
+    timer = undefined;
     queue.length = 0;
   });
 }

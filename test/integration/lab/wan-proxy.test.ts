@@ -75,8 +75,13 @@ describe('WAN delay proxy', () => {
     const received: Buffer[] = [];
     socket.on('data', (d: Buffer) => received.push(d));
     socket.write('hello');
-    await new Promise((r) => socket.once('close', r));
+    // The far end's answer and then its end (FIN) arrive: 'end' is enough, 'close' waits on our own side too.
+    await new Promise((r) => {
+      socket.once('end', r);
+      socket.once('close', r);
+    });
     expect(Buffer.concat(received).toString()).toBe('other server');
+    socket.destroy();
   });
 
   it('ends open connections when it closes', async () => {
