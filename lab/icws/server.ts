@@ -57,7 +57,7 @@ export async function startIcwsServer(options: IcwsServerOptions = {}): Promise<
     inactivityTimeoutMs: options.inactivityTimeoutMs ?? 120_000,
     endedSessionRetentionMs: options.endedSessionRetentionMs ?? 10 * 60_000,
   });
-  const statuses = createStatuses({ users, statuses: statusList, statusById, userStates, sessions: sessions.map, serverName, readJson: readJsonBody });
+  const statuses = createStatuses({ users, statuses: statusList, statusById, userStates, sessions: sessions.map, serverName, readJson: readJsonBody, statusMessagesDelayMs: options.statusMessagesDelayMs ?? 0 });
   const connection = createConnection({
     users,
     sessions,

@@ -26,6 +26,8 @@ export interface StatusDeps {
   /** `icServers` of a user status. */
   serverName: string;
   readJson: ReadJson;
+  /** IcwsServerOptions.statusMessagesDelayMs. */
+  statusMessagesDelayMs?: number;
 }
 
 export interface Statuses {
@@ -42,7 +44,7 @@ function svgIcon(status: LabStatusMessage): string {
 }
 
 export function createStatuses(deps: StatusDeps): Statuses {
-  const { users, statuses, statusById, userStates, sessions, serverName, readJson } = deps;
+  const { users, statuses, statusById, userStates, sessions, serverName, readJson, statusMessagesDelayMs = 0 } = deps;
   let nextRequestId = 1;
 
   function userStatusJson(userId: string): LabUserStatus {
@@ -144,8 +146,10 @@ export function createStatuses(deps: StatusDeps): Statuses {
     {
       path: ['status', 'status-messages'],
       methods: {
-        GET: (ctx, session) =>
-          reply(ctx, 200, { statusMessageList: statuses.map((s) => ({ ...s, iconUri: s.iconUri.replace('{sessionId}', session.id) })) }),
+        GET: async (ctx, session) => {
+          if (statusMessagesDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, statusMessagesDelayMs));
+          reply(ctx, 200, { statusMessageList: statuses.map((s) => ({ ...s, iconUri: s.iconUri.replace('{sessionId}', session.id) })) });
+        },
       },
     },
     {

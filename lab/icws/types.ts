@@ -41,6 +41,9 @@ export interface IcwsServerOptions {
   /** false models a server without the I3_FEATURE_ICWS_SDK licence: every connection is refused
    *  after authentication (seed 000) [ICWS-26]. Default true. */
   icwsSdkLicensed?: boolean;
+  /** A slow server: GET …/status/status-messages answers after this delay, so the subscription's
+   *  first user-status message reaches the client before the status list does. Default 0. */
+  statusMessagesDelayMs?: number;
 }
 
 export interface LabRequestRecord {

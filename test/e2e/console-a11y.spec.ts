@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { SHOTS as shots, startApp, type RunningApp } from './helpers/app.ts';
 import { expectNoAxeViolations } from './helpers/axe.ts';
+import { labPassword } from './helpers/passwords.ts';
 
 let app: RunningApp | undefined;
 
@@ -35,7 +36,7 @@ for (const scheme of ['light', 'dark'] as const) {
     await page.getByTestId('profile-item-lab-icws-agent1').click();
     await expectNoAxeViolations(page, `${scheme}: signed out`);
     await page.screenshot({ path: join(shots, `console-${scheme}-signed-out.png`) });
-    await page.getByTestId('signin-password').fill('agent1-lab-pw');
+    await page.getByTestId('signin-password').fill(labPassword('agent1'));
     await page.getByTestId('signin-submit').click();
     await expect(page.getByTestId('session-phase')).toHaveText(/signed in/i);
     await page.getByTestId('status-option-Available').click();
@@ -66,7 +67,7 @@ test('keyboard only: skip link, sign-in keeps focus, arrows in the state group, 
   await page.getByTestId('profile-item-lab-icws-agent1').focus();
   await page.keyboard.press('Enter');
   await page.getByTestId('signin-password').focus();
-  await page.keyboard.type('agent1-lab-pw');
+  await page.keyboard.type(labPassword('agent1'));
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('session-phase')).toHaveText(/signed in/i);
   // After sign-in the focus is on the state group, not lost to <body>.
@@ -116,10 +117,13 @@ test('Ready / Not Ready keyboard shortcuts in the browser window, changed in Set
   await page.setViewportSize({ width: 1366, height: 900 });
   await page.goto(app.launchUrl);
   await page.getByTestId('profile-item-lab-icws-agent1').click();
-  await page.getByTestId('signin-password').fill('agent1-lab-pw');
+  await page.getByTestId('signin-password').fill(labPassword('agent1'));
   await page.getByTestId('signin-submit').click();
   await expect(page.getByTestId('session-phase')).toHaveText(/signed in/i);
-  // Defaults: CommandOrControl+Alt+R / +N (Ctrl here).
+  // Defaults: CommandOrControl+Alt+R / +N (Ctrl here). Not Ready first: an earlier test may have
+  // left the agent Ready, and then Ready's shortcut would change nothing.
+  await page.keyboard.press('Control+Alt+KeyN');
+  await expect(page.getByTestId('status-bar-state')).toHaveClass(/kind-not-ready/);
   await page.keyboard.press('Control+Alt+KeyR');
   await expect(page.getByTestId('status-bar-state')).toHaveClass(/kind-ready/);
   await page.keyboard.press('Control+Alt+KeyN');

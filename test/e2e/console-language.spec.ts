@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { SHOTS as shots, startApp, type RunningApp } from './helpers/app.ts';
 import { expectNoAxeViolations } from './helpers/axe.ts';
+import { labPassword } from './helpers/passwords.ts';
 
 let app: RunningApp | undefined;
 
@@ -45,7 +46,7 @@ test('Settings → Deutsch: German on the sign-in form and status bar, kept afte
   await page.reload();
   await page.getByTestId('profile-item-lab-icws-agent1').click();
   await expect(page.getByTestId('signin-submit')).toHaveText('Anmelden');
-  await page.getByTestId('signin-password').fill('agent1-lab-pw');
+  await page.getByTestId('signin-password').fill(labPassword('agent1'));
   await page.getByTestId('signin-submit').click();
   await expect(page.getByTestId('status-bar-health')).toContainText('Angemeldet');
   await page.screenshot({ path: join(shots, 'console-language-de.png') });

@@ -9,6 +9,7 @@ import { expect, test, type Browser, type Page } from '@playwright/test';
 import { connectAgent, idpPage, originIn, SHOTS, signOutFromCard, startApp, type RunningApp } from './helpers/app.ts';
 import { expectNoAxeViolations } from './helpers/axe.ts';
 import { labControl, labRequests } from './helpers/finesse.ts';
+import { idpPassword } from './helpers/passwords.ts';
 
 const PROFILE = 'lab-finesse-ucce-sso';
 const USER_ID = '98411';
@@ -41,7 +42,7 @@ async function idpForms(agent: Browser): Promise<number> {
 async function typeOnIdp(agent: Browser): Promise<void> {
   const idp = await idpPage(agent);
   await idp.locator('#username').fill('sjefferson');
-  await idp.locator('#password').fill('sjefferson-idp-pw');
+  await idp.locator('#password').fill(idpPassword('sjefferson'));
   await idp.locator('#login-submit').click();
 }
 

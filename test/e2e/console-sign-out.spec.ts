@@ -8,6 +8,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { originIn, SHOTS, startApp, type RunningApp } from './helpers/app.ts';
 import { expectNoAxeViolations } from './helpers/axe.ts';
 import { labRequests } from './helpers/finesse.ts';
+import { labPassword } from './helpers/passwords.ts';
 
 const JDOE = '98412';
 let app: RunningApp | undefined;
@@ -42,7 +43,7 @@ test('both sign-out controls ask for the Logout reason, Cancel sends nothing, Fi
   await page.getByTestId('profile-item-lab-finesse-ucce-password').click();
   await expect(page.getByTestId('signin-username')).toHaveValue('jdoe');
   // First on a phone Finesse does not know: the display state "failed" (docs/console.md).
-  await page.getByTestId('signin-password').fill('jdoe-lab-pw');
+  await page.getByTestId('signin-password').fill(labPassword('jdoe'));
   await expect(page.getByTestId('signin-extension')).toBeVisible();
   await page.getByTestId('signin-extension').fill('9999999');
   await page.getByTestId('signin-submit').click();
@@ -50,7 +51,7 @@ test('both sign-out controls ask for the Logout reason, Cancel sends nothing, Fi
   await expect(page.getByTestId('signout')).toHaveCount(0);
   await expectNoAxeViolations(page, 'display state failed');
   await page.screenshot({ path: join(SHOTS, 'console-display-failed.png'), fullPage: true });
-  await page.getByTestId('signin-password').fill('jdoe-lab-pw');
+  await page.getByTestId('signin-password').fill(labPassword('jdoe'));
   await page.getByTestId('signin-extension').fill('1001002');
   await page.getByTestId('signin-submit').click();
   await expect(page.getByTestId('session-phase')).toHaveText(/signed in/i, { timeout: 20_000 });

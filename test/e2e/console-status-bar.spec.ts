@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { SHOTS as shots, startApp, type RunningApp } from './helpers/app.ts';
 import { expectNoAxeViolations } from './helpers/axe.ts';
+import { labPassword } from './helpers/passwords.ts';
 
 let app: RunningApp | undefined;
 
@@ -27,7 +28,7 @@ test('the status bar stays in view with state, mm:ss timer and health at 360, 48
   await page.getByTestId('profile-item-lab-icws-agent1').click();
   await expect(page.getByTestId('status-bar-health')).toContainText(/signed out/i);
   await expectNoAxeViolations(page, 'signed out, sign-in form');
-  await page.getByTestId('signin-password').fill('agent1-lab-pw');
+  await page.getByTestId('signin-password').fill(labPassword('agent1'));
   await page.getByTestId('signin-submit').click();
   await expect(page.getByTestId('session-phase')).toHaveText(/signed in/i);
   await page.getByTestId('status-option-Available').click();

@@ -6,6 +6,7 @@ import { expect, test } from '@playwright/test';
 import { SHOTS as shots, startApp, type RunningApp } from './helpers/app.ts';
 import { expectNoAxeViolations } from './helpers/axe.ts';
 import { labRequests } from './helpers/finesse.ts';
+import { labPassword } from './helpers/passwords.ts';
 
 let app: RunningApp | undefined;
 
@@ -21,7 +22,7 @@ test('a Finesse call rung, answered, held, retrieved and released from the card 
   await page.goto(app.launchUrl);
   await page.getByTestId('profile-item-lab-finesse-ucce-password').click();
   await expect(page.getByTestId('signin-username')).toHaveValue('jdoe');
-  await page.getByTestId('signin-password').fill('jdoe-lab-pw');
+  await page.getByTestId('signin-password').fill(labPassword('jdoe'));
   const extension = page.getByTestId('signin-extension');
   // The field appears once the sign-in options have loaded (UCCE: LOGIN needs the extension).
   await expect(extension).toBeVisible();

@@ -8,6 +8,7 @@ import { startFinesseLab, type FinesseLab } from '../../lab/finesse/lab.ts';
 import { simpleSamlPhpAvailable, startSimpleSamlPhp, type SimpleSamlPhp } from '../rigs/simplesamlphp/ssp.ts';
 import { connectAgent, newDataDir, pageWith, SHOTS, startApp, type RunningApp, signOutFromCard } from './helpers/app.ts';
 import { expectNoAxeViolations } from './helpers/axe.ts';
+import { idpPassword } from './helpers/passwords.ts';
 
 test.skip(!simpleSamlPhpAvailable(), 'SimpleSAMLphp is not installed (.ci/run installs it): this journey proves nothing here');
 
@@ -16,7 +17,7 @@ let lab: FinesseLab;
 let app: RunningApp;
 
 test.beforeAll(async () => {
-  ssp = await startSimpleSamlPhp({ users: [{ userName: 'sjefferson', password: 'sjefferson-idp-pw', uid: 'sjefferson' }] });
+  ssp = await startSimpleSamlPhp({ users: [{ userName: 'sjefferson', password: idpPassword('sjefferson'), uid: 'sjefferson' }] });
   lab = await startFinesseLab({ deploymentType: 'UCCE', systemAuthMode: 'SSO' });
   await ssp.addServiceProvider({ entityId: lab.ids.fqdn, acsUrl: lab.ids.acsUrl });
   lab.setIdp({ entryPoint: ssp.ssoUrl, cert: ssp.certificate, idpIssuer: ssp.entityId });
@@ -47,7 +48,7 @@ test("a Finesse agent signs in on SimpleSAMLphp's page, goes Not Ready and Ready
   try {
     const idp = await sspPage(agent);
     await idp.locator('#username').fill('sjefferson');
-    await idp.locator('#password').fill('sjefferson-idp-pw');
+    await idp.locator('#password').fill(idpPassword('sjefferson'));
     await idp.locator('#submit_button').click();
   } finally {
     await agent.close().catch(() => undefined);

@@ -10,6 +10,7 @@ import { expect, test } from '@playwright/test';
 import { connectAgent, idpPage, originIn, SHOTS, startApp, type RunningApp, signOutFromCard } from './helpers/app.ts';
 import { expectNoAxeViolations } from './helpers/axe.ts';
 import { labControl, labRequests, recordSessionStates, secondaryOrigin, type SeenState } from './helpers/finesse.ts';
+import { idpPassword } from './helpers/passwords.ts';
 
 const PROFILE = 'lab-finesse-ucce-sso';
 const TOKEN_SECONDS = 12;
@@ -48,7 +49,7 @@ test('a Finesse SSO agent signs in on the IdP page, changes state, refreshes sil
     const idp = await idpPage(agent);
     await idp.screenshot({ path: join(SHOTS, 'finesse-sso-idp-page.png') });
     await idp.locator('#username').fill('sjefferson');
-    await idp.locator('#password').fill('sjefferson-idp-pw');
+    await idp.locator('#password').fill(idpPassword('sjefferson'));
     await idp.locator('#login-submit').click();
   } finally {
     await agent.close();

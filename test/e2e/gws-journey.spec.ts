@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { connectAgent, idpPage, originIn, SHOTS, startApp, type RunningApp } from './helpers/app.ts';
 import { expectNoAxeViolations } from './helpers/axe.ts';
+import { labPassword } from './helpers/passwords.ts';
 
 let app: RunningApp;
 
@@ -34,7 +35,7 @@ test('a GWS agent signs in with SAML, changes state, sees a supervisor change an
   try {
     const idp = await idpPage(agent);
     await idp.locator('#username').fill('agent1');
-    await idp.locator('#password').fill('agent1-lab-pw');
+    await idp.locator('#password').fill(labPassword('agent1'));
     await idp.locator('#login-submit').click();
   } finally {
     await agent.close();
@@ -78,7 +79,7 @@ test('a GWS session the server invalidates ends with a clear message', async ({ 
   await page.goto(app.launchUrl);
   await page.getByTestId('profile-item-lab-gws-agent1-basic').click();
   await page.getByTestId('signin-username').fill('agent1');
-  await page.getByTestId('signin-password').fill('agent1-lab-pw');
+  await page.getByTestId('signin-password').fill(labPassword('agent1'));
   await page.getByTestId('signin-submit').click();
   await expect(page.getByTestId('session-phase')).toHaveText(/signed in/i, { timeout: 20_000 });
   const gws = originIn(await page.getByTestId('session-server').textContent());

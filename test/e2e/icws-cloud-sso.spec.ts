@@ -11,6 +11,7 @@ import { startCloudFront, type CloudFront } from '../../lab/icws/cloud.ts';
 import { IDP_ID, startSsoLab, type SsoLab } from '../integration/saml/sso-lab.ts';
 import { connectAgent, idpPage, newDataDir, SHOTS, startApp, type RunningApp } from './helpers/app.ts';
 import { expectNoAxeViolations } from './helpers/axe.ts';
+import { labPassword } from './helpers/passwords.ts';
 
 /** The cloud's name for the IC server (seed 000's example); reached only through the front door. */
 const HOST = 'ind001gic001.cscp.inin.local';
@@ -53,7 +54,7 @@ test('an agent signs in to PureConnect Cloud by single sign-on through the serve
   try {
     const idp = await idpPage(agent);
     await idp.locator('#username').fill('agent1');
-    await idp.locator('#password').fill('agent1-lab-pw');
+    await idp.locator('#password').fill(labPassword('agent1'));
     await idp.locator('#login-submit').click();
   } finally {
     await agent.close().catch(() => undefined);

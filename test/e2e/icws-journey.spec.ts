@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { SHOTS as shots, startApp, type RunningApp, signOutFromCard } from './helpers/app.ts';
 import { expectNoAxeViolations } from './helpers/axe.ts';
+import { labPassword } from './helpers/passwords.ts';
 
 let app: RunningApp | undefined;
 let launchUrl = '';
@@ -29,7 +30,7 @@ test('an agent signs in to the lab ICWS, changes status, sees a supervisor chang
 
   await page.getByTestId('profile-item-lab-icws-agent1').click();
   await expect(page.getByTestId('signin-username')).toHaveValue('agent1');
-  await page.getByTestId('signin-password').fill('agent1-lab-pw');
+  await page.getByTestId('signin-password').fill(labPassword('agent1'));
   await page.getByTestId('signin-submit').click();
   await expect(page.getByTestId('session-phase')).toHaveText(/signed in/i);
   const server = (await page.getByTestId('session-server').textContent())?.match(/http:\/\/127\.0\.0\.1:\d+/)?.[0];
@@ -69,7 +70,7 @@ test('a Finesse agent signs in with extension, goes Not Ready (Lunch) then Ready
   await page.goto(launchUrl);
   await page.getByTestId('profile-item-lab-finesse-ucce-password').click();
   await expect(page.getByTestId('signin-username')).toHaveValue('jdoe');
-  await page.getByTestId('signin-password').fill('jdoe-lab-pw');
+  await page.getByTestId('signin-password').fill(labPassword('jdoe'));
   const extension = page.getByTestId('signin-extension');
   // The field appears once the sign-in options have loaded (UCCE: LOGIN needs the extension).
   await expect(extension).toBeVisible();

@@ -9,6 +9,7 @@ import { simpleSamlPhpAvailable } from '../rigs/simplesamlphp/ssp.ts';
 import { IDP_ID, startSsoLab, type SsoLab } from '../integration/saml/sso-lab.ts';
 import { connectAgent, newDataDir, pageWith, SHOTS, startApp, type RunningApp } from './helpers/app.ts';
 import { expectNoAxeViolations } from './helpers/axe.ts';
+import { labPassword } from './helpers/passwords.ts';
 
 test.skip(!simpleSamlPhpAvailable(), 'SimpleSAMLphp is not installed (.ci/run installs it): this journey proves nothing here');
 
@@ -46,7 +47,7 @@ test("an agent signs in to ICWS on SimpleSAMLphp's page and nowhere else [ICWS-0
   try {
     const idp = await sspPage(agent);
     await idp.locator('#username').fill('agent1');
-    await idp.locator('#password').fill('agent1-lab-pw');
+    await idp.locator('#password').fill(labPassword('agent1'));
     await idp.locator('#submit_button').click();
   } finally {
     await agent.close().catch(() => undefined);

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { connectAgent as attach, idpPage, SHOTS as shots, startApp, type RunningApp } from './helpers/app.ts';
 import { expectNoAxeViolations } from './helpers/axe.ts';
+import { labPassword } from './helpers/passwords.ts';
 
 let app: RunningApp;
 let launchUrl = '';
@@ -41,7 +42,7 @@ test('an agent signs in to the lab ICWS through the lab IdP in the sign-in windo
     const idp = await idpPage(agent);
     await idp.screenshot({ path: join(shots, 'icws-sso-idp-page.png') });
     await idp.locator('#username').fill('agent1');
-    await idp.locator('#password').fill('agent1-lab-pw');
+    await idp.locator('#password').fill(labPassword('agent1'));
     await idp.locator('#login-submit').click();
   } finally {
     await agent.close();

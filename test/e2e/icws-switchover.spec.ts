@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { SHOTS as shots, startApp, type RunningApp } from './helpers/app.ts';
 import { expectNoAxeViolations } from './helpers/axe.ts';
+import { labPassword } from './helpers/passwords.ts';
 
 let app: RunningApp;
 let launchUrl = '';
@@ -24,7 +25,7 @@ test('a switchover moves the agent to the backup with the status intact [ICWS-05
   await page.goto(launchUrl);
   await page.getByTestId('profile-item-lab-icws-pair-agent1').click();
   await expect(page.getByTestId('signin-username')).toHaveValue('agent1');
-  await page.getByTestId('signin-password').fill('agent1-lab-pw');
+  await page.getByTestId('signin-password').fill(labPassword('agent1'));
   await page.getByTestId('signin-submit').click();
   await expect(page.getByTestId('session-phase')).toHaveText(/signed in/i);
   const primary = (await page.getByTestId('session-server').textContent())?.match(/http:\/\/127\.0\.0\.1:(\d+)/);

@@ -7,6 +7,7 @@ import { expect, test } from '@playwright/test';
 import { startIcwsServer, type IcwsLabServer } from '../../lab/icws/server.ts';
 import { newDataDir, SHOTS, startApp, type RunningApp } from './helpers/app.ts';
 import { expectNoAxeViolations } from './helpers/axe.ts';
+import { labPassword } from './helpers/passwords.ts';
 
 let ic: IcwsLabServer;
 let app: RunningApp;
@@ -40,7 +41,7 @@ test("IT's policy: a managed profile, locked and prefilled fields, a rejected ke
 
   // IT's profile works like any other, but cannot be changed here.
   await page.getByTestId('profile-item-corp-icws').click();
-  await page.getByTestId('signin-password').fill('agent1-lab-pw');
+  await page.getByTestId('signin-password').fill(labPassword('agent1'));
   await page.getByTestId('signin-submit').click();
   await expect(page.getByTestId('session-phase')).toHaveText(/signed in/i);
   await page.getByTestId('signout').click();

@@ -17,6 +17,7 @@ import keytar from 'keytar';
 import { connectAgent, idpPage, newDataDir, originIn, ROOT, SHOTS, startApp, type RunningApp, signOutFromCard } from './helpers/app.ts';
 import { expectNoAxeViolations } from './helpers/axe.ts';
 import { labControl, labRequests } from './helpers/finesse.ts';
+import { idpPassword } from './helpers/passwords.ts';
 
 const PROFILE = 'lab-finesse-uccx-sso';
 const SECRET_SERVICE = 'Patchbay';
@@ -95,7 +96,7 @@ test('an agent who quit Patchbay is signed in again at start with no prompt; sig
   try {
     const idp = await idpPage(agent);
     await idp.locator('#username').fill('agent3');
-    await idp.locator('#password').fill('agent3-idp-pw');
+    await idp.locator('#password').fill(idpPassword('agent3'));
     await idp.locator('#login-submit').click();
   } finally {
     await agent.close();

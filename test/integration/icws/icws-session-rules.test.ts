@@ -123,3 +123,17 @@ describe('ICWS reconnect interval on the wire [ICWS-20]', () => {
     expect(Math.max(...intervals) - Math.min(...intervals)).toBeGreaterThanOrEqual(4);
   }, 120_000);
 });
+
+describe('ICWS status list answered after the first user-status message (issue 15 item 1)', () => {
+  // The status list, the subscription and the message channel are asked for at once; on a slow
+  // server the subscription's first message can arrive before the list that says what it means.
+  it('derives the agent state again when the status list arrives, instead of leaving it unknown', async () => {
+    const server = await lab({ statusMessagesDelayMs: 400 });
+    const s = session(server.url);
+    await s.signIn(agent1);
+    expect(server.requests.some((r) => r.method === 'GET' && r.path.endsWith('/status/user-statuses/agent1'))).toBe(false);
+    expect(s.view.agent?.stateId).toBe(server.userStatus('agent1')?.statusId);
+    expect(s.view.agent?.kind).not.toBe('unknown');
+    expect(s.view.selectableStates.find((state) => state.id === s.view.agent?.stateId)?.kind).toBe(s.view.agent?.kind);
+  });
+});

@@ -35,7 +35,7 @@ import { lostError, reconnectingAction, reconnectsAfterLoss, signInOptionsOf } f
 import { fetchStatuses, fetchUserStatus, putStation } from './status.ts';
 import { reconnectSsoToken, runIcwsSso, ssoConnectionBody, type IcwsSsoOptions } from './sso.ts';
 import type { LoginWindow } from '../../auth/login-window.ts';
-import { chooseTransport, icAuthConnectionBody, type StatusMessage } from './wire.ts';
+import { chooseTransport, icAuthConnectionBody, type StatusMessage, type UserStatus } from './wire.ts';
 
 /** How long sign-in waits for the subscription's first status message before reading it with a GET. */
 const FIRST_STATUS_WAIT_MS = 3_000;
@@ -61,6 +61,8 @@ export class IcwsSession implements PlatformSession {
   private current: SessionView = SIGNED_OUT_VIEW;
   private connection: Connection | undefined;
   private statuses: StatusMessage[] = [];
+  /** The last user status seen, so the agent state is derived again once the status list arrives. */
+  private userStatus: UserStatus | undefined;
   private messaging: AbortController | undefined;
   private signInAbort: AbortController | undefined;
   private reconnecting: AbortController | undefined;
@@ -162,6 +164,7 @@ export class IcwsSession implements PlatformSession {
   /** After a 201 (sign-in or reconnect): statuses, subscription, messaging, user status → active. */
   private async establish(connection: Connection): Promise<void> {
     this.connection = connection;
+    this.userStatus = undefined;
     const transport = chooseTransport(connection.messagingVersion, this.profile.options.messaging);
     this.dispatch({ type: 'connected', server: connection.base, transport, ...(connection.userDisplayName ? { userDisplayName: connection.userDisplayName } : {}) });
     await this.chooseStation(connection);
@@ -317,6 +320,9 @@ export class IcwsSession implements PlatformSession {
     const { statuses, selectable } = await fetchStatuses((method, path, json) => this.call(method, path, json), connection.userId);
     this.statuses = statuses;
     this.dispatch({ type: 'states', states: selectable });
+    // The subscription's first message can arrive before the list (both are asked for at once):
+    // its state was "unknown" until now.
+    if (this.userStatus) this.showUserStatus(this.userStatus);
   }
 
   /** Resolves true at the next user-status message, false after `waitMs`. */
@@ -328,7 +334,11 @@ export class IcwsSession implements PlatformSession {
   }
 
   private async readUserStatus(): Promise<void> {
-    const status = await fetchUserStatus((method, path, json) => this.call(method, path, json), this.requireConnection().userId);
+    this.showUserStatus(await fetchUserStatus((method, path, json) => this.call(method, path, json), this.requireConnection().userId));
+  }
+
+  private showUserStatus(status: UserStatus): void {
+    this.userStatus = status;
     this.dispatch({ type: 'agent', agent: agentStateOf(status, this.statuses) });
   }
 
@@ -392,7 +402,7 @@ export class IcwsSession implements PlatformSession {
     if (read.count > 0) this.dispatch({ type: 'event', at: new Date(this.clock.now()).toISOString() });
     for (const event of read.events) {
       if (event.kind === 'user-status') {
-        this.dispatch({ type: 'agent', agent: agentStateOf(event.status, this.statuses) });
+        this.showUserStatus(event.status);
         this.statusArrived?.();
       } else this.lost(event.reason, event.shouldReconnect); // [ICWS-18]
     }
