@@ -7,28 +7,14 @@
 //  - when the refresh token nears its end, a hidden renewal first, then a warning at least
 //    `warningLeadMs` ahead and a visible sign-in, the session kept meanwhile (FIN-14);
 //  - a request never gets an expired token: accessToken() waits for a refresh or throws.
+// The arithmetic (expiry times, skew, refresh plan, retry delay) is in token-schedule.ts.
 import type { Clock, TimerHandle } from '../clock.ts';
 import { PatchbayError, toPatchbayError } from '../errors.ts';
 import { nullLogger, type Logger } from '../log.ts';
+import { expiredError, expiryMargin, grantTimes, plannedRefreshAt, refreshTokenUsable, retryDelay, skewAfter, timesOf } from './token-schedule.ts';
+import type { Held, Skew, TokenGrant, TokenTimes } from './token-schedule.ts';
 
-export interface TokenGrant {
-  accessToken: string;
-  /** Absent on a refresh that returns no new refresh token (Finesse [CI]): the old one is kept. */
-  refreshToken?: string;
-  /** Access-token lifetime in seconds as the server said it (relative, so skew-free). */
-  expiresInSec: number;
-  /** Absolute access-token expiry in server time (ms), e.g. its JWT `exp`. */
-  expiresAtServerMs?: number;
-  /** Refresh-token lifetime in seconds, when the server says it. */
-  refreshExpiresInSec?: number;
-  /** Absolute refresh-token expiry in server time (ms), e.g. its JWT `exp`. */
-  refreshExpiresAtServerMs?: number;
-  /** The server's `Date` header (ms) on the response that carried the grant. */
-  serverDateMs?: number;
-  /** Local time the token was obtained, when known better than "when the strategy started"
-   *  (a window the agent kept open for minutes: the token dates from its last response). */
-  obtainedAt?: number;
-}
+export type { TokenGrant, TokenTimes } from './token-schedule.ts';
 
 /** 'refresh': extend the access token with the refresh token. 'renew': get a fresh pair. */
 export type RefreshMode = 'refresh' | 'renew';
@@ -48,15 +34,6 @@ export interface RefreshStrategy {
   readonly interactive?: boolean;
   /** Resolves with a grant; throws a PatchbayError whose action 'retry' means "transient". */
   run(context: RefreshContext): Promise<TokenGrant>;
-}
-
-export interface TokenTimes {
-  expiresAt?: number;
-  /** The next scheduled refresh. */
-  refreshAt?: number;
-  refreshExpiresAt?: number;
-  /** When the agent has been asked to sign in again: the time by which they must. */
-  signInBy?: number;
 }
 
 export interface SignInNeeded {
@@ -100,17 +77,6 @@ export interface TokenKeeperOptions {
   onExpired?(error: PatchbayError): void;
 }
 
-interface Held {
-  accessToken: string;
-  refreshToken?: string;
-  issuedAt: number;
-  expiresAt: number;
-  refreshExpiresAt?: number;
-  generation: number;
-  /** Bumped when a new refresh token arrives (a renewal); warnings are per refresh token. */
-  refreshGeneration: number;
-}
-
 export interface TokenKeeperStats {
   refreshes: number;
   renewals: number;
@@ -133,8 +99,7 @@ export class TokenKeeper {
   private readonly renewLeadMs: number;
   private readonly warningLeadMs: number;
   private held: Held | undefined;
-  private skewMs = 0;
-  private skewMeasured = false;
+  private skewState: Skew = { ms: 0, measured: false };
   private generation = 0;
   private refreshGeneration = 0;
   private timers: TimerHandle[] = [];
@@ -194,23 +159,15 @@ export class TokenKeeper {
   }
 
   get skew(): number {
-    return this.skewMs;
+    return this.skewState.ms;
   }
 
   times(): TokenTimes {
-    const held = this.held;
-    if (!held) return {};
-    return {
-      expiresAt: held.expiresAt,
-      ...(this.refreshAt !== undefined ? { refreshAt: this.refreshAt } : {}),
-      ...(held.refreshExpiresAt !== undefined ? { refreshExpiresAt: held.refreshExpiresAt } : {}),
-      ...(this.signInBy !== undefined ? { signInBy: this.signInBy } : {}),
-    };
+    return timesOf(this.held, this.refreshAt, this.signInBy);
   }
 
-  /** The margin for this token: the configured one, at most a tenth of its lifetime. */
   private margin(held: Held): number {
-    return Math.min(this.expiryMarginMs, Math.max(0, (held.expiresAt - held.issuedAt) / 10));
+    return expiryMargin(held, this.expiryMarginMs);
   }
 
   /** The current token when it is valid for at least the margin; undefined otherwise. */
@@ -255,50 +212,20 @@ export class TokenKeeper {
   // ------------------------------------------------------------------ internals
   private install(grant: TokenGrant, started: number): void {
     const receivedAt = this.clock.now();
-    const startedAt = grant.obtainedAt !== undefined ? Math.min(grant.obtainedAt, receivedAt) : started;
-    // Server Date has one-second resolution; the skew is used for absolute server times only.
-    if (grant.serverDateMs !== undefined && Number.isFinite(grant.serverDateMs)) {
-      this.skewMs = grant.serverDateMs - receivedAt;
-      this.skewMeasured = true;
-    }
-    // A Date header is whole seconds: the server may be up to 1 s further ahead than measured.
-    const toLocal = (serverMs: number) => serverMs - this.skewMs - (this.skewMeasured ? 1_000 : 0);
-    let expiresAt = startedAt + grant.expiresInSec * 1000;
-    if (grant.expiresAtServerMs !== undefined) expiresAt = Math.min(expiresAt, toLocal(grant.expiresAtServerMs));
-    const previous = this.held;
-    let refreshToken = previous?.refreshToken;
-    let refreshExpiresAt = previous?.refreshExpiresAt;
+    this.skewState = skewAfter(grant, receivedAt, this.skewState);
+    const times = grantTimes(grant, started, receivedAt, this.skewState, this.held);
     if (grant.refreshToken !== undefined) {
-      refreshToken = grant.refreshToken;
-      refreshExpiresAt =
-        grant.refreshExpiresInSec !== undefined
-          ? startedAt + grant.refreshExpiresInSec * 1000
-          : grant.refreshExpiresAtServerMs !== undefined
-            ? toLocal(grant.refreshExpiresAtServerMs)
-            : undefined;
       this.refreshGeneration += 1;
       this.signInBy = undefined;
     }
     this.generation += 1;
-    this.held = {
-      accessToken: grant.accessToken,
-      ...(refreshToken !== undefined ? { refreshToken } : {}),
-      issuedAt: startedAt,
-      expiresAt,
-      ...(refreshExpiresAt !== undefined ? { refreshExpiresAt } : {}),
-      generation: this.generation,
-      refreshGeneration: this.refreshGeneration,
-    };
+    this.held = { accessToken: grant.accessToken, ...times, generation: this.generation, refreshGeneration: this.refreshGeneration };
     this.schedule();
-    if (grant.refreshToken !== undefined) this.options.onRefreshToken?.(grant.refreshToken, refreshExpiresAt);
+    if (grant.refreshToken !== undefined) this.options.onRefreshToken?.(grant.refreshToken, times.refreshExpiresAt);
   }
 
   private refreshTokenUsable(at: number): boolean {
-    const held = this.held;
-    if (!held?.refreshToken) return false;
-    // Inclusive: schedule() puts the last refresh exactly at this moment (issue 9: with `<` that
-    // refresh ran as a renewal and the refresh token was never presented, FIN-12 [CCXDG]).
-    return held.refreshExpiresAt === undefined || at <= held.refreshExpiresAt - this.refreshTokenMarginMs;
+    return refreshTokenUsable(this.held, at, this.refreshTokenMarginMs);
   }
 
   private schedule(): void {
@@ -306,17 +233,8 @@ export class TokenKeeper {
     const held = this.held;
     if (!held || this.stopped) return;
     const now = this.clock.now();
-    // FIN-12: after 75 % of the lifetime, and never after expiry.
-    const lifetime = held.expiresAt - held.issuedAt;
-    let refreshAt = held.issuedAt + this.fraction * lifetime;
-    const lead = this.options.refreshLeadMs;
-    if (lead !== undefined) refreshAt = Math.max(held.issuedAt + lifetime / 2, Math.min(refreshAt, held.expiresAt - lead));
-    if (held.refreshToken && held.refreshExpiresAt !== undefined) {
-      // Access tokens refresh only while the refresh token is valid too [CCXDG]: the last one is early.
-      const lastChance = held.refreshExpiresAt - this.refreshTokenMarginMs;
-      if (refreshAt >= lastChance && lastChance > now) refreshAt = lastChance;
-    }
-    this.refreshAt = Math.max(now, refreshAt);
+    const plan = { fraction: this.fraction, leadMs: this.options.refreshLeadMs, refreshTokenMarginMs: this.refreshTokenMarginMs };
+    this.refreshAt = plannedRefreshAt(held, now, plan); // FIN-12
     this.at(this.refreshAt, () => void this.refreshNow().catch(() => undefined));
 
     if (held.refreshExpiresAt !== undefined) {
@@ -431,9 +349,7 @@ export class TokenKeeper {
         const typed = toPatchbayError(error, 'auth.refresh.failed');
         this.stats.failedAttempts += 1;
         this.log.info('auth.refresh.attempt-failed', { strategy: strategy.name, mode, attempt, code: typed.code });
-        // A server's Retry-After (429) wins over a shorter backoff (GC: 429 honoured).
-        const hinted = typeof typed.details.retryAfterMs === 'number' ? typed.details.retryAfterMs : 0;
-        const delay = Math.max(this.backoffBaseMs * 2 ** (attempt - 1), hinted);
+        const delay = retryDelay(attempt, this.backoffBaseMs, typed); // FIN-13; a 429's Retry-After wins (GC-09)
         const retry = typed.action === 'retry' && attempt < this.maxAttempts && this.clock.now() + delay < deadline;
         this.options.onAttemptFailed?.({ strategy: strategy.name, mode, attempt, error: typed, ...(retry ? { retryAt: this.clock.now() + delay } : {}) });
         if (!retry) return false;
@@ -502,10 +418,4 @@ export class TokenKeeper {
     this.options.onExpired?.(expiredError());
     this.emitTimes();
   }
-}
-
-function expiredError(): PatchbayError {
-  return new PatchbayError('auth.token-expired', 'Your sign-in has expired. Sign in again to continue; your agent state is kept.', {
-    action: 'sign-in-again',
-  });
 }
