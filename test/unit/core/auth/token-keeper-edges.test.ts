@@ -4,36 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../../main/core/clock.ts';
 import { PatchbayError } from '../../../../main/core/errors.ts';
-import { TokenKeeper, type RefreshContext, type RefreshMode, type RefreshStrategy, type TokenGrant, type TokenKeeperOptions } from '../../../../main/core/auth/token-keeper.ts';
-
-const grant = (n: number, extra: Partial<TokenGrant> = {}): TokenGrant => ({ accessToken: `a${n}`, expiresInSec: 300, ...extra });
-
-interface Recorded extends RefreshStrategy {
-  calls: { at: number; ctx: RefreshContext }[];
-}
-
-function strategy(clock: FakeClock, name: string, run: (ctx: RefreshContext, call: number) => Promise<TokenGrant>, extra: { modes?: RefreshMode[]; interactive?: boolean } = {}): Recorded {
-  const calls: Recorded['calls'] = [];
-  return {
-    name,
-    modes: extra.modes ?? ['refresh'],
-    ...(extra.interactive !== undefined ? { interactive: extra.interactive } : {}),
-    calls,
-    run(ctx) {
-      calls.push({ at: clock.now(), ctx });
-      return run(ctx, calls.length);
-    },
-  };
-}
-
-/** A strategy call the test settles by hand. */
-function pending() {
-  let settle!: { resolve: (g: TokenGrant) => void; reject: (e: unknown) => void };
-  const promise = new Promise<TokenGrant>((resolve, reject) => (settle = { resolve, reject }));
-  return { promise, settle: () => settle };
-}
-
-const keeper = (clock: FakeClock, strategies: RefreshStrategy[], extra: Partial<TokenKeeperOptions> = {}) => new TokenKeeper({ clock, strategies, ...extra });
+import { grant, keeper, pending, refreshInFlight, strategy } from './token-keeper-harness.ts';
 
 describe('TokenKeeper last refresh with the refresh token [FIN-12]', () => {
   it('presents the refresh token at the scheduled last moment, 30 s before it ends (a refresh, not a renewal)', async () => {
@@ -69,13 +40,7 @@ describe('TokenKeeper last refresh with the refresh token [FIN-12]', () => {
 
 describe('TokenKeeper stop() while a strategy is running', () => {
   it('tells the running strategy why: its signal aborts with auth.stopped (action none)', async () => {
-    const clock = new FakeClock();
-    const call = pending();
-    const silent = strategy(clock, 'silent', () => call.promise);
-    const k = keeper(clock, [silent]);
-    k.start(grant(1, { refreshToken: 'r1' }));
-    void k.refreshNow();
-    await clock.advance(0);
+    const { silent, k } = await refreshInFlight();
     const signal = silent.calls[0]!.ctx.signal;
     expect(signal.aborted).toBe(false);
     k.stop();
@@ -104,14 +69,8 @@ describe('TokenKeeper stop() while a strategy is running', () => {
   });
 
   it('reports no failed attempt for a strategy that fails after stop()', async () => {
-    const clock = new FakeClock();
-    const call = pending();
-    const silent = strategy(clock, 'silent', () => call.promise);
     const failed: number[] = [];
-    const k = keeper(clock, [silent], { onAttemptFailed: (i) => failed.push(i.attempt) });
-    k.start(grant(1, { refreshToken: 'r1' }));
-    void k.refreshNow();
-    await clock.advance(0);
+    const { clock, call, silent, k } = await refreshInFlight({ onAttemptFailed: (i) => failed.push(i.attempt) });
     k.stop();
     call.settle().reject(new PatchbayError('x.unavailable', 'u', { action: 'retry' }));
     await clock.advance(10_000);
@@ -157,13 +116,7 @@ describe('TokenKeeper restart and replace', () => {
   });
 
   it('replace() keeps the signal of a refresh in flight, so a later stop() still aborts it', async () => {
-    const clock = new FakeClock();
-    const call = pending();
-    const silent = strategy(clock, 'silent', () => call.promise);
-    const k = keeper(clock, [silent]);
-    k.start(grant(1, { refreshToken: 'r1' }));
-    void k.refreshNow();
-    await clock.advance(0);
+    const { silent, k } = await refreshInFlight();
     k.replace(grant(2, { refreshToken: 'r2' }));
     k.stop();
     expect(silent.calls[0]!.ctx.signal.aborted).toBe(true);

@@ -5,33 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../../main/core/clock.ts';
 import { PatchbayError } from '../../../../main/core/errors.ts';
 import { createLogger, memorySink } from '../../../../main/core/log.ts';
-import { TokenKeeper, type RefreshContext, type RefreshMode, type RefreshStrategy, type TokenGrant, type TokenKeeperOptions } from '../../../../main/core/auth/token-keeper.ts';
+import type { TokenGrant } from '../../../../main/core/auth/token-keeper.ts';
+import { grant, keeper, strategy } from './token-keeper-harness.ts';
 
-const grant = (n: number, extra: Partial<TokenGrant> = {}): TokenGrant => ({ accessToken: `a${n}`, expiresInSec: 300, ...extra });
 const refused = () => new PatchbayError('x.refused', 'refused', { action: 'sign-in-again' });
 const transient = (details: Record<string, number> = {}) => new PatchbayError('x.unavailable', 'unavailable', { action: 'retry', details });
-
-interface Recorded extends RefreshStrategy {
-  calls: { at: number; ctx: RefreshContext }[];
-}
-
-function strategy(clock: FakeClock, name: string, run: (ctx: RefreshContext, call: number) => Promise<TokenGrant>, extra: { modes?: RefreshMode[]; interactive?: boolean } = {}): Recorded {
-  const calls: Recorded['calls'] = [];
-  return {
-    name,
-    modes: extra.modes ?? ['refresh'],
-    ...(extra.interactive !== undefined ? { interactive: extra.interactive } : {}),
-    calls,
-    run(ctx) {
-      calls.push({ at: clock.now(), ctx });
-      return run(ctx, calls.length);
-    },
-  };
-}
-
-function keeper(clock: FakeClock, strategies: RefreshStrategy[], extra: Partial<TokenKeeperOptions> = {}): TokenKeeper {
-  return new TokenKeeper({ clock, strategies, ...extra });
-}
 
 describe('TokenKeeper defaults [FIN-12, FIN-13, FIN-14]', () => {
   it('retries a transient failure 3 times by default, 1 s then 2 s apart [FIN-13]', async () => {
