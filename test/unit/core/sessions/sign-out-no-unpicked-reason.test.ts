@@ -3,14 +3,9 @@
 // Ready reason, a sign-out refused before anything was sent keeps the agent's session, and app quit
 // sends no Logout at all (it says so in the log).
 import { describe, expect, it } from 'vitest';
-import type { LoginWindow } from '../../../../main/core/auth/login-window.ts';
-import { FakeClock } from '../../../../main/core/clock.ts';
 import { PatchbayError } from '../../../../main/core/errors.ts';
-import { createLogger, memorySink } from '../../../../main/core/log.ts';
 import { signOutSteps } from '../../../../main/core/platforms/finesse/state-rules.ts';
-import { Listeners, type PlatformSession, type SessionView } from '../../../../main/core/platforms/platform.ts';
-import { MemoryProfileStore } from '../../../../main/core/sessions/profile-store.ts';
-import { SessionManager } from '../../../../main/core/sessions/session-manager.ts';
+import { fakePlatformSession, managerWith } from './fake-platform-session.ts';
 
 const codes = {
   notReady: [{ id: '1', label: 'Lunch' }],
@@ -45,39 +40,9 @@ describe('Finesse sign-out steps (issue 13 item 6)', () => {
 const profile = { id: 'fin', name: 'Finesse', platform: 'finesse' as const, servers: ['https://fin-a.example.com:8445'], authMode: 'password' as const, language: 'en-US', applicationName: 'Patchbay', options: { messaging: 'auto' as const, heartbeat: false, pollIntervalMs: 1000, connectionMode: 'direct' as const, rememberPassword: false } };
 
 function setup(signOutError?: Error) {
-  const listeners = new Listeners<SessionView>();
-  let view: SessionView = { phase: 'signed-out', selectableStates: [] };
   const signOuts: unknown[] = [];
-  const platform: PlatformSession = {
-    get view() {
-      return view;
-    },
-    async signInOptions() {
-      return { credentialsForm: false, identityProviders: [], userNameRequired: false, extensionRequired: false };
-    },
-    async signIn() {
-      view = { phase: 'active', selectableStates: [] };
-      listeners.emit(view);
-    },
-    async signOut(input) {
-      signOuts.push(input);
-      if (signOutError) throw signOutError;
-      view = { phase: 'signed-out', selectableStates: [] };
-      listeners.emit(view);
-    },
-    cancel() {},
-    async listStates() {
-      return [];
-    },
-    async setAgentState() {},
-    onView: (l) => listeners.add(l),
-    dispose() {},
-  };
-  const cleared: string[] = [];
-  const loginWindow: LoginWindow = { run: () => Promise.reject(new Error('not used')), clearProfile: async (id) => void cleared.push(id) };
-  const sink = memorySink();
-  const manager = new SessionManager({ profiles: new MemoryProfileStore([profile]), factories: { finesse: () => platform }, log: createLogger({ sink }), clock: new FakeClock(), loginWindow });
-  return { manager, signOuts, cleared, sink };
+  const platform = fakePlatformSession({ ...(signOutError ? { signOutError } : {}), signOuts });
+  return { ...managerWith(profile, () => platform), signOuts };
 }
 
 describe('the session manager (issue 13 item 6)', () => {
