@@ -1,6 +1,6 @@
 // SessionManager: profiles → live sessions, commands in, SessionState snapshots out
 // (DESIGN.md "sessions/"). It is the only thing the shells talk to.
-import type { CallAction, Notice, Platform, Profile, SelectableState, SessionState, SignInOptions } from '../../../preload/contract.ts';
+import type { CallAction, Notice, Platform, Profile, SelectableState, SessionState, SignInOptions, WorkspaceBounds, WorkspaceView } from '../../../preload/contract.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import { PatchbayError, toPatchbayError } from '../errors.ts';
 import type { Logger } from '../log.ts';
@@ -9,13 +9,13 @@ import type { ExternalBrowser } from '../auth/external-browser.ts';
 import { Listeners, SIGNED_OUT_VIEW, type PlatformSession, type SignInInput, type SignOutInput, type PlatformSessionFactory, type SessionView } from '../platforms/platform.ts';
 import type { ProfileStore } from './profile-store.ts';
 import type { Dispatcher } from 'undici';
-import { HttpSession } from '../net/http-session.ts';
-import { deleteProfileSecrets, profileSecrets, SECRET_KINDS, type SecretKind, type SecretStore } from '../secrets/secret-store.ts';
+import { deleteProfileSecrets, type SecretKind, type SecretStore } from '../secrets/secret-store.ts';
 import type { ProfileTraces, SessionTransition } from '../diagnostics/export.ts';
+import { SessionRecords } from './session-records.ts';
 import type { WorkspaceShellPort } from '../platforms/genesys-cloud/workspace/surface.ts';
 import { isEmbeddable } from '../platforms/genesys-cloud/workspace/surface.ts';
 import { Workspaces } from './workspaces.ts';
-import type { WorkspaceBounds, WorkspaceView } from '../../../preload/contract.ts';
+import { createPlatformSession, secretAllowed } from './session-factory.ts';
 
 export interface SessionManagerOptions {
   profiles: ProfileStore;
@@ -52,8 +52,6 @@ export interface ResumeOutcome {
   code?: string;
 }
 
-const TRACE_HISTORY = 8;
-
 interface LiveSession {
   profile: Profile;
   session: PlatformSession;
@@ -69,9 +67,8 @@ export class SessionManager {
   readonly stateEvents = new Listeners<SessionState>();
   readonly notices = new Listeners<Notice>();
   private readonly sticky: Notice[] = [];
-  private readonly transitions: SessionTransition[] = [];
-  private readonly httpSessions = new Map<string, Set<HttpSession>>();
-  private readonly pastTraces: ProfileTraces[] = [];
+  /** Transitions and request traces for Export diagnostics. */
+  private readonly records: SessionRecords;
 
   /** Embedded Genesys workspaces; their `workspace.state` events go to the renderer like session states. */
   readonly workspaces: Workspaces;
@@ -79,6 +76,7 @@ export class SessionManager {
   constructor(options: SessionManagerOptions) {
     this.options = options;
     this.clock = options.clock ?? systemClock;
+    this.records = new SessionRecords(options.log, options.transitionHistory);
     this.workspaces = new Workspaces({
       shell: options.workspaceShell,
       clock: this.clock,
@@ -229,16 +227,12 @@ export class SessionManager {
 
   /** The last session-state transitions, oldest first (Export diagnostics). */
   recentTransitions(): SessionTransition[] {
-    return this.transitions.map((t) => ({ ...t }));
+    return this.records.recentTransitions();
   }
 
   /** Request traces of live sessions and of the last few ended ones (Export diagnostics). */
   recentTraces(): ProfileTraces[] {
-    const live: ProfileTraces[] = [];
-    for (const [profileId, set] of this.httpSessions) {
-      for (const http of set) live.push({ profileId, entries: http.trace });
-    }
-    return [...this.pastTraces, ...live];
+    return this.records.recentTraces();
   }
 
   /** One snapshot per known profile (signed-out ones included). */
@@ -266,39 +260,11 @@ export class SessionManager {
   }
 
   private createSession(profile: Profile): PlatformSession {
-    const factory = this.options.factories[profile.platform];
-    if (!factory) {
-      throw new PatchbayError('platform.unsupported', `Signing in to ${profile.platform} is not available in this version of Patchbay.`, {
-        action: 'contact-it',
-      });
-    }
-    const log = this.options.log.child({ profileId: profile.id });
-    const dispatcher = this.options.dispatcher;
-    const secrets = this.options.secrets;
-    const acceptLanguage = this.options.acceptLanguage;
-    return factory({
-      profile,
-      clock: this.clock,
-      log,
-      ...(this.options.loginWindow ? { loginWindow: this.options.loginWindow } : {}),
-      ...(this.options.externalBrowser ? { externalBrowser: this.options.externalBrowser } : {}),
-      ...(secrets ? { secrets: profileSecrets(secrets, profile.id, { allow: SECRET_KINDS.filter((kind) => this.allows(profile, kind)) }) } : {}),
-      ...(dispatcher ? { dispatcher } : {}),
-      ...(this.options.allowedServerHosts ? { allowedServerHosts: this.options.allowedServerHosts } : {}),
-      ...(acceptLanguage ? { acceptLanguage } : {}),
-      createHttpSession: (options = {}) => {
-        const http = new HttpSession({ log, clock: this.clock, ...(dispatcher ? { dispatcher } : {}), ...(acceptLanguage ? { acceptLanguage } : {}), ...options, profileId: profile.id });
-        let set = this.httpSessions.get(profile.id);
-        if (!set) this.httpSessions.set(profile.id, (set = new Set()));
-        set.add(http);
-        return http;
-      },
-    });
+    return createPlatformSession(profile, this.options, this.clock, this.records);
   }
 
   private allows(profile: Profile, kind: SecretKind): boolean {
-    if (this.options.allowSecret) return this.options.allowSecret(profile, kind);
-    return kind === 'refresh-token';
+    return secretAllowed(this.options, profile, kind);
   }
 
   async signIn(profileId: string, input: SignInInput = {}): Promise<SessionState> {
@@ -413,11 +379,7 @@ export class SessionManager {
     active.session.dispose();
     this.live.delete(profileId);
     // Keep the ended session's trace for diagnostics (a few sessions back).
-    for (const http of this.httpSessions.get(profileId) ?? []) {
-      this.pastTraces.push({ profileId, entries: http.trace });
-      if (this.pastTraces.length > TRACE_HISTORY) this.pastTraces.shift();
-    }
-    this.httpSessions.delete(profileId);
+    this.records.retire(profileId);
   }
 
   private viewOf(profileId: string): SessionView {
@@ -453,32 +415,9 @@ export class SessionManager {
     this.snapshots.set(profile.id, state);
     // The workspace lives with the sign-in: signed out or failed closes it (no token to hand over).
     if (state.phase !== 'active' && state.phase !== 'reconnecting') this.workspaces.close(profile.id);
-    this.recordTransition(previous, state);
+    this.records.record(previous, state);
     if (emit) this.stateEvents.emit(state);
     return state;
-  }
-
-  // A transition = a change of phase, agent state, error or reconnect attempt (not every snapshot).
-  private recordTransition(previous: SessionState | undefined, state: SessionState): void {
-    const key = (s: SessionState | undefined) =>
-      s ? `${s.phase}|${s.agent?.stateId ?? ''}|${s.lastError?.code ?? ''}|${s.connection?.reconnectAttempt ?? ''}|${s.server ?? ''}` : '';
-    if (previous && key(previous) === key(state)) return;
-    if (!previous && state.phase === 'signed-out' && !state.lastError) return;
-    const transition: SessionTransition = {
-      at: state.updatedAt,
-      profileId: state.profileId,
-      platform: state.platform,
-      phase: state.phase,
-      ...(state.server ? { server: state.server } : {}),
-      ...(state.agent ? { agentState: state.agent.stateId } : {}),
-      ...(state.lastError ? { errorCode: state.lastError.code } : {}),
-      ...(state.connection?.reconnectAttempt !== undefined ? { reconnectAttempt: state.connection.reconnectAttempt } : {}),
-    };
-    this.transitions.push(transition);
-    const cap = this.options.transitionHistory ?? 200;
-    while (this.transitions.length > cap) this.transitions.shift();
-    // Also in the log files, so `patchbay diagnostics` can show them when the app is not running.
-    this.options.log.info('session.transition', { ...transition });
   }
 }
 
