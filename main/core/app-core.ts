@@ -9,6 +9,7 @@ import type { ExternalBrowser } from './auth/external-browser.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { diagnosticsFileName, writeDiagnosticsZip } from './diagnostics/export.ts';
 import { createRendererLogGate } from './diagnostics/renderer-log.ts';
+import { WrittenDiagnostics } from './diagnostics/reveal.ts';
 import { toPatchbayError } from './errors.ts';
 import { rotatingFileSink, teeSink, type RotatingFileSink } from './log-file.ts';
 import { consoleSink, createLogger, memorySink, type Logger, type LogLevel, type LogSink } from './log.ts';
@@ -48,7 +49,9 @@ export interface CoreOptions {
   /** IT policy `allowedServerHosts`. */
   allowedServerHosts?: readonly string[];
   /** Writes a diagnostics zip and returns its path (the `diagnostics.export` command). */
-  diagnosticsExport?: (manager: SessionManager) => Promise<{ path: string }>;
+  diagnosticsExport?: (manager: SessionManager) => Promise<{ path: string; canReveal?: boolean }>;
+  /** "Show in folder" for a zip diagnosticsExport just wrote (issue 13 item 5); absent where the shell has no file manager. */
+  diagnosticsReveal?: (path: string) => Promise<{ shown: boolean }>;
   policyView?: () => PolicyView;
   /** The `settings.get` / `settings.save` commands (bootCore: the settings file + IT policy). */
   settings?: SettingsCommands;
@@ -83,6 +86,7 @@ export function createCore(options: CoreOptions): Core {
     manager,
     handler: createCommandHandler(manager, options.log, {
       ...(exporter ? { diagnosticsExport: () => exporter(manager) } : {}),
+      ...(options.diagnosticsReveal ? { diagnosticsReveal: options.diagnosticsReveal } : {}),
       ...(options.policyView ? { policyView: options.policyView } : {}),
       ...(options.settings ? { settings: options.settings } : {}),
       rendererLog,
@@ -111,6 +115,9 @@ export interface BootOptions {
   externalBrowser?: ExternalBrowser | (() => ExternalBrowser);
   /** The shell's host for the embedded Genesys workspace (issue 12): browser shell host page, Electron view. */
   workspaceShell?: WorkspaceShellPort | (() => WorkspaceShellPort);
+  /** The shell's file manager (Electron shell.showItemInFolder) for "Show in folder" on a diagnostics
+   *  zip; the browser shell has none (issue 13 item 5). */
+  showItemInFolder?: (path: string) => void;
   /** The keychain probe (tests hand in a memory store). */
   openSecrets?: (log: Logger) => Promise<OpenedSecretStore>;
   platform?: NodeJS.Platform;
@@ -178,8 +185,11 @@ export async function bootCore(options: BootOptions): Promise<BootedCore> {
   const profiles = new LayeredProfileStore([...policyProfiles(policy.policy), ...(options.fixedProfiles ?? [])], own);
 
   const live: { manager?: SessionManager } = {};
+  const diagnosticsDir = join(options.dataDir, 'diagnostics');
+  // issue 13 item 5: only a zip written here may be shown in the file manager (reveal.ts).
+  const written = new WrittenDiagnostics(diagnosticsDir);
   const exportDiagnostics = async (outPath?: string) => {
-    const path = outPath ?? join(options.dataDir, 'diagnostics', diagnosticsFileName(clock.now()));
+    const path = outPath ?? join(diagnosticsDir, diagnosticsFileName(clock.now()));
     return writeDiagnosticsZip(path, {
       appVersion: options.appVersion,
       shell: options.shell,
@@ -206,7 +216,19 @@ export async function bootCore(options: BootOptions): Promise<BootedCore> {
       // "Remember password": only where IT allows it (and, once the contract has it, the profile).
       return policy.policy.rememberPassword && profile.options.rememberPassword;
     },
-    diagnosticsExport: async () => ({ path: (await exportDiagnostics()).path }),
+    diagnosticsExport: async () => {
+      const { path } = await exportDiagnostics();
+      written.remember(path);
+      return { path, canReveal: options.showItemInFolder !== undefined };
+    },
+    ...(options.showItemInFolder
+      ? {
+          diagnosticsReveal: async (path: string) => {
+            options.showItemInFolder?.(written.check(path));
+            return { shown: true };
+          },
+        }
+      : {}),
     policyView: () => ({
       managedProfileIds: policy.policy.profiles.map((p) => p.id),
       lockedProfileFields: [...policy.policy.lockedProfileFields],

@@ -94,6 +94,8 @@ async function start(): Promise<void> {
     loginWindow: (proxy) => createElectronLoginWindow({ BrowserWindow, session }, { log, ...(proxy ? { proxy } : {}), parent: () => mainWindow }),
     // Genesys Cloud sign-in in the agent's default browser (RFC 8252 §8.12), back through a loopback redirect.
     externalBrowser: () => createElectronExternalBrowser({ shell }, { log }),
+    // issue 13 item 5: "Show in folder" on a diagnostics zip; the core checks the path first (reveal.ts).
+    showItemInFolder: (path) => shell.showItemInFolder(path),
     // issue 12: the Genesys workspace in a WebContentsView over the pane, its own partition and preload (GC-04).
     workspaceShell: () =>
       (workspaceShell = createElectronWorkspaceShell(

@@ -66,7 +66,10 @@ export const Commands = {
   /** Answer / hold / retrieve / release a call (Finesse Dialog requestedAction, issue 13 item 9); the
    *  state comes back once the platform's notification confirms it. */
   'call.act': { args: z.object({ profileId: ProfileIdSchema, callId: z.string().min(1).max(128), action: z.enum(CALL_ACTIONS) }).strict(), result: SessionStateSchema },
-  'diagnostics.export': { args: z.object({}).strict(), result: z.object({ path: z.string() }) },
+  /** canReveal: the shell can show the zip in its file manager (Electron); the browser shell cannot (issue 13 item 5). */
+  'diagnostics.export': { args: z.object({}).strict(), result: z.object({ path: z.string(), canReveal: z.boolean().optional() }) },
+  /** "Show in folder": only the zip this run just wrote, inside Patchbay's diagnostics folder (main checks; diagnostics.path-refused). */
+  'diagnostics.reveal': { args: z.object({ path: z.string().min(1).max(4096) }).strict(), result: z.object({ shown: z.boolean() }) },
   /** Delete what the keychain holds for a profile (refresh token, remembered password). */
   'profiles.forgetSecrets': { args: ProfileRefSchema, result: z.object({ forgotten: z.boolean() }) },
   /** What IT's machine policy decides for the profile editor (locked fields, IT profiles). */

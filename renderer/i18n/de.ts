@@ -84,6 +84,8 @@ export default {
     reconnecting: 'Verbindung wird wiederhergestellt',
     attempt: ' (Versuch {n})',
     nextTry: ' — nächster Versuch in {seconds} s',
+    changeStatus: 'Status ändern',
+    statesFor: 'Status für {name}',
   },
   signIn: {
     formLabel: 'Bei {name} anmelden',
@@ -143,6 +145,9 @@ export default {
     warning: 'Warnung',
     error: 'Fehler',
     dismiss: 'Hinweis schließen',
+    showInFolder: 'Im Ordner zeigen',
+    copyPath: 'Pfad kopieren',
+    pathCopied: 'Pfad kopiert',
   },
   statusPicker: {
     heading: 'Status ändern',

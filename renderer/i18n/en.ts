@@ -84,6 +84,8 @@ export default {
     reconnecting: 'Reconnecting',
     attempt: ' (attempt {n})',
     nextTry: ' — next try in {seconds} s',
+    changeStatus: 'Change status',
+    statesFor: 'States for {name}',
   },
   signIn: {
     formLabel: 'Sign in to {name}',
@@ -143,6 +145,9 @@ export default {
     warning: 'Warning',
     error: 'Error',
     dismiss: 'Dismiss notice',
+    showInFolder: 'Show in folder',
+    copyPath: 'Copy path',
+    pathCopied: 'Path copied',
   },
   statusPicker: {
     heading: 'Change your status',

@@ -6,9 +6,17 @@ import { ref } from 'vue';
 import type { Notice } from '../../preload/contract.ts';
 import { getBridge } from '../api/bridge.ts';
 
+/** A file the notice is about (the diagnostics zip): its path stays on screen with an action. */
+export interface NoticeFile {
+  path: string;
+  /** Electron can show it in the file manager; the browser shell offers "Copy path" instead. */
+  canReveal: boolean;
+}
+
 export interface Toast extends Notice {
   id: number;
   at: number;
+  file?: NoticeFile;
 }
 
 export const NOTICE_LIFETIME_MS: Record<Notice['level'], number | undefined> = { info: 6_000, warning: 10_000, error: undefined };
@@ -53,7 +61,7 @@ export const useNoticesStore = defineStore('notices', () => {
     toasts.value = toasts.value.filter((toast) => toast.id !== id);
   }
 
-  function push(notice: Notice): number | undefined {
+  function push(notice: Notice & { file?: NoticeFile }): number | undefined {
     if (notice.level !== 'info' && dismissedSet().has(notice.message)) return undefined;
     const same = toasts.value.find((toast) => toast.level === notice.level && toast.message === notice.message);
     if (same) return same.id; // never the same notice twice
@@ -63,7 +71,8 @@ export const useNoticesStore = defineStore('notices', () => {
       const oldest = toasts.value[0];
       if (oldest) dismiss(oldest.id);
     }
-    const lifetime = NOTICE_LIFETIME_MS[notice.level];
+    // A notice with a file keeps its path until dismissed (issue 13 item 5: "diagnostics saved" keeps the path).
+    const lifetime = notice.file ? undefined : NOTICE_LIFETIME_MS[notice.level];
     if (lifetime !== undefined) timers.set(id, setTimeout(() => dismiss(id), lifetime));
     return id;
   }

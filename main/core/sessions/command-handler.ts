@@ -8,7 +8,9 @@ import type { SessionManager } from './session-manager.ts';
 export type CommandHandler = (command: string, rawArgs: unknown) => Promise<Result<unknown>>;
 
 export interface CommandHandlerOptions {
-  diagnosticsExport?: () => Promise<{ path: string }>;
+  diagnosticsExport?: () => Promise<{ path: string; canReveal?: boolean }>;
+  /** "Show in folder" (issue 13 item 5): checks the path is a zip this run wrote, then shows it. */
+  diagnosticsReveal?: (path: string) => Promise<{ shown: boolean }>;
   policyView?: () => PolicyView;
   /** Rate-limited renderer log sink; false when a line was dropped. */
   rendererLog?: (line: { level: 'debug' | 'info' | 'warn' | 'error'; message: string; context?: Record<string, string | number | boolean> }) => boolean;
@@ -103,6 +105,13 @@ async function run(manager: SessionManager, command: CommandName, args: any, opt
         throw new PatchbayError('diagnostics.unavailable', 'Diagnostics export is not available yet.', { action: 'none' });
       }
       return options.diagnosticsExport();
+    }
+    case 'diagnostics.reveal': {
+      // The browser shell has no file manager: the renderer offers "Copy path" there instead.
+      if (!options.diagnosticsReveal) {
+        throw new PatchbayError('diagnostics.reveal-unavailable', 'This window cannot open a file manager; copy the path instead.', { action: 'none' });
+      }
+      return options.diagnosticsReveal(args.path);
     }
   }
 }

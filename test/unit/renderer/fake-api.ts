@@ -1,6 +1,9 @@
 // A scripted PatchbayApi for store and component tests: records invokes, answers from a table,
 // and lets a test emit events as the main process would.
+import { createPinia, setActivePinia } from 'pinia';
+import { afterEach, beforeEach, vi } from 'vitest';
 import type { CommandName, EventName, EventPayload, PatchbayApi, Result, SessionState } from '../../../preload/contract.ts';
+import { setBridge } from '../../../renderer/api/bridge.ts';
 
 export interface InvokeCall {
   command: CommandName;
@@ -47,5 +50,25 @@ export function snapshot(overrides: Partial<SessionState> = {}): SessionState {
     seq: 1,
     updatedAt: '2025-01-01T09:00:00.000Z',
     ...overrides,
+  };
+}
+
+/** The set-up most renderer tests share: per test a fresh Pinia and a fake bridge (and fake timers
+ *  when asked), undone after. Returns the current test's FakeApi. */
+export function useFakeBridge(options: { fakeTimers?: boolean } = {}): () => FakeApi {
+  let api: FakeApi | undefined;
+  beforeEach(() => {
+    if (options.fakeTimers) vi.useFakeTimers();
+    setActivePinia(createPinia());
+    api = fakeApi();
+    setBridge(api);
+  });
+  afterEach(() => {
+    setBridge(undefined);
+    vi.useRealTimers();
+  });
+  return () => {
+    if (!api) throw new Error('useFakeBridge: no test is running');
+    return api;
   };
 }
