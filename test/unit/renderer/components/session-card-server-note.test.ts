@@ -8,17 +8,9 @@ import { setBridge } from '../../../../renderer/api/bridge.ts';
 import SessionCard from '../../../../renderer/components/SessionCard.vue';
 import { useSessionsStore } from '../../../../renderer/stores/sessions.ts';
 import { fakeApi, snapshot } from '../fake-api.ts';
+import { finesseProfile } from './card-fixtures.ts';
 
-const profile: Profile = {
-  id: 'lab-icws',
-  name: 'Finesse',
-  platform: 'finesse',
-  servers: ['https://fin-a.example.com:8445'],
-  authMode: 'password',
-  language: 'en-US',
-  applicationName: 'Patchbay',
-  options: { messaging: 'auto', heartbeat: false, pollIntervalMs: 2000, connectionMode: 'direct' as const, rememberPassword: false },
-};
+const profile: Profile = { ...finesseProfile, name: 'Finesse' };
 
 describe('SessionCard server note', () => {
   beforeEach(() => {

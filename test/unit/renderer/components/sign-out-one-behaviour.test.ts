@@ -5,36 +5,17 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Profile, SelectableState } from '../../../../preload/contract.ts';
+import type { SelectableState } from '../../../../preload/contract.ts';
 import { setBridge } from '../../../../renderer/api/bridge.ts';
 import SessionCard from '../../../../renderer/components/SessionCard.vue';
 import { useSessionsStore } from '../../../../renderer/stores/sessions.ts';
 import { fakeApi, snapshot } from '../fake-api.ts';
 import type { FakeApi } from '../fake-api.ts';
+import { finesseProfile, logoutState, readyState } from './card-fixtures.ts';
 
-const profile = {
-  id: 'lab-icws',
-  name: 'Lab Finesse',
-  platform: 'finesse',
-  servers: ['https://fin-a.example.com:8445'],
-  authMode: 'password',
-  language: 'en-US',
-  applicationName: 'Patchbay',
-  options: { messaging: 'auto', heartbeat: false, pollIntervalMs: 2000, connectionMode: 'direct' as const, rememberPassword: false },
-} as Profile;
-
-const ready: SelectableState = { id: 'READY', label: 'Ready', kind: 'ready', reasons: [], reasonRequired: false };
-const logout = (reasonRequired: boolean): SelectableState => ({
-  id: 'LOGOUT',
-  label: 'Sign out',
-  kind: 'logged-out',
-  signsOut: true,
-  reasons: [
-    { id: '21', label: 'End of shift' },
-    { id: '22', label: 'Meeting' },
-  ],
-  reasonRequired,
-});
+const profile = finesseProfile;
+const ready = readyState;
+const logout = (reasonRequired: boolean): SelectableState => logoutState('Sign out', reasonRequired);
 
 describe('one sign-out behaviour (issue 13 item 6)', () => {
   let api: FakeApi;
