@@ -124,8 +124,10 @@ const SECRET_HEADER_LINE = /(^|[^A-Za-z0-9-])(Set-Cookie2?|Cookie|ININ-ICWS-CSRF
 // userinfo in a URL (`https://user:pass@host`).
 const URL_USERINFO = /(\/\/[^/\s:@]+:)[^@/\s]+@/g;
 // name=value in a query, fragment, form body, cookie header or `;jsessionid=` path parameter; the
-// name is checked against the secret names (normalised, so refresh-token = refresh_token).
-const PARAM = /(^|[?&#;,\s"'(])([A-Za-z][A-Za-z0-9_.-]*)=([^&#;,\s"'<>]*)/g;
+// name is checked against the secret names (normalised, so refresh-token = refresh_token). A quoted
+// value (`password="…"`, a quoted cookie value, RFC 6265 §4.1.1) goes whole, up to its closing quote
+// or the end of the line: it used to leave `password=[redacted]"secret"` (issue 9, MUT-LOG).
+const PARAM = /(^|[?&#;,\s"'(])([A-Za-z][A-Za-z0-9_.-]*)=("[^"\r\n]*"?|'[^'\r\n]*'?|[^&#;,\s"'<>]*)/g;
 // JSON text inside a string (a logged body): "password":"…".
 const JSON_STRING_MEMBER = /"([A-Za-z0-9_-]+)"(\s*:\s*)"(?:[^"\\]|\\.)*"/g;
 // An HTML form field (an IdP's auto-submitting SAML form): <input name="SAMLResponse" value="…">,
