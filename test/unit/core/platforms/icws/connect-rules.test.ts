@@ -23,20 +23,7 @@ import {
   type Connection,
   type ConnectContext,
 } from '../../../../../main/core/platforms/icws/connect.ts';
-
-function response(status: number, json?: unknown, headers: Record<string, string> = {}): HttpResponse {
-  const text = json === undefined ? '' : typeof json === 'string' ? json : JSON.stringify(json);
-  return {
-    status,
-    headers,
-    setCookie: [],
-    url: '',
-    chain: [''],
-    body: new TextEncoder().encode(text),
-    text: () => text,
-    json: () => JSON.parse(text) as unknown,
-  } as HttpResponse;
-}
+import { response } from './stub-response.ts';
 
 type Answer = HttpResponse | Error | ((req: HttpRequest) => HttpResponse);
 

@@ -6,20 +6,7 @@ import type { HttpResponse } from '../../../../../main/core/net/types.ts';
 import type { HttpSession } from '../../../../../main/core/net/http-session.ts';
 import { attemptOnce, hostToBase, walkHosts, type ConnectContext } from '../../../../../main/core/platforms/icws/connect.ts';
 import { HEARTBEAT_INTERVAL_MS, readMessages, runHeartbeat, type MessagingContext } from '../../../../../main/core/platforms/icws/messaging.ts';
-
-function response(status: number, json?: unknown): HttpResponse {
-  const text = json === undefined ? '' : JSON.stringify(json);
-  return {
-    status,
-    headers: {},
-    setCookie: [],
-    url: '',
-    chain: [''],
-    body: new TextEncoder().encode(text),
-    text: () => text,
-    json: () => JSON.parse(text) as unknown,
-  } as HttpResponse;
-}
+import { response } from './stub-response.ts';
 
 /** A transport answering POST /icws/connection per host from a script, recording the order. */
 function stubConnect(script: Record<string, HttpResponse>) {
