@@ -5,7 +5,7 @@ import type { Dispatcher } from 'undici';
 import type { CookieJar } from 'tough-cookie';
 import { PatchbayError } from '../errors.ts';
 import { systemClock } from '../clock.ts';
-import type { Clock, TimerHandle } from '../clock.ts';
+import type { Clock } from '../clock.ts';
 import { nullLogger, redactUrl } from '../log.ts';
 import type { Logger } from '../log.ts';
 import type { HttpRequest, HttpResponse, HttpSessionOptions, HttpStream, TraceEntry } from './types.ts';
@@ -14,6 +14,8 @@ import { abortedError, classifyTransportError, hostPort, timeoutError } from './
 import { coreDispatcher } from './proxy.ts';
 import { isRedirect, nextHop } from './redirects.ts';
 import type { Hop } from './redirects.ts';
+import { concat, discard, firstHop, makeResponse, splitHeaders, startUrl, toUrl, type Final } from './http-parts.ts';
+import { Control } from './request-control.ts';
 
 export const DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -24,17 +26,6 @@ export const DEFAULT_TRACE_SIZE = 200;
 const REDIRECT_BODY_LIMIT = 64 * 1024;
 
 type Mode = 'buffer' | 'stream';
-
-interface Final {
-  status: number;
-  headers: Record<string, string>;
-  setCookie: string[];
-  url: URL;
-  chain: string[];
-  body: Dispatcher.ResponseData['body'];
-  started: number;
-  entry: TraceEntry;
-}
 
 export class HttpSession {
   readonly profileId: string;
@@ -303,153 +294,4 @@ export class HttpSession {
     this.traceRing.push(entry);
     while (this.traceRing.length > this.traceSize) this.traceRing.shift();
   }
-}
-
-/** Time limit + caller's signal → one AbortSignal for undici. */
-class Control {
-  readonly signal: AbortSignal;
-  readonly timeoutMs: number;
-  timedOut = false;
-  private readonly controller = new AbortController();
-  private readonly callerSignal: AbortSignal | undefined;
-  private timer: TimerHandle | undefined;
-  private readonly onCallerAbort = () => this.controller.abort(this.callerSignal?.reason);
-
-  constructor(clock: Clock, timeoutMs: number, callerSignal: AbortSignal | undefined) {
-    this.signal = this.controller.signal;
-    this.timeoutMs = timeoutMs;
-    this.callerSignal = callerSignal;
-    if (callerSignal?.aborted) {
-      this.controller.abort(callerSignal.reason);
-    } else {
-      callerSignal?.addEventListener('abort', this.onCallerAbort, { once: true });
-    }
-    if (timeoutMs > 0 && Number.isFinite(timeoutMs)) {
-      // A scaled lab clock (toWallTime) speeds up protocol schedules, not the server's answers:
-      // network waits stay in wall time there. A FakeClock (unit tests) still drives them.
-      const timerClock = clock.toWallTime ? systemClock : clock;
-      this.timer = timerClock.setTimeout(() => {
-        this.timedOut = true;
-        this.controller.abort(new Error('timeout'));
-      }, timeoutMs);
-    }
-  }
-
-  callerAborted(): boolean {
-    return this.callerSignal?.aborted === true;
-  }
-
-  abort(): void {
-    this.controller.abort(new Error('closed'));
-  }
-
-  stopTimer(): void {
-    this.timer?.cancel();
-    this.timer = undefined;
-  }
-
-  dispose(): void {
-    this.stopTimer();
-    this.callerSignal?.removeEventListener('abort', this.onCallerAbort);
-  }
-}
-
-function toUrl(url: string | URL): URL {
-  try {
-    return typeof url === 'string' ? new URL(url) : new URL(url.href);
-  } catch {
-    throw new PatchbayError('net.bad-url', 'The address is not a valid URL.', { action: 'contact-it' });
-  }
-}
-
-function startUrl(input: string | URL): URL {
-  const url = toUrl(input);
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new PatchbayError('net.bad-url', `Only http and https addresses are supported (got ${url.protocol.replace(/:$/, '')}).`, {
-      action: 'contact-it',
-    });
-  }
-  url.hash = '';
-  return url;
-}
-
-function firstHop(req: HttpRequest): Hop {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers ?? {})) {
-    const lower = name.toLowerCase();
-    // RFC 6265 §5.4: the Cookie header comes from the jar only, so that what is sent always
-    // matches Domain/Path/Secure/expiry and follows redirects correctly.
-    if (lower === 'cookie') {
-      throw new PatchbayError('net.cookie-header-forbidden', 'Cookies are sent from the session jar; do not pass a Cookie header.', {
-        action: 'none',
-      });
-    }
-    headers[lower] = value;
-  }
-  if (req.json !== undefined && req.body !== undefined) {
-    throw new PatchbayError('net.bad-request', 'A request has either a body or json, not both.', { action: 'none' });
-  }
-  let body = req.body;
-  if (req.json !== undefined) {
-    body = JSON.stringify(req.json);
-    if (headers['content-type'] === undefined) headers['content-type'] = 'application/json';
-  }
-  const method = (req.method ?? 'GET').toUpperCase();
-  return { method, headers, ...(body === undefined ? {} : { body }) };
-}
-
-/** Lower-cased names; repeated headers joined with ", "; Set-Cookie kept apart as a list
- *  (RFC 9110 §5.3: Set-Cookie cannot be combined). */
-function splitHeaders(raw: Record<string, string | string[] | undefined>): { headers: Record<string, string>; setCookie: string[] } {
-  const headers: Record<string, string> = {};
-  let setCookie: string[] = [];
-  for (const [name, value] of Object.entries(raw)) {
-    if (value === undefined) continue;
-    const lower = name.toLowerCase();
-    if (lower === 'set-cookie') setCookie = Array.isArray(value) ? [...value] : [value];
-    else headers[lower] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return { headers, setCookie };
-}
-
-/** Destroys a response body we no longer want; its 'error' (an AbortError) is expected. */
-function discard(body: Dispatcher.ResponseData['body']): void {
-  if (body.destroyed) return;
-  body.on('error', () => undefined);
-  body.destroy();
-}
-
-function concat(chunks: Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.byteLength;
-  }
-  return out;
-}
-
-function makeResponse(final: Final, body: Uint8Array): HttpResponse {
-  const host = hostPort(final.url);
-  const status = final.status;
-  return {
-    status,
-    headers: final.headers,
-    setCookie: final.setCookie,
-    url: final.url.href,
-    chain: final.chain,
-    body,
-    text: () => new TextDecoder('utf-8').decode(body),
-    json: () => {
-      try {
-        return JSON.parse(new TextDecoder('utf-8').decode(body)) as unknown;
-      } catch {
-        // No cause: the parser's message quotes the body.
-        throw new PatchbayError('net.bad-json', `The server at ${host} sent an answer that is not valid JSON.`, {
-          action: 'contact-it',
-          details: { host, status },
-        });
-      }
-    },
-  };
 }
