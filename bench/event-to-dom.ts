@@ -10,22 +10,13 @@
 // with PATCHBAY_TIME_SCALE=4 ⇒ 250 ms, the profile schema's minimum), Finesse XMPP over WebSocket,
 // GWS CometD, Genesys Cloud notifications WebSocket. Prints figures; asserts nothing about time.
 // Env: EVENTS (1,000; quick 200), POLL_EVENTS (EVENTS), DOM_TRANSPORTS (comma list, default all).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createServer } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { freePort, load1m, pct, sleep, startApp, wallNow, type App } from './helpers.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const quick = process.env.BENCH_QUICK === '1';
-const wallNow = () => performance.timeOrigin + performance.now();
-const pct = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! * 10) / 10;
-};
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface TransportFigures {
   transport: string;
@@ -38,58 +29,10 @@ export interface TransportFigures {
   pollIntervalMs?: number;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-interface App {
-  child: ChildProcess;
-  launchUrl: string;
-  cdpPort: number;
-  stop(): Promise<void>;
-}
-
-async function startApp(dataDir: string, env: Record<string, string> = {}): Promise<App> {
+/** The app with the sign-in window's CDP port fixed, so the bench can act as the agent in it. */
+async function startAppWithCdp(dataDir: string, env: Record<string, string> = {}): Promise<App & { cdpPort: number }> {
   const cdpPort = await freePort();
-  const child = spawn(process.execPath, [join(root, 'main/cli/patchbay.ts'), 'start', '--no-open'], {
-    cwd: root,
-    env: { ...process.env, PATCHBAY_DATA_DIR: dataDir, DISPLAY: '', PATCHBAY_LOGIN_WINDOW_CDP_PORT: String(cdpPort), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const launchUrl = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`patchbay start did not print its address in 60 s: ${stderr.slice(-1000)}`)), 60_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /open (http:\/\/127\.0\.0\.1:\d+\/#secret=\S+)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`patchbay start exited with ${code}: ${stderr.slice(-1000)}`)));
-  });
-  child.stdout!.resume();
-  return {
-    child,
-    launchUrl,
-    cdpPort,
-    stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
+  return { ...(await startApp(dataDir, { PATCHBAY_LOGIN_WINDOW_CDP_PORT: String(cdpPort), ...env })), cdpPort };
 }
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
@@ -233,7 +176,7 @@ const POLL_MS = 250;
 type Transport = 'icws-sse' | 'icws-poll' | 'finesse-xmpp' | 'gws-cometd' | 'genesys-cloud-ws';
 const ALL: Transport[] = ['icws-sse', 'finesse-xmpp', 'gws-cometd', 'genesys-cloud-ws', 'icws-poll'];
 
-async function runTransport(app: App, page: Page, transport: Transport, events: number): Promise<TransportFigures> {
+async function runTransport(app: App & { cdpPort: number }, page: Page, transport: Transport, events: number): Promise<TransportFigures> {
   await page.goto(app.launchUrl);
   switch (transport) {
     case 'icws-sse':
@@ -294,7 +237,7 @@ export async function runBench() {
   const dataDir = mkdtempSync(join(tmpdir(), 'pb-bench-event-dom-'));
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true });
   const transports: TransportFigures[] = [];
-  const loadBefore = loadavg()[0]!;
+  const loadBefore = load1m();
   try {
     const push = wanted.filter((t) => t !== 'icws-poll');
     const runs: { env: Record<string, string>; list: Transport[] }[] = [
@@ -304,7 +247,7 @@ export async function runBench() {
     ];
     for (const [n, run] of runs.entries()) {
       if (run.list.length === 0) continue;
-      const app = await startApp(join(dataDir, `run-${n}`), run.env);
+      const app = await startAppWithCdp(join(dataDir, `run-${n}`), run.env);
       try {
         for (const transport of run.list) {
           const context = await browser.newContext();
@@ -333,7 +276,7 @@ export async function runBench() {
     scope: 'lab control POST → transport → core → WebSocket bridge → DOM text (MutationObserver), browser shell on Debian Chromium',
     transports,
     /** 1-minute load average before and after: on a shared 2-core machine the tail follows the load. */
-    loadAverage1m: { before: Math.round(loadBefore * 10) / 10, after: Math.round(loadavg()[0]! * 10) / 10 },
+    loadAverage1m: { before: loadBefore, after: load1m() },
   };
 }
 

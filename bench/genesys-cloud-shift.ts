@@ -5,7 +5,6 @@
 // maintenance socket_closing every 2 h, a supervisor changing presence and the agent changing it
 // back, periodic reads. Prints figures; asserts nothing about time.
 import { createHash } from 'node:crypto';
-import { ProfileSchema } from '../preload/contract.ts';
 import { FakeClock, type TimerHandle } from '../main/core/clock.ts';
 import { createLogger, nullLogger } from '../main/core/log.ts';
 import type { HttpSession } from '../main/core/net/http-session.ts';
@@ -14,6 +13,7 @@ import { createGenesysCloudAuth } from '../main/core/platforms/genesys-cloud/aut
 import { GenesysCloudSession } from '../main/core/platforms/genesys-cloud/genesys-cloud-session.ts';
 import { SIM_API, SIM_CLIENT_ID, SIM_LOGIN, SIM_REDIRECT, SimGenesys } from './genesys-cloud-sim.ts';
 import { benchGcSignIn } from './genesys-cloud-signin.ts';
+import { gcWindowProfile } from './profiles.ts';
 
 /** Real-time rounds without new activity before the fake clock moves on (WebCrypto and body
  *  parsing finish on the event loop; under load one round is not always enough). */
@@ -115,15 +115,7 @@ async function shift(options: GcShiftOptions): Promise<GcShiftFigures> {
     heartbeatMs: 30_000,
     socketClosingGraceMs: 60_000,
   });
-  const profile = ProfileSchema.parse({
-    id: 'bench-gc',
-    name: 'Bench Genesys Cloud',
-    platform: 'genesys-cloud',
-    servers: [SIM_API],
-    authMode: 'sso',
-    userName: 'gc-agent1',
-    options: { genesysCloud: { loginBase: SIM_LOGIN, clientId: SIM_CLIENT_ID, redirectUri: SIM_REDIRECT, loginMethod: 'login-window' } },
-  });
+  const profile = gcWindowProfile('bench-gc', 'Bench Genesys Cloud', 'gc-agent1', { api: SIM_API, login: SIM_LOGIN, clientId: SIM_CLIENT_ID, redirectUri: SIM_REDIRECT });
     // GC_BENCH_DEBUG=1 prints the session's log (redacted as always) on stderr.
   const log = process.env.GC_BENCH_DEBUG ? createLogger({ clock, level: 'debug' }) : nullLogger;
   const context: PlatformContext = { profile, clock, log, loginWindow: sim.loginWindow };

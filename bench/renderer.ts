@@ -7,46 +7,13 @@
 //    → WebSocket bridge → Pinia → the status text in the DOM (a MutationObserver stamps the time in the
 //    page; both clocks are this machine's wall clock: performance.timeOrigin + performance.now()).
 // Prints figures; asserts nothing about time. EVENTS (default 1,000), RUNS (default 5).
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
+import { load1m, median, pct, startApp, wallNow } from './helpers.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const quick = process.env.BENCH_QUICK === '1';
-const wallNow = () => performance.timeOrigin + performance.now();
-const pct = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! * 10) / 10;
-};
-const median = (values: number[]) => pct(values, 50);
-
-async function startApp(dataDir: string) {
-  const startedAt = wallNow();
-  const child = spawn(process.execPath, [join(root, 'main/cli/patchbay.ts'), 'start', '--no-open'], {
-    cwd: root,
-    env: { ...process.env, PATCHBAY_DATA_DIR: dataDir, DISPLAY: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const launchUrl = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error('patchbay start did not print its address in 60 s')), 60_000);
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /open (http:\/\/127\.0\.0\.1:\d+\/#secret=\S+)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`patchbay start exited with ${code}`)));
-  });
-  child.stdout.resume();
-  child.stderr.resume();
-  return { child, launchUrl, serverUpMs: wallNow() - startedAt };
-}
 
 async function firstPaint(page: Page, launchUrl: string) {
   const before = wallNow();
@@ -107,7 +74,7 @@ export async function runBench() {
   const runs = Number(process.env.RUNS ?? (quick ? 2 : 5));
   const events = Number(process.env.EVENTS ?? (quick ? 200 : 1000));
   const dataDir = mkdtempSync(join(tmpdir(), 'pb-bench-renderer-'));
-  const loadBefore = Math.round(loadavg()[0]! * 10) / 10;
+  const loadBefore = load1m();
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true });
   const serverUp: number[] = [];
   const fcp: number[] = [];
@@ -126,8 +93,7 @@ export async function runBench() {
         if (run === 0) latency = await eventToScreen(page, events);
         await context.close();
       } finally {
-        app.child.kill('SIGTERM');
-        await new Promise((r) => app.child.once('exit', r));
+        await app.stop();
       }
     }
   } finally {
@@ -138,7 +104,7 @@ export async function runBench() {
     bench: 'renderer',
     runs,
     /** 1-minute load average before/after: on 2 cores a run at load 20 times the scheduler, not the app. */
-    loadAverage1m: { before: loadBefore, after: Math.round(loadavg()[0]! * 10) / 10 },
+    loadAverage1m: { before: loadBefore, after: load1m() },
     /** `node main/cli/patchbay.ts start` spawned → its launch address printed (lab child started, server listening). */
     serverUpMedianMs: median(serverUp),
     /** Chromium's first-contentful-paint after navigation to the launch address, fresh context. */

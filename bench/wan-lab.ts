@@ -14,7 +14,7 @@ import { startWanProxy, type WanProxy } from '../lab/wan-proxy.ts';
 import { startLabIdp } from '../lab/saml/idp.ts';
 import { startGenesysCloudLab } from '../lab/genesys-cloud/index.ts';
 import { defaultFinesseUsers } from '../lab/finesse/fixture.ts';
-import { createServer } from 'node:net';
+import { freePort } from './helpers.ts';
 
 const oneWayDelayMs = Number(process.argv[2] ?? 50);
 const jitterMs = Number(process.argv[3] ?? 0);
@@ -61,15 +61,6 @@ const gcLogin = await behind('gc-login', gc.loginBase);
 // Finesse SSO (UCCX, seed 001): node → IdS authorize → lab IdP → IdS ACS → node's token URL. The node
 // and the IdS listen on ports fixed here so their proxies exist first and the lab names them
 // (publicUrls: the redirect_uri, the IdS's own URLs); the IdP posts to the ACS URL registered here.
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 const finPorts = { primary: await freePort(), secondary: await freePort(), ids: await freePort() };
 const uccxUsers = defaultFinesseUsers('UCCX');
 const finIdp = await startLabIdp({ principalDomain: 'finesse.lab.invalid', users: uccxUsers.map((u) => ({ userId: u.idpUid, password: u.idpPassword, displayName: `${u.firstName} ${u.lastName}` })) });

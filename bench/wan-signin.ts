@@ -26,6 +26,8 @@ import { actAsAgent, GC_LOGIN_FORM, LAB_IDP_FORM, withoutAgent, type SsoForm } f
 import { HttpSession } from '../main/core/net/http-session.ts';
 import { createGenesysCloudAuth } from '../main/core/platforms/genesys-cloud/auth.ts';
 import { GenesysCloudSession } from '../main/core/platforms/genesys-cloud/genesys-cloud-session.ts';
+import { gcWindowProfile } from './profiles.ts';
+import { wallNow } from './helpers.ts';
 
 interface Chunk { at: number; connection: number | string; requestLine: string; bytes: number }
 interface MethodFigures {
@@ -59,7 +61,7 @@ interface SignInRun {
 }
 
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
-const now = () => performance.timeOrigin + performance.now();
+const now = wallNow;
 
 export async function startLabProcess(oneWayDelayMs: number, jitterMs: number) {
   const child = spawn(process.execPath, [fileURLToPath(new URL('./wan-lab.ts', import.meta.url)), String(oneWayDelayMs), String(jitterMs)], { stdio: ['pipe', 'pipe', 'inherit'] });
@@ -203,16 +205,7 @@ export async function ssoMethods(lab: Awaited<ReturnType<typeof startLabProcess>
     // GC-02: authorize (the lab's login page), the code exchange with the PKCE verifier, then the API
     // and the notifications channel.
     const gc = lab.urls.gc;
-    const gcProfile = ProfileSchema.parse({
-      id: 'bench-wan-gc',
-      name: 'Bench',
-      platform: 'genesys-cloud',
-      servers: [gc.api],
-      authMode: 'sso',
-      userName: 'gc-agent2',
-      lab: true,
-      options: { genesysCloud: { loginBase: gc.login, clientId: gc.clientId, redirectUri: gc.redirectUri, loginMethod: 'login-window' } },
-    });
+    const gcProfile = gcWindowProfile('bench-wan-gc', 'Bench', 'gc-agent2', gc, { lab: true });
     if (wanted('genesys-cloud')) out['genesys-cloud'] = await measure(lab, 'gc-login,gc-api', rttMs, runs, null, () => {
       const context = { profile: gcProfile, clock: systemClock, log: log(), loginWindow };
       const http = new HttpSession({ profileId: gcProfile.id, log: context.log, clock: systemClock });

@@ -6,23 +6,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { chromium, expect, type Browser, type Page } from '@playwright/test';
+import { freePort } from '../../../main/core/net/free-port.ts';
+
+export { freePort };
 
 export const ROOT = join(import.meta.dirname, '..', '..', '..');
 export const SHOTS = join(ROOT, 'test-results', 'screenshots');
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** A fresh PATCHBAY_DATA_DIR under test-results/data/ (covered by the secret scan). */
 export async function newDataDir(name: string): Promise<string> {

@@ -8,6 +8,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../../../main/core/net/free-port.ts';
+
+export { freePort };
 
 export interface ProsodyUser {
   user: string;
@@ -30,17 +33,6 @@ export interface ProsodyRig {
 export function prosodyAvailable(): boolean {
   const res = spawnSync('dpkg-query', ['-W', '-f=${Status}', 'prosody'], { encoding: 'utf8' });
   return res.status === 0 && res.stdout.includes('install ok installed') && spawnSync('which', ['prosody']).status === 0;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitForPort(port: number, child: ChildProcess, timeoutMs = 10_000): Promise<void> {
