@@ -76,16 +76,22 @@ export function minutesSince(iso: string | undefined, now: number): number | und
 export function clockTime(iso: string | undefined, withSeconds = false): string {
   const at = toMs(iso);
   if (at === undefined) return '';
-  return new Intl.DateTimeFormat(currentLocale(), {
-    hour: '2-digit',
-    minute: '2-digit',
-    ...(withSeconds ? { second: '2-digit' } : {}),
-  }).format(new Date(at));
+  const format = cached(`clock|${withSeconds}`, (locale) => new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', ...(withSeconds ? { second: '2-digit' } : {}) }));
+  return format.format(new Date(at));
+}
+
+// issue 15 item 2: an Intl formatter costs ICU set-up each time it is built (~0.3 ms; several per
+// session card render, so a few ms per state event); built once per language and kind instead.
+const formatters = new Map<string, unknown>();
+function cached<F>(kind: string, build: (locale: string) => F): F {
+  const key = `${currentLocale()}|${kind}`;
+  if (!formatters.has(key)) formatters.set(key, build(currentLocale()));
+  return formatters.get(key) as F;
 }
 
 /** A whole number in the agent's locale (Intl). */
 function num(n: number): string {
-  return new Intl.NumberFormat(currentLocale()).format(n);
+  return cached('number', (locale) => new Intl.NumberFormat(locale)).format(n);
 }
 
 export function durationWords(minutes: number): string {
@@ -97,7 +103,7 @@ export function durationWords(minutes: number): string {
 
 /** "12 s ago" / "vor 3 Min." in the agent's locale (Intl.RelativeTimeFormat). */
 export function agoText(seconds: number): string {
-  const format = new Intl.RelativeTimeFormat(currentLocale(), { numeric: 'always', style: 'short' });
+  const format = cached('relative', (locale) => new Intl.RelativeTimeFormat(locale, { numeric: 'always', style: 'short' }));
   return seconds < 60 ? format.format(-seconds, 'second') : format.format(-Math.floor(seconds / 60), 'minute');
 }
 
