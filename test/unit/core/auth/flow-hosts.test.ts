@@ -55,3 +55,36 @@ describe('ININ-STS-Token from the ICWS server only [ICWS-11]', () => {
     expect(matchResponse(until, response('https://ic1.example.com:9999/x'), trusted)).toBeUndefined();
   });
 });
+
+describe('FlowHosts edges (issue 9 mutation testing)', () => {
+  it('an empty profile host list falls back to the start URL host; entries match whatever their case', () => {
+    expect(new FlowHosts({ url: `${ICWS}/start`, profileHosts: [] }).profileHosts).toEqual(['ic1.example.com:8019']);
+    expect(new FlowHosts({ url: 'not a url' }).profileHosts).toEqual([]);
+    const flow = new FlowHosts({ url: `${ICWS}/start`, profileHosts: ['IC1.Example.com:8019'] });
+    expect(flow.profileHosts).toEqual(['ic1.example.com:8019']);
+    expect(flow.trustedResponder(`${ICWS}/x`)).toBe(true);
+  });
+
+  it('an empty IT list means none: the flow learns; a given list still allows the profile hosts', () => {
+    const learning = new FlowHosts({ url: `${ICWS}/start`, profileHosts: ['ic1.example.com:8019'], allowedHosts: [] });
+    expect(learning.allow('https://idp.example.org/sso', `${ICWS}/start`, 'redirect')).toBe(true);
+    expect(learning.learned).toEqual(['idp.example.org']);
+    const listed = new FlowHosts({ url: `${ICWS}/start`, profileHosts: ['ic1.example.com:8019'], allowedHosts: ['idp.example.org'] });
+    expect(listed.allow(`${ICWS}/return`, 'https://idp.example.org/sso', 'navigate')).toBe(true);
+    expect(listed.allow('about:blank', undefined, 'navigate')).toBe(true);
+    expect(listed.allow('file:///etc/passwd', `${ICWS}/start`, 'redirect')).toBe(false);
+  });
+
+  it('learns a host with its port, and only that port', () => {
+    const flow = new FlowHosts({ url: `${ICWS}/start`, profileHosts: ['ic1.example.com:8019'] });
+    expect(flow.allow('https://idp.example.org:8443/sso', `${ICWS}/start`, 'redirect')).toBe(true);
+    expect(flow.learned).toEqual(['idp.example.org:8443']);
+    expect(flow.allow('https://idp.example.org:9443/x', undefined, 'navigate')).toBe(false);
+  });
+
+  it('a previous hop that is no URL is no profile host (refused, no exception)', () => {
+    const flow = new FlowHosts({ url: `${ICWS}/start`, profileHosts: ['ic1.example.com:8019'] });
+    expect(flow.allow('https://idp.example.org/sso', 'not a url', 'redirect')).toBe(false);
+    expect(flow.trustedResponder('not a url')).toBe(false);
+  });
+});

@@ -21,7 +21,7 @@ import {
   wantsBody,
   type BrowserCookie,
 } from '../../../../main/core/auth/login-window-support.ts';
-import { cookieHeaderFor, createCookieJar } from '../../../../main/core/net/cookies.ts';
+import { cookieHeaderFor, createCookieJar, storeSetCookie } from '../../../../main/core/net/cookies.ts';
 
 const now = Date.parse('2026-01-01T00:00:00Z');
 const response = (url: string, extra: { status?: number; headers?: Record<string, string>; isDocument?: boolean } = {}) => ({ url, status: extra.status ?? 200, headers: extra.headers ?? {}, isDocument: extra.isDocument ?? true });
@@ -152,5 +152,19 @@ describe('cookies between the jar and a browser', () => {
     ];
     expect(await browserCookiesToJar(jar, changed, seeded, now)).toBe(1);
     expect(await cookieHeaderFor(jar, new URL('https://www.example.com/'), now)).toBe('host=2');
+  });
+});
+
+describe('small conversions (issue 9 mutation testing)', () => {
+  it('reads a JSON media type with spaces around it [FIN-04]', () => {
+    const until = [{ jsonResponseAt: 'https://ids/token' }];
+    expect(matchResponse(until, response('https://ids/token', { headers: { 'content-type': ' application/json ; charset=utf-8' } }))).toEqual(until[0]);
+  });
+
+  it('rounds a cookie expiry down to whole seconds for the browser', async () => {
+    const jar = createCookieJar();
+    // As the core stores it: Max-Age turned into an absolute expiry at receipt (net/cookies.ts).
+    expect(await storeSetCookie(jar, 'm=1; Path=/; Max-Age=10', new URL('https://a.example.com/'), now + 700)).toBeNull();
+    expect((await jarToBrowserCookies(jar, now)).map((c) => c.expires)).toEqual([Math.floor((now + 10_700) / 1000)]);
   });
 });
