@@ -18,7 +18,9 @@ afterAll(() => {
   for (const dir of homes) rmSync(dir, { recursive: true, force: true });
 });
 
-describe.skipIf(missing !== undefined)(`keychain (gnome-keyring)${missing ? ` — skipped: ${missing}` : ''}`, () => {
+// Each test starts up to three child processes, each with its own D-Bus session and keyring daemon:
+// ~17 s for the resume test on an idle machine, so the default 20 s limit left no headroom under load.
+describe.skipIf(missing !== undefined)(`keychain (gnome-keyring)${missing ? ` — skipped: ${missing}` : ''}`, { timeout: 60_000 }, () => {
   it('stores each kind under service Patchbay, account <profileId>:<kind>, and deletes it', async () => {
     const run = await runWithKeyring(home(), CHILD, ['store-kinds', `rt-${Date.now()}`], { unlock: true });
     expect(run.code, run.stderr).toBe(0);
