@@ -134,6 +134,7 @@ describe('the times shown and the expired error [FIN-14]', () => {
   it('lists only the times that are known', () => {
     expect(timesOf(undefined, T, T)).toEqual({});
     expect(timesOf(held(), undefined, undefined)).toEqual({ expiresAt: T + 300_000 });
+    expect(Object.keys(timesOf(held(), undefined, undefined))).toEqual(['expiresAt']); // no key with an undefined value
     expect(timesOf(held({ refreshExpiresAt: T + 9 }), T + 1, T + 2)).toEqual({ expiresAt: T + 300_000, refreshAt: T + 1, refreshExpiresAt: T + 9, signInBy: T + 2 });
   });
 
