@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { WsClientFrameSchema, type EventName, type WsServerFrame } from '../../preload/contract.ts';
+import { WsClientFrameSchema, type EventName, type SessionState, type WsServerFrame } from '../../preload/contract.ts';
 import type { Logger } from '../core/log.ts';
 import type { CommandHandler } from '../core/sessions/command-handler.ts';
 import type { SessionManager } from '../core/sessions/session-manager.ts';
@@ -186,7 +186,20 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
   const broadcast = (event: EventName, payload: unknown) => {
     for (const ws of clients) send(ws, { kind: 'event', event, payload });
   };
-  const offState = manager.stateEvents.add((state) => broadcast('session.state', state));
+  // issue 15 item 2: a platform publishes several snapshots of one profile in the same tick (ICWS:
+  // the event's time, then the status it carried); each was a frame the renderer parsed and rendered
+  // before the one that mattered. Snapshots replace each other wholesale (DESIGN.md "One sign-in"),
+  // so only each profile's last of the tick leaves, a microtask later.
+  const pendingStates = new Map<string, SessionState>();
+  const flushStates = () => {
+    const states = [...pendingStates.values()];
+    pendingStates.clear();
+    for (const state of states) broadcast('session.state', state);
+  };
+  const offState = manager.stateEvents.add((state) => {
+    if (pendingStates.size === 0) queueMicrotask(flushStates);
+    pendingStates.set(state.profileId, state);
+  });
   const offNotice = manager.notices.add((notice) => broadcast('notice', notice));
   const offWorkspace = manager.workspaces.events.add((view) => broadcast('workspace.state', view));
 
