@@ -11,10 +11,11 @@
 // GWS CometD, Genesys Cloud notifications WebSocket. Prints figures; asserts nothing about time.
 // Env: EVENTS (1,000; quick 200), POLL_EVENTS (EVENTS), DOM_TRANSPORTS (comma list, default all).
 import { mkdtempSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { freePort, load1m, pct, sleep, startApp, wallNow, type App } from './helpers.ts';
+import { extname, join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { freePort, load1m, pct, selfTime, sleep, startApp, wallNow, type App, type CpuProfile } from './helpers.ts';
 
 const quick = process.env.BENCH_QUICK === '1';
 
@@ -27,12 +28,53 @@ export interface TransportFigures {
   /** 50 for push transports; null for short polling (bounded by its interval). */
   goalP99Ms: number | null;
   pollIntervalMs?: number;
+  /** Control POST sent → the `session.state` frame that changed the text arrived in the page (lab,
+   *  transport, core, bridge server, socket): p50 / p99. */
+  toBridgeP50Ms: number;
+  toBridgeP99Ms: number;
+  /** That frame's arrival → the text changed in the DOM (JSON, contract check, Pinia, Vue patch). */
+  renderP50Ms: number;
+  renderP99Ms: number;
+  /** `session.state` frames the page received per timed event, and their median size. */
+  framesPerEvent: number;
+  frameBytesMedian: number;
+  /** 1-minute load average when this transport's run ended. */
+  loadAverage1m: number;
+  /** DOM_PROFILE=1: the page's main-thread self time per event, top functions. */
+  rendererSelfTimeTop?: string[];
+}
+
+/** In the page before the app: stamps every bridge frame carrying `session.state` on arrival (a
+ *  listener added in the constructor runs before the app's onmessage), so the time splits at the
+ *  bridge without touching the app. */
+function traceBridgeFrames(): void {
+  type W = { __frames: { at: number; bytes: number }[] };
+  const w = window as unknown as W & { WebSocket: typeof WebSocket };
+  w.__frames = [];
+  const Native = w.WebSocket;
+  w.WebSocket = class extends Native {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols);
+      this.addEventListener('message', (event: MessageEvent) => {
+        if (typeof event.data === 'string' && event.data.includes('"session.state"')) w.__frames.push({ at: performance.timeOrigin + performance.now(), bytes: event.data.length });
+      });
+    }
+  };
+}
+
+interface Timed {
+  profileTop?: string[];
+  ms: number[];
+  toBridgeMs: number[];
+  renderMs: number[];
+  frames: number;
+  frameBytes: number[];
 }
 
 /** The app with the sign-in window's CDP port fixed, so the bench can act as the agent in it. */
-async function startAppWithCdp(dataDir: string, env: Record<string, string> = {}): Promise<App & { cdpPort: number }> {
+async function startAppWithCdp(dataDir: string, env: Record<string, string> = {}, appRoot?: string): Promise<App & { cdpPort: number }> {
   const cdpPort = await freePort();
-  return { ...(await startApp(dataDir, { PATCHBAY_LOGIN_WINDOW_CDP_PORT: String(cdpPort), ...env })), cdpPort };
+  return { ...(await startApp(dataDir, { PATCHBAY_LOGIN_WINDOW_CDP_PORT: String(cdpPort), ...env }, appRoot)), cdpPort };
 }
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
@@ -108,12 +150,20 @@ async function observeStatus(page: Page): Promise<void> {
 }
 
 /** Sends `events` changes (alternating between two states) and times each to its DOM text change. */
-async function timeEvents(page: Page, events: number, change: (i: number) => Promise<void>, randomPhaseMs = 0): Promise<number[]> {
+async function timeEvents(page: Page, events: number, change: (i: number) => Promise<void>, randomPhaseMs = 0): Promise<Timed> {
   // Prime: the second state first (untimed), so every timed change really changes the text.
   await change(1);
   await sleep(1_500);
   await observeStatus(page);
-  const latencies: number[] = [];
+  const timed: Timed = { ms: [], toBridgeMs: [], renderMs: [], frames: 0, frameBytes: [] };
+  // DOM_PROFILE=1: a V8 CPU profile of the page over the timed events (where the renderer's time goes).
+  const cdp = process.env.DOM_PROFILE === '1' ? await page.context().newCDPSession(page) : undefined;
+  if (cdp) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    await cdp.send('Profiler.start');
+  }
+  const framesBefore = await page.evaluate(() => (window as unknown as { __frames: unknown[] }).__frames.length);
   for (let i = 0; i < events; i++) {
     // Polling: a change right after the last answer would always wait a full interval; a random
     // phase samples the whole interval as a real supervisor's change does.
@@ -121,26 +171,38 @@ async function timeEvents(page: Page, events: number, change: (i: number) => Pro
     const seen = await page.evaluate(() => (window as unknown as { __changes: unknown[] }).__changes.length);
     const sentAt = wallNow();
     await change(i);
-    const at = await page.evaluate(
+    const { at, frameAt } = await page.evaluate(
       ([index, after]) =>
-        new Promise<number>((resolve, reject) => {
-          const w = window as unknown as { __changes: { text: string; at: number }[]; __waiter?: (() => void) | undefined };
+        new Promise<{ at: number; frameAt: number }>((resolve, reject) => {
+          const w = window as unknown as { __changes: { text: string; at: number }[]; __frames: { at: number }[]; __waiter?: (() => void) | undefined };
           const timer = setTimeout(() => reject(new Error('no status change on screen within 15 s')), 15_000);
           const check = () => {
             const hit = w.__changes.slice(index).find((c) => c.at >= after);
             if (!hit) return;
             clearTimeout(timer);
             w.__waiter = undefined;
-            resolve(hit.at);
+            // The frame that changed it: the last one in before the text changed.
+            const frame = w.__frames.findLast((f) => f.at <= hit.at);
+            resolve({ at: hit.at, frameAt: frame && frame.at >= after ? frame.at : hit.at });
           };
           w.__waiter = check;
           check();
         }),
       [seen, sentAt] as const,
     );
-    latencies.push(at - sentAt);
+    timed.ms.push(at - sentAt);
+    timed.toBridgeMs.push(frameAt - sentAt);
+    timed.renderMs.push(at - frameAt);
   }
-  return latencies;
+  const frames = await page.evaluate((from) => (window as unknown as { __frames: { bytes: number }[] }).__frames.slice(from).map((f) => f.bytes), framesBefore);
+  timed.frames = frames.length;
+  timed.frameBytes = frames;
+  if (cdp) {
+    const { profile } = (await cdp.send('Profiler.stop')) as { profile: CpuProfile };
+    const self = selfTime(profile);
+    timed.profileTop = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([k, ms]) => `${Math.round((ms / events) * 1000) / 1000} ms/event ${k}`);
+  }
+  return timed;
 }
 
 async function post(url: string, body: unknown): Promise<void> {
@@ -149,14 +211,22 @@ async function post(url: string, body: unknown): Promise<void> {
   await res.arrayBuffer();
 }
 
-const figures = (transport: string, ms: number[], goal: number | null, pollIntervalMs?: number): TransportFigures => ({
+const figures = (transport: string, t: Timed, goal: number | null, pollIntervalMs?: number): TransportFigures => ({
   transport,
-  events: ms.length,
-  p50Ms: pct(ms, 50),
-  p99Ms: pct(ms, 99),
-  maxMs: pct(ms, 100),
+  events: t.ms.length,
+  p50Ms: pct(t.ms, 50),
+  p99Ms: pct(t.ms, 99),
+  maxMs: pct(t.ms, 100),
   goalP99Ms: goal,
   ...(pollIntervalMs === undefined ? {} : { pollIntervalMs }),
+  toBridgeP50Ms: pct(t.toBridgeMs, 50),
+  toBridgeP99Ms: pct(t.toBridgeMs, 99),
+  renderP50Ms: pct(t.renderMs, 50),
+  renderP99Ms: pct(t.renderMs, 99),
+  framesPerEvent: Math.round((t.frames / Math.max(1, t.ms.length)) * 100) / 100,
+  frameBytesMedian: t.frameBytes.length > 0 ? pct(t.frameBytes, 50) : 0,
+  loadAverage1m: load1m(),
+  ...(t.profileTop ? { rendererSelfTimeTop: t.profileTop } : {}),
 });
 
 async function passwordSignIn(page: Page, profileId: string, password: string, extension?: string): Promise<string> {
@@ -230,14 +300,37 @@ async function runTransport(app: App & { cdpPort: number }, page: Page, transpor
   }
 }
 
+/** Answers the app's page and assets from another renderer build, with the shell's own headers. */
+async function serveBuild(context: BrowserContext, origin: string, dir: string): Promise<void> {
+  const types: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml' };
+  await context.route((url) => url.origin === origin && url.pathname !== '/bridge', async (route) => {
+    const path = new URL(route.request().url()).pathname;
+    const file = path === '/' ? 'index.html' : path.slice(1);
+    const body = await readFile(join(dir, file)).catch(() => undefined);
+    if (body === undefined) return route.continue();
+    // The shell's headers (CSP with its frame origin) from its answer for index.html.
+    const shell = await route.fetch({ url: `${origin}/` });
+    await route.fulfill({ status: 200, body, headers: { ...shell.headers(), 'content-type': types[extname(file)] ?? 'application/octet-stream', 'content-length': String(body.length) } });
+  });
+}
+
 export async function runBench() {
   const events = Number(process.env.EVENTS ?? (quick ? 200 : 1000));
   const pollEvents = Number(process.env.POLL_EVENTS ?? events);
   const wanted = (process.env.DOM_TRANSPORTS?.split(',').filter(Boolean) ?? ALL) as Transport[];
   const dataDir = mkdtempSync(join(tmpdir(), 'pb-bench-event-dom-'));
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true });
-  const transports: TransportFigures[] = [];
+  // A page answered by the bench (A/B) counts as outside the loopback address space for Chromium's
+  // local-network checks, which would then block its bridge socket to 127.0.0.1.
+  const abArgs = process.env.DOM_AB_BUILDS ? ['--disable-features=LocalNetworkAccessChecks'] : [];
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: abArgs });
+  const transports: (TransportFigures & { build?: string; tree?: string })[] = [];
+  // DOM_AB_TREES=/tmp/a,/tmp/b: the same with `patchbay start` from two checkouts (main-side changes),
+  // one after the other (each with its own dist/renderer).
+  const trees: (string | undefined)[] = process.env.DOM_AB_TREES?.split(',').filter(Boolean) ?? [undefined];
   const loadBefore = load1m();
+  // DOM_AB_BUILDS=/tmp/before,dist/renderer: every transport once per renderer build, one after the
+  // other against the same app (the page's files answered from that build), for a ratio in one run.
+  const builds: (string | undefined)[] = process.env.DOM_AB_BUILDS?.split(',').filter(Boolean) ?? [undefined];
   try {
     const push = wanted.filter((t) => t !== 'icws-poll');
     const runs: { env: Record<string, string>; list: Transport[] }[] = [
@@ -245,15 +338,18 @@ export async function runBench() {
       // The lab's polling profile asks every 1,000 ms; four times faster is the schema's 250 ms minimum.
       { env: { PATCHBAY_TIME_SCALE: '4' }, list: wanted.filter((t) => t === 'icws-poll') },
     ];
-    for (const [n, run] of runs.entries()) {
+    for (const [n, run] of runs.entries()) for (const tree of trees) {
       if (run.list.length === 0) continue;
-      const app = await startAppWithCdp(join(dataDir, `run-${n}`), run.env);
+      const app = await startAppWithCdp(join(dataDir, `run-${n}-${trees.indexOf(tree)}`), run.env, tree);
       try {
-        for (const transport of run.list) {
+        for (const transport of run.list) for (const build of builds) {
           const context = await browser.newContext();
+          await context.addInitScript(traceBridgeFrames);
+          if (build !== undefined) await serveBuild(context, new URL(app.launchUrl).origin, build);
           const page = await context.newPage();
           try {
-            transports.push(await runTransport(app, page, transport, transport === 'icws-poll' ? pollEvents : events));
+            const got = await runTransport(app, page, transport, transport === 'icws-poll' ? pollEvents : events);
+            transports.push({ ...got, ...(build === undefined ? {} : { build }), ...(tree === undefined ? {} : { tree }) });
           } catch (error) {
             // What the agent saw when it failed, for whoever reads the error.
             const shot = join(tmpdir(), `pb-bench-event-dom-${transport}.png`);

@@ -52,11 +52,11 @@ export interface App {
 }
 
 /** `patchbay start --no-open` (browser shell, the built-in lab in its own process) in a data dir of its
- *  own; resolves once it printed its launch address. */
-export async function startApp(dataDir: string, env: Record<string, string> = {}): Promise<App> {
+ *  own; resolves once it printed its launch address. `appRoot`: another checkout (A/B of main-side code). */
+export async function startApp(dataDir: string, env: Record<string, string> = {}, appRoot = root): Promise<App> {
   const startedAt = wallNow();
-  const child = spawn(process.execPath, [join(root, 'main/cli/patchbay.ts'), 'start', '--no-open'], {
-    cwd: root,
+  const child = spawn(process.execPath, [join(appRoot, 'main/cli/patchbay.ts'), 'start', '--no-open'], {
+    cwd: appRoot,
     env: { ...process.env, PATCHBAY_DATA_DIR: dataDir, DISPLAY: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -9,7 +9,7 @@
 import { createInterface } from 'node:readline';
 import { startIcwsServer } from '../lab/icws/server.ts';
 import { startFinesseLab } from '../lab/finesse/lab.ts';
-import { startGwsLab } from '../lab/gws/index.ts';
+import { defaultGwsUsers, startGwsLab } from '../lab/gws/index.ts';
 import { startWanProxy, type WanProxy } from '../lab/wan-proxy.ts';
 import { startLabIdp } from '../lab/saml/idp.ts';
 import { startGenesysCloudLab } from '../lab/genesys-cloud/index.ts';
@@ -20,7 +20,6 @@ const oneWayDelayMs = Number(process.argv[2] ?? 50);
 const jitterMs = Number(process.argv[3] ?? 0);
 const icws = await startIcwsServer({ messagingVersion: 2 });
 const finesse = await startFinesseLab({ deploymentType: 'UCCX', systemAuthMode: 'NON_SSO', ctiDelayMs: 0 });
-const gws = await startGwsLab();
 const proxies: Record<string, WanProxy> = {};
 const behind = async (name: string, url: string) => {
   const u = new URL(url);
@@ -51,6 +50,15 @@ const icwsSso = await startIcwsServer({
 icwsSsoProxy.retarget(hostPort(icwsSso.url));
 idp.addServiceProvider({ entityId: icwsSso.sso.entityId, acsUrl: icwsSso.sso.acsUrl });
 
+// GWS SAML (GWS-04): a lab IdP with the GWS users behind its own proxy, trusted by the GWS lab, whose
+// SP names the GWS proxy as its public URL (entity id, ACS); the basic methods use the same server.
+const gwsIdp = await startLabIdp({ users: defaultGwsUsers().map((u) => ({ userId: u.userName, password: u.gwsPassword ?? u.configServerPassword ?? `${u.userName}-lab-pw`, displayName: `${u.firstName} ${u.lastName}` })) });
+const gwsIdpUrl = await behind('gws-idp', gwsIdp.url);
+const gwsProxy = await ahead('gws');
+const gws = await startGwsLab({ publicBaseUrl: gwsProxy.url, samlIdp: { entityId: gwsIdp.entityId, ssoUrl: `${gwsIdpUrl}/saml/sso`, certificatePem: gwsIdp.certificate } });
+gwsProxy.retarget(hostPort(gws.baseUrl));
+gwsIdp.addServiceProvider({ entityId: gws.saml.entityId, acsUrl: gws.saml.acsUrl });
+
 // Genesys Cloud (OAuth code + PKCE, GC-02): login server and API each behind a proxy; the channel's
 // connectUri names the API's proxy (publicApiBase). The loopback redirect stays on the agent's machine.
 const gcApiProxy = await ahead('gc-api');
@@ -75,7 +83,8 @@ const urls = {
   icws: await behind('icws', icws.url),
   finesse: await behind('finesse', finesse.servers[0]!),
   finesseSecondary: finesse.servers[1]!,
-  gws: await behind('gws', gws.baseUrl),
+  gws: gwsProxy.url,
+  gwsIdp: gwsIdpUrl,
   icwsSso: icwsSsoProxy.url,
   finesseSso: finSsoUrl,
   gc: { api: gcApiProxy.url, login: gcLogin, clientId: gc.clientId, redirectUri: gc.redirectUri },
@@ -102,6 +111,7 @@ lines.on('close', () => {
     await finIdp.close();
     await finesse.close();
     await gws.close();
+    await gwsIdp.close();
     process.exit(0);
   })();
 });

@@ -27,7 +27,7 @@ import { HttpSession } from '../main/core/net/http-session.ts';
 import { createGenesysCloudAuth } from '../main/core/platforms/genesys-cloud/auth.ts';
 import { GenesysCloudSession } from '../main/core/platforms/genesys-cloud/genesys-cloud-session.ts';
 import { gcWindowProfile } from './profiles.ts';
-import { wallNow } from './helpers.ts';
+import { load1m, wallNow } from './helpers.ts';
 
 interface Chunk { at: number; connection: number | string; requestLine: string; bytes: number }
 interface MethodFigures {
@@ -60,6 +60,8 @@ interface SignInRun {
   pauses?: { from: number; to: number }[];
 }
 
+/** WAN_METHODS=icws-icauth,gws-saml,…: only these methods (default all). */
+const methodWanted = (name: string) => !process.env.WAN_METHODS || process.env.WAN_METHODS.split(',').includes(name);
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
 const now = wallNow;
 
@@ -69,7 +71,7 @@ export async function startLabProcess(oneWayDelayMs: number, jitterMs: number) {
   const queue: ((line: string) => void)[] = [];
   lines.on('line', (line) => queue.shift()?.(line));
   const next = () => new Promise<string>((resolve) => queue.push(resolve));
-  const urls = JSON.parse(await next()) as { icws: string; finesse: string; finesseSecondary: string; gws: string; icwsSso: string; finesseSso: string; gc: { api: string; login: string; clientId: string; redirectUri: string } };
+  const urls = JSON.parse(await next()) as { icws: string; finesse: string; finesseSecondary: string; gws: string; gwsIdp: string; icwsSso: string; finesseSso: string; gc: { api: string; login: string; clientId: string; redirectUri: string } };
   return {
     urls,
     async chunks(name: string) {
@@ -166,8 +168,8 @@ async function measure(lab: Awaited<ReturnType<typeof startLabProcess>>, name: s
 /** Single sign-on over the WAN (issue 15 item 1): the real LoginWindow (Chromium via playwright-core)
  *  and an agent typing at once on the IdP's form (bench/sso-agent.ts). */
 export async function ssoMethods(lab: Awaited<ReturnType<typeof startLabProcess>>, rttMs: number, runs: number, log: () => Logger): Promise<Record<string, MethodFigures>> {
-  // WAN_SSO=icws-sso,finesse-sso,genesys-cloud: only these (default all).
-  const wanted = (name: string) => !process.env.WAN_SSO || process.env.WAN_SSO.split(',').includes(name);
+  // WAN_SSO=icws-sso,finesse-sso,genesys-cloud,gws-saml: only these (default all).
+  const wanted = (name: string) => (!process.env.WAN_SSO || process.env.WAN_SSO.split(',').includes(name)) && methodWanted(name);
   const out: Record<string, MethodFigures> = {};
   // A CDP port makes the headless window "attachable": it waits for the agent instead of giving up.
   const loginWindow = createChromiumLoginWindow({ headless: true, remoteDebuggingPort: 0 });
@@ -224,6 +226,23 @@ export async function ssoMethods(lab: Awaited<ReturnType<typeof startLabProcess>
         'gc-agent2-lab-pw',
       );
     });
+    // GWS SAML (GWS-04): the SP's login path on GWS → the IdP's form → the ACS on GWS (a fresh
+    // JSESSIONID), then the same REST + CometD start as basic.
+    if (wanted('gws-saml')) {
+      const gwsSamlProfile = ProfileSchema.parse({
+        id: 'bench-wan-gws-saml',
+        name: 'Bench',
+        platform: 'gws',
+        servers: [lab.urls.gws],
+        authMode: 'sso',
+        userName: 'agent1',
+        lab: true,
+        options: { gws: { authMethod: 'saml', place: 'SIP_Place_1001', samlLoginPath: '/saml/login', ssoAllowedHosts: [new URL(lab.urls.gwsIdp).host] } },
+      });
+      out['gws-saml'] = await measure(lab, 'gws,gws-idp', rttMs, runs, null, () =>
+        signIn(new GwsSession({ profile: gwsSamlProfile, clock: systemClock, log: log(), loginWindow }), LAB_IDP_FORM, 'agent1', 'agent1-lab-pw', { sso: {} }),
+      );
+    }
     return out;
   } finally {
     await loginWindow.close();
@@ -234,16 +253,18 @@ export async function runBench(oneWayDelayMs = Number(process.env.WAN_DELAY_MS ?
   const rttMs = 2 * oneWayDelayMs;
   const lab = await startLabProcess(oneWayDelayMs, jitterMs);
   const log = () => createLogger({ sink: memorySink() });
+  const loadBefore = load1m();
   try {
+    const basic: Record<string, MethodFigures> = {};
     const icwsProfile = ProfileSchema.parse({ id: 'bench-wan', name: 'Bench', platform: 'icws', servers: [lab.urls.icws], authMode: 'password', userName: 'agent1' });
-    const icwsIcAuth = await measure(lab, 'icws', rttMs, runs, 3, async () => {
+    if (methodWanted('icws-icauth')) basic['icws-icauth'] = await measure(lab, 'icws', rttMs, runs, 3, async () => {
       const s = new IcwsSession({ profile: icwsProfile, clock: systemClock, log: log() });
       await s.signIn({ credentials: { userName: 'agent1', password: 'agent1-lab-pw' } });
       return () => s.signOut();
     });
     const agent4 = defaultFinesseUsers('UCCX').find((u) => u.loginName === 'agent4')!;
     const finProfile = ProfileSchema.parse({ id: 'bench-wan-fin', name: 'Bench', platform: 'finesse', servers: [lab.urls.finesse], authMode: 'password', userName: 'agent4' });
-    const finesseBasic = await measure(lab, 'finesse', rttMs, runs, 3, async () => {
+    if (methodWanted('finesse-basic')) basic['finesse-basic'] = await measure(lab, 'finesse', rttMs, runs, 3, async () => {
       const s = new FinesseSession({ profile: finProfile, clock: systemClock, log: log() }, {});
       await s.signIn({ credentials: { userName: 'agent4', password: agent4.password }, extension: agent4.extensions[0]! });
       return () => finesseSignOut(s);
@@ -256,16 +277,17 @@ export async function runBench(oneWayDelayMs = Number(process.env.WAN_DELAY_MS ?
         await s.signIn({ credentials: { userName, password } });
         return () => s.signOut();
       });
-    const gwsBasic = await gwsMethod('bench-wan-gws', 'agent1', 'agent1-lab-pw', 'gws-basic', 'SIP_Place_1001');
-    const gwsConfigServer = await gwsMethod('bench-wan-gws-cfg', 'agent2', 'agent2-lab-pw', 'config-server-basic', 'SIP_Place_1002');
+    if (methodWanted('gws-basic')) basic['gws-basic'] = await gwsMethod('bench-wan-gws', 'agent1', 'agent1-lab-pw', 'gws-basic', 'SIP_Place_1001');
+    if (methodWanted('gws-config-server-basic')) basic['gws-config-server-basic'] = await gwsMethod('bench-wan-gws-cfg', 'agent2', 'agent2-lab-pw', 'config-server-basic', 'SIP_Place_1002');
     const sso = await ssoMethods(lab, rttMs, runs, log);
     return {
       bench: 'wan-signin',
       oneWayDelayMs,
       jitterMs,
       rttMs,
-      methods: { 'icws-icauth': icwsIcAuth, 'finesse-basic': finesseBasic, 'gws-basic': gwsBasic, 'gws-config-server-basic': gwsConfigServer, ...sso },
-      note: 'SSO methods run in the real sign-in window (Debian Chromium, headless) with every server of the flow behind its own delay proxy; the agent types at once and that time (agentMsMedian) is taken out. GWS SAML/Salesforce are not measured over the WAN yet (round trips in the gws bench).',
+      loadAverage1m: { before: loadBefore, after: load1m() },
+      methods: { ...basic, ...sso },
+      note: 'SSO methods run in the real sign-in window (Debian Chromium, headless) with every server of the flow behind its own delay proxy; the agent types at once and that time (agentMsMedian) is taken out. GWS SAML runs the same way (lab IdP behind its own proxy). GWS Salesforce is not measured over the WAN: the stand-in\'s issuer is its own address, which oauth4webapi checks against the discovery answer (round trips without delay in the gws bench).',
     };
   } finally {
     await lab.close();

@@ -37,6 +37,10 @@ export interface GwsLabOptions {
   samlIdp?: { entityId: string; ssoUrl: string; certificatePem: string };
   /** CometD long-poll hold time in seconds (default 20). */
   cometdTimeoutSeconds?: number;
+  /** Where clients reach this server when a proxy sits in front (bench/wan-lab.ts): the SAML SP's
+   *  entity id and ACS URL and the profiles' server use it, so no absolute URL bypasses the proxy.
+   *  Default: the server's own address. */
+  publicBaseUrl?: string;
 }
 
 export interface GwsLabProfile {
@@ -128,7 +132,8 @@ export async function startGwsLab(options: GwsLabOptions = {}): Promise<GwsLab> 
         }),
     );
     const baseUrl = `http://${host}:${(server.address() as AddressInfo).port}`;
-    const sp = createSamlSp(baseUrl, store, idpConfig);
+    const publicBaseUrl = options.publicBaseUrl ?? baseUrl;
+    const sp = createSamlSp(publicBaseUrl, store, idpConfig);
     if (idp) idp.addServiceProvider({ entityId: sp.entityId, acsUrl: sp.acsUrl });
     const api = createApi({
       baseUrl,
@@ -207,7 +212,7 @@ export async function startGwsLab(options: GwsLabOptions = {}): Promise<GwsLab> 
       id,
       name,
       platform: 'gws',
-      servers: [baseUrl],
+      servers: [publicBaseUrl],
       authMode,
       userName,
       language: 'en-US',
