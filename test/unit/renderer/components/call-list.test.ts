@@ -1,25 +1,13 @@
 // @vitest-environment happy-dom
 // CallList (issue 13 item 9): ringing banner, only the offered actions, call.act, typed refusal shown.
 import { mount } from '@vue/test-utils';
-import { createPinia, setActivePinia } from 'pinia';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Call } from '../../../../preload/contract.ts';
-import { setBridge } from '../../../../renderer/api/bridge.ts';
 import CallList from '../../../../renderer/components/CallList.vue';
-import { fakeApi, snapshot } from '../fake-api.ts';
-import type { FakeApi } from '../fake-api.ts';
+import { snapshot, useFakeBridge } from '../fake-api.ts';
 
 describe('CallList', () => {
-  let api: FakeApi;
-  beforeEach(() => {
-    setActivePinia(createPinia());
-    api = fakeApi();
-    setBridge(api);
-  });
-  afterEach(() => {
-    setBridge(undefined);
-    vi.useRealTimers();
-  });
+  const bridge = useFakeBridge();
 
   it('shows a ringing call as an alert banner with the caller and offers Answer only', () => {
     const calls: Call[] = [{ id: 'D1', direction: 'inbound', from: '5551234', state: 'ALERTING', actions: ['answer'] }];
@@ -51,13 +39,13 @@ describe('CallList', () => {
 
   it('sends call.act and shows a refusal in plain words', async () => {
     const calls: Call[] = [{ id: 'D1', direction: 'inbound', from: '5551234', state: 'ALERTING', actions: ['answer'] }];
-    api.answers['call.act'] = () => ({ ok: false, error: { code: 'call.action-refused', message: 'Finesse refused the call action.', action: 'none' } });
+    bridge().answers['call.act'] = () => ({ ok: false, error: { code: 'call.action-refused', message: 'Finesse refused the call action.', action: 'none' } });
     const w = mount(CallList, { props: { profileId: 'p1', calls } });
     await w.get('[data-testid="call-answer-D1"]').trigger('click');
     await new Promise((r) => setTimeout(r, 0));
-    expect(api.calls.filter((c) => c.command === 'call.act').map((c) => c.args)).toEqual([{ profileId: 'p1', callId: 'D1', action: 'answer' }]);
+    expect(bridge().calls.filter((c) => c.command === 'call.act').map((c) => c.args)).toEqual([{ profileId: 'p1', callId: 'D1', action: 'answer' }]);
     expect(w.get('[data-testid="call-error"]').text()).toContain('Finesse refused the call action.');
-    api.answers['call.act'] = () => ({ ok: true, value: snapshot({}) });
+    bridge().answers['call.act'] = () => ({ ok: true, value: snapshot({}) });
     w.unmount();
   });
 });

@@ -1,30 +1,17 @@
 // @vitest-environment happy-dom
 import { createPinia, setActivePinia } from 'pinia';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { setBridge } from '../../../../renderer/api/bridge.ts';
+import { describe, expect, it, vi } from 'vitest';
 import { NOTICE_LIFETIME_MS, useNoticesStore } from '../../../../renderer/stores/notices.ts';
-import { fakeApi } from '../fake-api.ts';
-import type { FakeApi } from '../fake-api.ts';
+import { useFakeBridge } from '../fake-api.ts';
 
 describe('useNoticesStore', () => {
-  let api: FakeApi;
-
-  beforeEach(() => {
-    vi.useFakeTimers();
-    setActivePinia(createPinia());
-    api = fakeApi();
-    setBridge(api);
-  });
-  afterEach(() => {
-    setBridge(undefined);
-    vi.useRealTimers();
-  });
+  const bridge = useFakeBridge({ fakeTimers: true });
 
   it('info dismisses itself; an error stays until the agent dismisses it (issue 13 item 5, WCAG 2.2.1)', () => {
     const store = useNoticesStore();
     store.start();
-    api.emit('notice', { level: 'info', message: 'Signed in' });
-    api.emit('notice', { level: 'error', message: 'Switchover in progress' });
+    bridge().emit('notice', { level: 'info', message: 'Signed in' });
+    bridge().emit('notice', { level: 'error', message: 'Switchover in progress' });
     expect(store.toasts.map((toast) => toast.message)).toEqual(['Signed in', 'Switchover in progress']);
     vi.advanceTimersByTime(NOTICE_LIFETIME_MS.info ?? 0);
     expect(store.toasts.map((toast) => toast.message)).toEqual(['Switchover in progress']);
