@@ -50,7 +50,7 @@ export class HttpSession {
     this.dispatcher = options.dispatcher;
     this.log = options.log ?? nullLogger;
     this.clock = options.clock ?? systemClock;
-    this.jar = createCookieJar();
+    this.jar = options.jar ?? createCookieJar();
     this.acceptLanguage = options.acceptLanguage;
   }
 

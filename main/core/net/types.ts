@@ -1,4 +1,5 @@
 // The HttpSession's public shape (DESIGN.md "net/"): what platform adapters program against.
+import type { CookieJar } from 'tough-cookie';
 import type { Dispatcher } from 'undici';
 
 export interface HttpRequest {
@@ -74,4 +75,7 @@ export interface HttpSessionOptions {
   /** The agent's language for requests that set no Accept-Language themselves (issue 13 item 11);
    *  read at each request, so a change in Settings applies to the next one. */
   acceptLanguage?: () => string | undefined;
+  /** A jar to continue instead of a new one: the failed session's, so that "Sign in again" in the
+   *  same shift finds the IdP session the sign-in window left there (issue 13 item 7). */
+  jar?: CookieJar;
 }

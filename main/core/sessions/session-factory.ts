@@ -1,6 +1,7 @@
 // How the SessionManager makes a profile's PlatformSession: the platform's factory, given the
 // shell's ports (sign-in window, system browser), the profile's share of the keychain (only the
 // kinds IT policy allows), the network dispatcher and an HttpSession maker whose traces are kept.
+import type { CookieJar } from 'tough-cookie';
 import type { Profile } from '../../../preload/contract.ts';
 import type { Clock } from '../clock.ts';
 import { PatchbayError } from '../errors.ts';
@@ -16,7 +17,14 @@ export function secretAllowed(options: Pick<SessionManagerOptions, 'allowSecret'
   return kind === 'refresh-token';
 }
 
-export function createPlatformSession(profile: Profile, options: SessionManagerOptions, clock: Clock, records: SessionRecords): PlatformSession {
+/** The cookie jar of a session's first HttpSession (the one its sign-in window seeds from and writes
+ *  back to): `carried` is continued instead of a new jar; `made` is what the session got. */
+export interface SessionJar {
+  carried?: CookieJar | undefined;
+  made?: CookieJar | undefined;
+}
+
+export function createPlatformSession(profile: Profile, options: SessionManagerOptions, clock: Clock, records: SessionRecords, jar: SessionJar = {}): PlatformSession {
   const factory = options.factories[profile.platform];
   if (!factory) {
     throw new PatchbayError('platform.unsupported', `Signing in to ${profile.platform} is not available in this version of Patchbay.`, {
@@ -38,7 +46,9 @@ export function createPlatformSession(profile: Profile, options: SessionManagerO
     ...(options.allowedServerHosts ? { allowedServerHosts: options.allowedServerHosts } : {}),
     ...(acceptLanguage ? { acceptLanguage } : {}),
     createHttpSession: (httpOptions = {}) => {
-      const http = new HttpSession({ log, clock, ...(dispatcher ? { dispatcher } : {}), ...(acceptLanguage ? { acceptLanguage } : {}), ...httpOptions, profileId: profile.id });
+      const carried = jar.made ? undefined : jar.carried;
+      const http = new HttpSession({ log, clock, ...(dispatcher ? { dispatcher } : {}), ...(acceptLanguage ? { acceptLanguage } : {}), ...httpOptions, ...(carried ? { jar: carried } : {}), profileId: profile.id });
+      jar.made ??= http.jar;
       records.track(profile.id, http);
       return http;
     },

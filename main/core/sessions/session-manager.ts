@@ -9,13 +9,14 @@ import type { ExternalBrowser } from '../auth/external-browser.ts';
 import { Listeners, SIGNED_OUT_VIEW, type PlatformSession, type SignInInput, type SignOutInput, type PlatformSessionFactory, type SessionView } from '../platforms/platform.ts';
 import type { ProfileStore } from './profile-store.ts';
 import type { Dispatcher } from 'undici';
+import type { CookieJar } from 'tough-cookie';
 import { deleteProfileSecrets, type SecretKind, type SecretStore } from '../secrets/secret-store.ts';
 import type { ProfileTraces, SessionTransition } from '../diagnostics/export.ts';
 import { SessionRecords } from './session-records.ts';
 import type { WorkspaceShellPort } from '../platforms/genesys-cloud/workspace/surface.ts';
 import { isEmbeddable } from '../platforms/genesys-cloud/workspace/surface.ts';
 import { Workspaces } from './workspaces.ts';
-import { createPlatformSession, secretAllowed } from './session-factory.ts';
+import { createPlatformSession, secretAllowed, type SessionJar } from './session-factory.ts';
 
 export interface SessionManagerOptions {
   profiles: ProfileStore;
@@ -56,6 +57,7 @@ interface LiveSession {
   profile: Profile;
   session: PlatformSession;
   unsubscribe: () => void;
+  jar?: SessionJar;
 }
 
 export class SessionManager {
@@ -259,8 +261,8 @@ export class SessionManager {
     }
   }
 
-  private createSession(profile: Profile): PlatformSession {
-    return createPlatformSession(profile, this.options, this.clock, this.records);
+  private createSession(profile: Profile, jar?: SessionJar): PlatformSession {
+    return createPlatformSession(profile, this.options, this.clock, this.records, jar);
   }
 
   private allows(profile: Profile, kind: SecretKind): boolean {
@@ -270,6 +272,7 @@ export class SessionManager {
   async signIn(profileId: string, input: SignInInput = {}): Promise<SessionState> {
     const profile = await this.requireProfile(profileId);
     const existing = this.live.get(profileId);
+    let carried: CookieJar | undefined;
     if (existing) {
       const phase = existing.session.view.phase;
       if (phase === 'active') {
@@ -281,11 +284,17 @@ export class SessionManager {
       if (phase === 'signing-in' || phase === 'awaiting-user' || phase === 'reconnecting') {
         throw new PatchbayError('session.busy', 'A sign-in for this profile is already in progress.', { action: 'none' });
       }
+      // Issue 13 item 7: "Sign in again" after a failed session is the same shift — the new session
+      // continues the failed one's cookie jar, so the sign-in window finds the IdP session there and
+      // the agent is not asked for the IdP password again. A sign-out clears the jar (and drops the
+      // session, so nothing is carried after it).
+      if (phase === 'failed') carried = existing.jar?.made;
       this.drop(profileId);
     }
-    const session = this.createSession(profile);
+    const jar: SessionJar = { carried };
+    const session = this.createSession(profile, jar);
     const unsubscribe = session.onView((view) => this.publish(profile, view));
-    this.live.set(profileId, { profile, session, unsubscribe });
+    this.live.set(profileId, { profile, session, unsubscribe, jar });
     try {
       await session.signIn(input);
     } catch (error) {
