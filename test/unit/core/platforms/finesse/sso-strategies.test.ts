@@ -168,7 +168,7 @@ describe('silent refresh over HTTP (FIN-13)', () => {
       const s = stub();
       const { refreshToken: _drop, ...noRefresh } = refreshCtx();
       const e = await rejection(make(s.ctx).run(noRefresh as RefreshContext));
-      expect(e).toMatchObject({ code: 'finesse.sso.no-refresh-token', action: 'none' });
+      expect(e).toMatchObject({ code: 'finesse.sso.no-refresh-token', action: 'none', message: 'No refresh token.' });
       expect(s.requests).toEqual([]);
     }
   });
@@ -205,7 +205,7 @@ describe('silent refresh over HTTP (FIN-13)', () => {
     for (const type of ['text/html; charset=utf-8', 'TEXT/HTML', 'application/xhtml+xml']) {
       const s = stub({}, () => response(200, '<html>sign in</html>', { 'content-type': type }));
       const e = await rejection(silentPostStrategy(s.ctx).run(refreshCtx()));
-      expect(e).toMatchObject({ code: 'finesse.sso.refresh-needs-browser', action: 'none', details: { status: 200 } });
+      expect(e).toMatchObject({ code: 'finesse.sso.refresh-needs-browser', action: 'none', details: { status: 200 }, message: 'The refresh led to a sign-in page.' });
     }
     // A 200 without a content type is read as JSON, not as a page.
     const bare = stub({}, () => response(200, JSON.stringify({ token: NEW_ACCESS, expires_in: 300 })));
@@ -317,7 +317,11 @@ describe('the sign-in window (FIN-07, FIN-13, FIN-14, FIN-15)', () => {
       message: 'The sign-in service answered 401.',
     });
     const none = stub({}, undefined, null);
-    expect(await rejection(windowToken(none.ctx, 'always', signInUrl(none.ctx), 1))).toMatchObject({ code: 'login.unavailable', action: 'contact-it' });
+    expect(await rejection(windowToken(none.ctx, 'always', signInUrl(none.ctx), 1))).toMatchObject({
+      code: 'login.unavailable',
+      action: 'contact-it',
+      message: 'Single sign-on needs a sign-in window, which this Patchbay (command line) cannot open.',
+    });
   });
 
   it('a completion without a body is refused as no token, not a crash', async () => {
