@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LoginWindow, LoginWindowRequest, LoginWindowResult } from '../../../../../main/core/auth/login-window.ts';
 import { PatchbayError } from '../../../../../main/core/errors.ts';
+import { createLogger, memorySink } from '../../../../../main/core/log.ts';
 import type { HttpSession } from '../../../../../main/core/net/http-session.ts';
 import type { HttpRequest, HttpResponse } from '../../../../../main/core/net/types.ts';
 import {
@@ -109,6 +110,8 @@ describe('what a pop-up result means [ICWS-11]', () => {
     expect('error' in other400 && other400.error.message).toBe('Bad.');
     const refused500 = popupOutcome(json(500, { errorId: 'error.request.invalidRepresentation', message: 'Down.' }));
     expect('error' in refused500 && refused500.error.message).toBe('Down.');
+    const noId400 = popupOutcome(json(400, { message: 'Bad request.' }));
+    expect('error' in noId400 && noId400.error.message).toBe('Bad request.');
     const notJson = popupOutcome(at({ completion: { jsonResponseAt: `${SSO}/` }, status: 404, body: '<html>' }));
     expect('error' in notJson && notJson.error.message).toBe('Single sign-on did not complete.');
   });
@@ -145,6 +148,14 @@ describe('runIcwsSso window requests', () => {
       url: identityProvidersUrl(BASE, 'idp'),
       until: [{ responseHeader: 'ININ-STS-Token' }, { urlPrefix: `${SSO}/return` }, { jsonResponseAt: `${SSO}/` }],
     });
+  });
+
+  it('traces the received token under step icws.sso, naming the option, never the token', async () => {
+    const sink = memorySink();
+    const s = setup([() => at({ headers: { 'inin-sts-token': 'tok-secret-1' } })], undefined, { log: createLogger({ sink }) });
+    expect(await runIcwsSso(s.options)).toBe('tok-secret-1');
+    expect(sink.entries).toMatchObject([{ event: 'icws.sso.token-received', step: 'icws.sso', option: 'popup' }]);
+    expect(JSON.stringify(sink.entries)).not.toContain('tok-secret-1');
   });
 
   it('the pop-up alone: a page error is thrown as it is; no token says so', async () => {
