@@ -58,6 +58,10 @@ describe('every secret key, wherever it stands [redaction requirement]', () => {
     });
   }
 
+  it('a harmless parameter does not swallow a secret one written inside its value', () => {
+    expect(gone(`next=(http://127.0.0.1/cb?code=${S}&state=s1`)).toBe(`next=(http://127.0.0.1/cb?code=${REDACTED}&state=s1`);
+  });
+
   it('a secret key that is no listed parameter name is still a secret parameter (ssid, surl, accessToken, Access-Token)', () => {
     expect(gone(`surl=${S}&ssid=${S}&accessToken=${S}&Access-Token=${S}&x=1`)).toBe(
       `surl=${REDACTED}&ssid=${REDACTED}&accessToken=${REDACTED}&Access-Token=${REDACTED}&x=1`,
@@ -70,6 +74,7 @@ describe('every secret key, wherever it stands [redaction requirement]', () => {
     expect(gone(`jar: JSESSIONID="${S}"; Path=/`)).toBe(`jar: JSESSIONID=${REDACTED}; Path=/`);
     expect(gone(`<session token='${S}' id='7'/>`)).toBe(`<session token=${REDACTED} id='7'/>`);
     expect(gone(`password="${S} and more\nnext line`)).toBe(`password=${REDACTED}\nnext line`);
+    expect(gone(`token='${S} and more\nnext line`)).toBe(`token=${REDACTED}\nnext line`);
     // A harmless quoted value stays.
     expect(scrubString('state="st-1" RelayState=\'rs\'')).toBe('state="st-1" RelayState=\'rs\'');
   });
@@ -142,6 +147,8 @@ describe('raw header lists [redaction requirement]', () => {
 
   it('redacts only values that follow a secret name, never a name', () => {
     expect(redact(['X-Trace', 't1', 'Cookie', 'c'])).toEqual(['X-Trace', 't1', 'Cookie', REDACTED]);
+    // A value that reads like a secret name does not make the next name a value.
+    expect(redact(['Cookie', 'password', 'X-B', 'v'])).toEqual(['Cookie', REDACTED, 'X-B', 'v']);
   });
 
   it('a list whose even items are not all field names, or of odd length, is not a header list', () => {
