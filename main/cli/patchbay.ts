@@ -8,8 +8,6 @@ import { EXIT, exitCodeOf, parseCommand } from './args.ts';
 import { commandHelp, COMMANDS, overview } from './help.ts';
 import { REPO_ROOT, spawnLab } from './launch-lab.ts';
 
-export { probe } from './probe.ts';
-
 export function version(): string {
   try {
     return (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version?: string }).version ?? '0.0.0';
@@ -33,6 +31,11 @@ async function lab(argv: string[]): Promise<number> {
 }
 
 async function run(command: string | undefined, rest: string[]): Promise<number> {
+  // `<command> --help` alone needs none of the command's modules (a probe loads the whole core).
+  if (command !== undefined && COMMANDS[command] && rest.length === 1 && (rest[0] === '--help' || rest[0] === '-h')) {
+    process.stdout.write(commandHelp(command));
+    return EXIT.ok;
+  }
   switch (command) {
     case 'probe': {
       const { probe } = await import('./probe.ts');
