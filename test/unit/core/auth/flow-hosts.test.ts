@@ -88,3 +88,12 @@ describe('FlowHosts edges (issue 9 mutation testing)', () => {
     expect(flow.trustedResponder('not a url')).toBe(false);
   });
 });
+
+describe('FlowHosts host matching (session 3)', () => {
+  it('a profile host listed without its port matches that host on any port; about:blank is always allowed', () => {
+    const flow = new FlowHosts({ url: `${ICWS}/start`, profileHosts: ['ic1.example.com'] });
+    expect(flow.allow(`${ICWS}/x`, undefined, 'navigate')).toBe(true);
+    expect(flow.trustedResponder(`${ICWS}/x`)).toBe(true);
+    expect(flow.allow('about:blank', undefined, 'navigate')).toBe(true);
+  });
+});

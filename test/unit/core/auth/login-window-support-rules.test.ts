@@ -168,3 +168,25 @@ describe('small conversions (issue 9 mutation testing)', () => {
     expect((await jarToBrowserCookies(jar, now)).map((c) => c.expires)).toEqual([Math.floor((now + 10_700) / 1000)]);
   });
 });
+
+describe('more edges (issue 9 mutation testing, session 3)', () => {
+  it('matches a URL-prefix completion by its start, whatever follows', () => {
+    const until = [{ urlPrefix: 'https://ic/return' }];
+    expect(matchResponse(until, response('https://ic/return?token=x'))).toEqual(until[0]);
+    expect(matchResponse(until, response('https://other/ic/return'))).toBeUndefined();
+  });
+
+  it('puts a space where a tag stood inside a title', () => {
+    expect(pageTitle('<title>Service<br>down</title>')).toBe('Service down');
+  });
+
+  it('writes no Expires for a cookie whose expiry is 0 (a session cookie)', () => {
+    expect(browserCookieToSetCookie({ name: 'a', value: '1', domain: 'h.example.com', path: '/', expires: 0, httpOnly: false, secure: false }).header).toBe('a=1; Path=/');
+  });
+
+  it('counts every cookie it stored', async () => {
+    const jar = createCookieJar();
+    const c = (name: string, domain: string): BrowserCookie => ({ name, value: '1', domain, path: '/', expires: -1, httpOnly: false, secure: true });
+    expect(await browserCookiesToJar(jar, [c('a', 'www.example.com'), c('b', 'www.example.com'), c('bad', '.com')], [], now)).toBe(2);
+  });
+});

@@ -77,6 +77,11 @@ describe('oauthFetch', () => {
       expect(res.status).toBe(status);
       expect(res.body, String(status)).toBeNull();
     }
+    // A 204 or 304 never carries a body, even when the server sent bytes (a Response would throw).
+    for (const status of [204, 304]) {
+      const { http } = session({ status, body: new TextEncoder().encode('x') });
+      expect((await oauthFetch(http)('https://idp.example.com/revoke', init())).body, String(status)).toBeNull();
+    }
     const { http } = session({ status: 200, body: new TextEncoder().encode('x') });
     expect(await (await oauthFetch(http)('https://idp.example.com/x', init())).text()).toBe('x');
   });
