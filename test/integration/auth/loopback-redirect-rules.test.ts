@@ -70,6 +70,7 @@ describe('what the listener accepts [GC-03, RFC 6749 §10.12]', () => {
     for (const state of ['expected-state-124', 'expected-state-12', 'expected-state-1234', '']) {
       const res = await get(port, `/callback?code=evil&state=${state}`);
       expect(res.status, state).toBe(400);
+      expect(res.body, state).toContain('<title>Patchbay sign-in</title>');
       expect(res.body, state).toContain('This sign-in response was not expected.');
     }
     expect((await get(port, `/callback?code=good&state=${STATE}`)).status).toBe(200);
@@ -112,6 +113,16 @@ describe('the redirect URI [RFC 8252 §8.3]', () => {
         details: { redirectUri: bad },
       });
     }
+  });
+});
+
+describe('a port another program holds', () => {
+  it('is a typed error for IT naming the port and the reason', async () => {
+    const { port } = await listen();
+    await expect(listenForRedirect({ redirectUri: `http://127.0.0.1:${port}/callback`, state: 'x', clock: new FakeClock(), timeoutMs: 1000 })).rejects.toMatchObject({
+      code: 'login.redirect-port-busy',
+      details: { port, reason: 'EADDRINUSE' },
+    });
   });
 });
 
