@@ -103,6 +103,8 @@ export function isSecretKey(key: string): boolean {
 // Error codes of our own (`net.timeout`) are logged under `code`; an OAuth authorization code is an
 // opaque token and never a lower-case dotted identifier, so such values are kept.
 const ERROR_CODE_SHAPE = /^[a-z][a-z0-9-]*(\.[a-z0-9-]+)+$/;
+// `code: 400` in prose is a status, not a secret (no OAuth code is three digits).
+const HTTP_STATUS = /^\d{3}$/;
 
 // A JWT (three base64url parts) or a JWE (five: header.key.iv.ciphertext.tag, RFC 7516 §7.1; the
 // key part is empty for `dir`): the first part a JSON header (`{"` → `eyJ`). All parts go, so the
@@ -130,6 +132,13 @@ const URL_USERINFO = /(\/\/[^/\s:@]+:)[^@/\s]+@/g;
 const PARAM = /(^|[?&#;,\s"'(])([A-Za-z][A-Za-z0-9_.-]*)=("[^"\r\n]*"?|'[^'\r\n]*'?|[^&#;,\s"'<>]*)/g;
 // JSON text inside a string (a logged body): "password":"…".
 const JSON_STRING_MEMBER = /"([A-Za-z0-9_-]+)"(\s*:\s*)"(?:[^"\\]|\\.)*"/g;
+// …and a secret written as a JSON number or literal ("pin":123456, "password":true is kept as a
+// value too: only its name says it is secret).
+const JSON_BARE_MEMBER = /"([A-Za-z0-9_-]+)"(\s*:\s*)(-?\d[\d.eE+-]*|true|false)/g;
+// XML text (a Finesse or SOAP body): <password>…</password>, <ns:token>…</ns:token>.
+const XML_ELEMENT = /<((?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*))(\s[^<>]*)?>([^<]*)<\/\1\s*>/g;
+// Prose and config lines: `password: hunter2`, `token = abc` (with spaces; `name=value` is PARAM's).
+const NAMED_VALUE = /(^|[\s,;{(\[])([A-Za-z][A-Za-z0-9_.-]*)(\s*:\s*|\s+=\s*)(?!\[redacted|[^\s,;)}\]]+\s+\[redacted)("[^"\r\n]*"?|'[^'\r\n]*'?|[^\s,;)}\]]+)/g;
 // An HTML form field (an IdP's auto-submitting SAML form): <input name="SAMLResponse" value="…">,
 // attributes in any order.
 const INPUT_TAG = /<input\b[^>]*>/gi;
@@ -153,9 +162,14 @@ export function scrubString(s: string): string {
     .replace(DIGEST, (_m, scheme: string, space: string) => `${scheme}${space}${REDACTED}`)
     .replace(TOKEN_SCHEME, (_m, scheme: string, space: string) => `${scheme}${space}${REDACTED}`)
     .replace(URL_USERINFO, `$1${REDACTED}@`);
-  return scrubParams(scrubbed).replace(JSON_STRING_MEMBER, (m, name: string, colon: string) =>
-    isSecretKeyOrParam(name) ? `"${name}"${colon}"${REDACTED}"` : m,
-  );
+  return scrubParams(scrubbed)
+    .replace(JSON_STRING_MEMBER, (m, name: string, colon: string) => (isSecretKeyOrParam(name) ? `"${name}"${colon}"${REDACTED}"` : m))
+    .replace(JSON_BARE_MEMBER, (m, name: string, colon: string) => (isSecretKeyOrParam(name) ? `"${name}"${colon}"${REDACTED}"` : m))
+    .replace(XML_ELEMENT, (m, tag: string, local: string, attrs: string | undefined) => (isSecretKeyOrParam(local) ? `<${tag}${attrs ?? ''}>${REDACTED}</${tag}>` : m))
+    .replace(NAMED_VALUE, (m, lead: string, name: string, sep: string, value: string) =>
+      // Our own error codes (`code: net.timeout`) stay readable, as under the `code` key.
+      isSecretKeyOrParam(name) && !ERROR_CODE_SHAPE.test(value) && !HTTP_STATUS.test(value) ? `${lead}${name}${sep}${REDACTED}` : m,
+    );
 }
 
 // A plain replace would swallow the value of a harmless parameter and with it a secret one written
