@@ -25,6 +25,7 @@ async function labControl(base: string, name: string, body: unknown): Promise<vo
 }
 
 test('a GWS agent signs in with SAML, changes state, sees a supervisor change and survives a CometD drop [GWS-04]', async ({ page }) => {
+  test.setTimeout(120_000);
   await page.goto(app.launchUrl);
   await page.getByTestId('profile-item-lab-gws-agent1-saml').click();
   // SAML: no password typed in Patchbay, one button for the method.

@@ -100,10 +100,12 @@ export async function connectAgent(cdpPort: number): Promise<Browser> {
   await expect
     .poll(
       async () => {
-        browser = await chromium.connectOverCDP(`http://127.0.0.1:${cdpPort}`).catch(() => undefined);
+        // One attempt may hang on a browser still starting: bound it, and keep trying (CI once
+        // needed more than 20 s in all at this step).
+        browser = await chromium.connectOverCDP(`http://127.0.0.1:${cdpPort}`, { timeout: 5_000 }).catch(() => undefined);
         return browser !== undefined;
       },
-      { timeout: 20_000 },
+      { timeout: 40_000 },
     )
     .toBe(true);
   return browser!;

@@ -73,17 +73,28 @@ describe.skipIf(!existsSync(CHROMIUM))('Finesse tokens in session cookies (older
   async function signIn(refreshForm: 'get' | 'post'): Promise<FinesseSession> {
     const s = session(refreshForm);
     const flow = s.signIn({ sso: { userName: 'agent3' }, extension: agent3.extensions[0]! });
-    // A sign-in that fails before the IdP page reports its own error, not the agent's "no page".
-    await Promise.race([flow.then(() => Promise.reject(new Error('signed in without the IdP page'))), actOnIdpPage()]);
+    // A sign-in that fails before the IdP page reports its own error, not the agent's "no page". The
+    // sign-in may complete while the submit click is still settling (the window closes under it):
+    // what matters is that the agent reached the IdP's form first.
+    let reachedForm = false;
+    const acting = actOnIdpPage(() => (reachedForm = true));
+    acting.catch(() => undefined);
+    await Promise.race([
+      flow.then(() => {
+        if (!reachedForm) throw new Error('signed in without the IdP page');
+      }),
+      acting,
+    ]);
     await flow;
     return s;
   }
 
   /** The agent on the IdP's form; a cold Chromium on a busy machine may take a while to show it. */
-  async function actOnIdpPage(): Promise<void> {
+  async function actOnIdpPage(onForm: () => void): Promise<void> {
     const page = await agent.page(idp.url, 45_000);
     await page.locator(LAB_IDP_FORM.user).fill(agent3.idpUid, { timeout: 10_000 });
     await page.locator(LAB_IDP_FORM.password).fill(agent3.idpPassword, { timeout: 10_000 });
+    onForm();
     await page.locator(LAB_IDP_FORM.submit).click({ timeout: 10_000 });
   }
 
