@@ -120,6 +120,10 @@ test('Ready / Not Ready keyboard shortcuts in the browser window, changed in Set
   await page.getByTestId('signin-password').fill(labPassword('agent1'));
   await page.getByTestId('signin-submit').click();
   await expect(page.getByTestId('session-phase')).toHaveText(/signed in/i);
+  // The sign-in has settled (its state shown and marked current in the picker) before the first key,
+  // as for an agent: CI once lost a press made in the same instant as the sign-in's last update.
+  await expect(page.getByTestId('status-bar-state')).not.toHaveClass(/kind-unknown/);
+  await expect(page.locator('[data-testid="status-options"] > button[aria-pressed="true"]')).toHaveCount(1);
   // Defaults: CommandOrControl+Alt+R / +N (Ctrl here). Not Ready first: an earlier test may have
   // left the agent Ready, and then Ready's shortcut would change nothing.
   await page.keyboard.press('Control+Alt+KeyN');
