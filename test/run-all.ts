@@ -4,7 +4,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { playwrightSkips, skipLines, vitestSkips, type SkippedTest } from './skip-reasons.ts';
+import { failureLines, playwrightFailures, playwrightSkips, skipLines, vitestFailures, vitestSkips, type FailedTest, type SkippedTest } from './skip-reasons.ts';
 
 const root = join(import.meta.dirname, '..');
 const reports = join(root, 'test-results');
@@ -16,6 +16,7 @@ let failed = 0;
 let skipped = 0;
 // Issue 14 item 11: why each skipped test skipped, printed next to the count.
 const skippedTests: SkippedTest[] = [];
+const failedTests: FailedTest[] = [];
 const lines: string[] = [];
 
 function run(label: string, command: string, args: string[], env: Record<string, string> = {}): boolean {
@@ -94,6 +95,7 @@ try {
   failed += report.numFailedTests;
   skipped += report.numPendingTests + report.numTodoTests;
   skippedTests.push(...vitestSkips(report as Parameters<typeof vitestSkips>[0]));
+  failedTests.push(...vitestFailures(report as Parameters<typeof vitestFailures>[0], root));
   // A file that fails to load has no tests but must still fail the run.
   failed += report.testResults.filter((file) => file.status === 'failed' && file.message).length;
   // Vitest fails the run for errors outside any test (an unhandled rejection): count that too.
@@ -114,6 +116,7 @@ function playwright(label: string, config: string, reportName: string): void {
     const parsed = JSON.parse(readFileSync(report, 'utf8')) as { stats: { expected: number; unexpected: number; flaky: number; skipped: number } } & Parameters<typeof playwrightSkips>[0];
     const stats = parsed.stats;
     skippedTests.push(...playwrightSkips(parsed));
+    failedTests.push(...playwrightFailures(parsed));
     passed += stats.expected + stats.flaky;
     failed += stats.unexpected;
     skipped += stats.skipped;
@@ -131,6 +134,6 @@ playwright('electron (skips without an Electron binary)', 'playwright.electron.c
 // Last (issue 5, CARD-02): no password, token, cookie value, CSRF token or SAML assertion in what the run left behind.
 check('secret scan (data dirs, logs, test artifacts)', process.execPath, [join(root, 'test', 'scan-secrets.ts')]);
 
-process.stdout.write(`\n${lines.join('\n')}\n${skipLines(skippedTests, skipped).join('\n')}\n`);
+process.stdout.write(`\n${[...lines, ...skipLines(skippedTests, skipped), ...failureLines(failedTests)].join('\n')}\n`);
 process.stdout.write(`${passed} passed, ${failed} failed\n`);
 process.exit(failed === 0 ? 0 : 1);

@@ -1,5 +1,6 @@
-// Why each skipped test skipped (issue 14 item 11), read from the Vitest and Playwright JSON reports,
-// so `npm test` prints the reasons next to the skip count. Pure functions; test/run-all.ts prints them.
+// Why each skipped test skipped (issue 14 item 11), and which tests failed, read from the Vitest and
+// Playwright JSON reports, so `npm test` prints the reasons next to the skip count and names each
+// failure in its last lines (CI keeps only the tail of a long log). Pure functions; test/run-all.ts prints them.
 // Reasons come from the convention of this repository — a skipped block's title ends with
 // "— skipped: <reason>" (Vitest) — and from Playwright's `test.skip(condition, description)` annotations.
 
@@ -16,7 +17,7 @@ function reasonFromTitle(title: string): string | undefined {
 }
 
 interface VitestReport {
-  testResults?: { name?: string; assertionResults?: { fullName?: string; title?: string; ancestorTitles?: string[]; status?: string }[] }[];
+  testResults?: { name?: string; status?: string; message?: string; assertionResults?: { fullName?: string; title?: string; ancestorTitles?: string[]; status?: string; failureMessages?: string[] }[] }[];
 }
 
 export function vitestSkips(report: VitestReport): SkippedTest[] {
@@ -35,7 +36,7 @@ export function vitestSkips(report: VitestReport): SkippedTest[] {
 interface PlaywrightSuite {
   title?: string;
   suites?: PlaywrightSuite[];
-  specs?: { title?: string; tests?: { status?: string; annotations?: { type?: string; description?: string }[]; results?: { status?: string }[] }[] }[];
+  specs?: { title?: string; file?: string; line?: number; tests?: { status?: string; annotations?: { type?: string; description?: string }[]; results?: { status?: string; error?: { message?: string } }[] }[] }[];
 }
 
 export function playwrightSkips(report: { suites?: PlaywrightSuite[] }): SkippedTest[] {
@@ -65,4 +66,54 @@ export function skipLines(skipped: SkippedTest[], count = skipped.length): strin
     lines.push(`  - ${reason} — ${names.length === 1 ? names[0] : `${names.length} tests, e.g. ${names[0]}`}`);
   }
   return lines;
+}
+
+/** A failed test, named so CI's last lines say which one failed (the log's middle may be cut). */
+export interface FailedTest {
+  name: string;
+  /** The first line of the failure message, trimmed to 300 characters. */
+  why: string;
+}
+
+// ANSI colour codes from the reporters would garble the summary.
+const firstLine = (message: string | undefined): string => (message ?? '').replace(/\u001b\[[0-9;]*m/g, '').split('\n').find((line) => line.trim() !== '')?.trim().slice(0, 300) ?? '';
+
+function relative(path: string | undefined, root: string | undefined): string {
+  if (!path) return '';
+  return root && path.startsWith(`${root}/`) ? path.slice(root.length + 1) : path;
+}
+
+export function vitestFailures(report: VitestReport, root?: string): FailedTest[] {
+  const failures: FailedTest[] = [];
+  for (const file of report.testResults ?? []) {
+    const name = relative(file.name, root);
+    const failedTests = (file.assertionResults ?? []).filter((test) => test.status === 'failed');
+    for (const test of failedTests) failures.push({ name: `${name} › ${test.fullName ?? test.title ?? ''}`, why: firstLine(test.failureMessages?.[0]) });
+    // A file that failed to load (or failed in a hook outside any test) has no failed test of its own.
+    if (failedTests.length === 0 && file.status === 'failed') failures.push({ name, why: firstLine(file.message) || 'the file failed outside its tests' });
+  }
+  return failures;
+}
+
+export function playwrightFailures(report: { suites?: PlaywrightSuite[] }): FailedTest[] {
+  const failures: FailedTest[] = [];
+  const walk = (suite: PlaywrightSuite, path: string[]) => {
+    const here = suite.title ? [...path, suite.title] : path;
+    for (const spec of suite.specs ?? []) {
+      for (const test of spec.tests ?? []) {
+        if (test.status !== 'unexpected' && test.status !== 'flaky') continue;
+        const lastError = [...(test.results ?? [])].reverse().find((result) => result.error)?.error?.message;
+        failures.push({ name: `${[...here, spec.title ?? ''].join(' › ')}${test.status === 'flaky' ? ' (flaky: passed on retry)' : ''}`, why: firstLine(lastError) });
+      }
+    }
+    for (const child of suite.suites ?? []) walk(child, here);
+  };
+  for (const suite of report.suites ?? []) walk(suite, []);
+  return failures;
+}
+
+/** "Failed tests:" and one line per failure with the first line of its message; nothing when none failed. */
+export function failureLines(failures: FailedTest[]): string[] {
+  if (failures.length === 0) return [];
+  return ['Failed tests:', ...failures.flatMap((failure) => [`  - ${failure.name}`, ...(failure.why ? [`      ${failure.why}`] : [])])];
 }
