@@ -14,6 +14,8 @@ export interface SsoForm {
 }
 
 export const LAB_IDP_FORM: SsoForm = { marker: '#login-form', user: '#username', password: '#password', submit: '#login-submit' };
+/** The GWS lab's Salesforce stand-in login page (lab/gws/salesforce.ts). */
+export const SALESFORCE_FORM: SsoForm = { marker: '#login-form', user: '#username', password: '#password', submit: '#Login' };
 export const GC_LOGIN_FORM: SsoForm = { marker: 'input[name=password]', user: 'input[name=username]', password: 'input[name=password]', submit: 'button[type=submit]' };
 
 export interface AgentRun {

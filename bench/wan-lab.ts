@@ -1,5 +1,5 @@
 // The lab side of bench/wan-signin.ts, run in its own process so the client's CPU figure excludes the
-// lab's work (issue 15 item 3): an ICWS server and a Finesse lab, each behind lab/wan-proxy.ts.
+// lab's work (issue 15 item 3): ICWS, Finesse, GWS and Genesys Cloud labs, each behind lab/wan-proxy.ts.
 // Prints one JSON line with the proxy URLs; answers "chunks <name>[,<name>…]" on stdin with those
 // proxies' request logs merged (absolute ms: performance.timeOrigin + now; connection ids prefixed with
 // the proxy's name) and clears them; exits when stdin ends.
@@ -55,8 +55,12 @@ idp.addServiceProvider({ entityId: icwsSso.sso.entityId, acsUrl: icwsSso.sso.acs
 const gwsIdp = await startLabIdp({ users: defaultGwsUsers().map((u) => ({ userId: u.userName, password: u.gwsPassword ?? u.configServerPassword ?? `${u.userName}-lab-pw`, displayName: `${u.firstName} ${u.lastName}` })) });
 const gwsIdpUrl = await behind('gws-idp', gwsIdp.url);
 const gwsProxy = await ahead('gws');
-const gws = await startGwsLab({ publicBaseUrl: gwsProxy.url, samlIdp: { entityId: gwsIdp.entityId, ssoUrl: `${gwsIdpUrl}/saml/sso`, certificatePem: gwsIdp.certificate } });
+// GWS Salesforce (GWS-01): the stand-in behind its own proxy, named as its public URL (issuer,
+// redirect URI, identity URL); GWS calls the identity URL on its own network, not over this WAN.
+const gwsSfProxy = await ahead('gws-sf');
+const gws = await startGwsLab({ publicBaseUrl: gwsProxy.url, salesforcePublicBaseUrl: gwsSfProxy.url, samlIdp: { entityId: gwsIdp.entityId, ssoUrl: `${gwsIdpUrl}/saml/sso`, certificatePem: gwsIdp.certificate } });
 gwsProxy.retarget(hostPort(gws.baseUrl));
+gwsSfProxy.retarget(hostPort(gws.salesforce.directBase));
 gwsIdp.addServiceProvider({ entityId: gws.saml.entityId, acsUrl: gws.saml.acsUrl });
 
 // Genesys Cloud (OAuth code + PKCE, GC-02): login server and API each behind a proxy; the channel's
@@ -85,6 +89,7 @@ const urls = {
   finesseSecondary: finesse.servers[1]!,
   gws: gwsProxy.url,
   gwsIdp: gwsIdpUrl,
+  gwsSalesforce: { loginBase: gws.salesforce.loginBase, clientId: gws.salesforce.clientId, redirectUri: gws.salesforce.redirectUri },
   icwsSso: icwsSsoProxy.url,
   finesseSso: finSsoUrl,
   gc: { api: gcApiProxy.url, login: gcLogin, clientId: gc.clientId, redirectUri: gc.redirectUri },

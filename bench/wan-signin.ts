@@ -6,7 +6,7 @@
 // that had to wait for an earlier answer (a TCP handshake included) adds one RTT. roundTripsFromLog
 // counts the same from the proxies' request log, so a busy machine (or Chromium's own start-up of a
 // sign-in window) does not move it.
-// SSO (ICWS, Finesse, Genesys Cloud): the real Chromium LoginWindow, every server of the flow behind
+// SSO (ICWS, Finesse, Genesys Cloud, GWS SAML and Salesforce): the real Chromium LoginWindow, every server of the flow behind
 // its own proxy (bench/wan-lab.ts), an agent typing at once (bench/sso-agent.ts) whose time is taken
 // out. Their CPU figure also holds playwright's client side (the LoginWindow adapter and the agent).
 import { spawn } from 'node:child_process';
@@ -22,7 +22,7 @@ import { ProfileSchema } from '../preload/contract.ts';
 import { finesseSignOut } from './finesse-sign-out.ts';
 import { createChromiumLoginWindow } from '../main/browser-shell/login-window.ts';
 import type { Logger } from '../main/core/log.ts';
-import { actAsAgent, GC_LOGIN_FORM, LAB_IDP_FORM, withoutAgent, type SsoForm } from './sso-agent.ts';
+import { actAsAgent, GC_LOGIN_FORM, LAB_IDP_FORM, SALESFORCE_FORM, withoutAgent, type SsoForm } from './sso-agent.ts';
 import { HttpSession } from '../main/core/net/http-session.ts';
 import { createGenesysCloudAuth } from '../main/core/platforms/genesys-cloud/auth.ts';
 import { GenesysCloudSession } from '../main/core/platforms/genesys-cloud/genesys-cloud-session.ts';
@@ -71,7 +71,7 @@ export async function startLabProcess(oneWayDelayMs: number, jitterMs: number) {
   const queue: ((line: string) => void)[] = [];
   lines.on('line', (line) => queue.shift()?.(line));
   const next = () => new Promise<string>((resolve) => queue.push(resolve));
-  const urls = JSON.parse(await next()) as { icws: string; finesse: string; finesseSecondary: string; gws: string; gwsIdp: string; icwsSso: string; finesseSso: string; gc: { api: string; login: string; clientId: string; redirectUri: string } };
+  const urls = JSON.parse(await next()) as { icws: string; finesse: string; finesseSecondary: string; gws: string; gwsIdp: string; gwsSalesforce: { loginBase: string; clientId: string; redirectUri: string }; icwsSso: string; finesseSso: string; gc: { api: string; login: string; clientId: string; redirectUri: string } };
   return {
     urls,
     async chunks(name: string) {
@@ -168,7 +168,7 @@ async function measure(lab: Awaited<ReturnType<typeof startLabProcess>>, name: s
 /** Single sign-on over the WAN (issue 15 item 1): the real LoginWindow (Chromium via playwright-core)
  *  and an agent typing at once on the IdP's form (bench/sso-agent.ts). */
 export async function ssoMethods(lab: Awaited<ReturnType<typeof startLabProcess>>, rttMs: number, runs: number, log: () => Logger): Promise<Record<string, MethodFigures>> {
-  // WAN_SSO=icws-sso,finesse-sso,genesys-cloud,gws-saml: only these (default all).
+  // WAN_SSO=icws-sso,finesse-sso,genesys-cloud,gws-saml,gws-salesforce: only these (default all).
   const wanted = (name: string) => (!process.env.WAN_SSO || process.env.WAN_SSO.split(',').includes(name)) && methodWanted(name);
   const out: Record<string, MethodFigures> = {};
   // A CDP port makes the headless window "attachable": it waits for the agent instead of giving up.
@@ -243,6 +243,25 @@ export async function ssoMethods(lab: Awaited<ReturnType<typeof startLabProcess>
         signIn(new GwsSession({ profile: gwsSamlProfile, clock: systemClock, log: log(), loginWindow }), LAB_IDP_FORM, 'agent1', 'agent1-lab-pw', { sso: {} }),
       );
     }
+    // GWS Salesforce (GWS-01): discovery, authorize on the stand-in's login page, the code exchange
+    // with the PKCE verifier, then GET /me with the session id and identity URL headers and the same
+    // REST + CometD start as basic. The stand-in sits behind its own proxy (salesforcePublicBaseUrl).
+    if (wanted('gws-salesforce')) {
+      const sf = lab.urls.gwsSalesforce;
+      const gwsSfProfile = ProfileSchema.parse({
+        id: 'bench-wan-gws-sf',
+        name: 'Bench',
+        platform: 'gws',
+        servers: [lab.urls.gws],
+        authMode: 'sso',
+        userName: 'agent3',
+        lab: true,
+        options: { gws: { authMethod: 'salesforce', place: 'SIP_Place_1003', salesforce: { ...sf, sessionIdHeader: 'ssid', identityUrlHeader: 'surl' }, ssoAllowedHosts: [new URL(sf.loginBase).host] } },
+      });
+      out['gws-salesforce'] = await measure(lab, 'gws,gws-sf', rttMs, runs, null, () =>
+        signIn(new GwsSession({ profile: gwsSfProfile, clock: systemClock, log: log(), loginWindow }), SALESFORCE_FORM, 'agent3@patchbay-lab.example', 'agent3-sf-lab-pw', { sso: {} }),
+      );
+    }
     return out;
   } finally {
     await loginWindow.close();
@@ -287,7 +306,7 @@ export async function runBench(oneWayDelayMs = Number(process.env.WAN_DELAY_MS ?
       rttMs,
       loadAverage1m: { before: loadBefore, after: load1m() },
       methods: { ...basic, ...sso },
-      note: 'SSO methods run in the real sign-in window (Debian Chromium, headless) with every server of the flow behind its own delay proxy; the agent types at once and that time (agentMsMedian) is taken out. GWS SAML runs the same way (lab IdP behind its own proxy). GWS Salesforce is not measured over the WAN: the stand-in\'s issuer is its own address, which oauth4webapi checks against the discovery answer (round trips without delay in the gws bench).',
+      note: 'SSO methods run in the real sign-in window (Debian Chromium, headless) with every server of the flow behind its own delay proxy; the agent types at once and that time (agentMsMedian) is taken out. GWS SAML and GWS Salesforce run the same way (the lab IdP, or the Salesforce stand-in with its public URL, behind its own proxy; GWS calls the identity URL off the WAN).',
     };
   } finally {
     await lab.close();

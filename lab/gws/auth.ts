@@ -31,6 +31,9 @@ export interface AuthConfig {
   salesforceHeaders: { sessionId: string; identityUrl: string };
   /** Only identity URLs on this origin are called (the lab never reaches other hosts). */
   salesforceOrigin(): string | undefined;
+  /** Where the lab itself reaches that origin when it is a proxy's (the stand-in's own address): GWS
+   *  calls Salesforce on its own network, not over the agent's WAN. Default: the origin itself. */
+  salesforceDirectOrigin?(): string | undefined;
 }
 
 /** `Authorization: Basic …` → user name and password (RFC 7617); undefined when absent or malformed. */
@@ -50,7 +53,7 @@ export function cookieSession(req: IncomingMessage, store: GwsStore): GwsSession
 }
 
 /** GET the identity URL with the session id as a bearer token; the Salesforce user name or undefined. */
-async function salesforceUser(sessionId: string, identityUrl: string, allowedOrigin: string | undefined): Promise<string | undefined> {
+async function salesforceUser(sessionId: string, identityUrl: string, allowedOrigin: string | undefined, directOrigin: string | undefined): Promise<string | undefined> {
   let url: URL;
   try {
     url = new URL(identityUrl);
@@ -58,6 +61,7 @@ async function salesforceUser(sessionId: string, identityUrl: string, allowedOri
     return undefined;
   }
   if (allowedOrigin === undefined || url.origin !== allowedOrigin) return undefined;
+  if (directOrigin !== undefined) url = new URL(`${url.pathname}${url.search}`, directOrigin);
   try {
     const res = await fetch(url, { headers: { Authorization: `Bearer ${sessionId}`, Accept: 'application/json' }, redirect: 'manual', signal: AbortSignal.timeout(5_000) });
     if (res.status !== 200) {
@@ -85,7 +89,7 @@ export async function authenticate(req: IncomingMessage, config: AuthConfig): Pr
   const sid = firstHeader(req.headers[config.salesforceHeaders.sessionId.toLowerCase()]);
   const surl = firstHeader(req.headers[config.salesforceHeaders.identityUrl.toLowerCase()]);
   if (sid && surl) {
-    const sfUser = await salesforceUser(sid, surl, config.salesforceOrigin());
+    const sfUser = await salesforceUser(sid, surl, config.salesforceOrigin(), config.salesforceDirectOrigin?.());
     const agent = sfUser === undefined ? undefined : [...store.agents.values()].find((a) => a.user.salesforceUser === sfUser);
     if (agent) return signIn(agent.user.userName, 'salesforce', 'salesforce');
     failed.push('salesforce');

@@ -41,6 +41,9 @@ export interface GwsLabOptions {
    *  entity id and ACS URL and the profiles' server use it, so no absolute URL bypasses the proxy.
    *  Default: the server's own address. */
   publicBaseUrl?: string;
+  /** The same for the Salesforce stand-in (its issuer, redirect and identity URLs; the Salesforce
+   *  profile's loginBase). GWS itself still calls the identity URL at the stand-in's own address. */
+  salesforcePublicBaseUrl?: string;
 }
 
 export interface GwsLabProfile {
@@ -59,7 +62,8 @@ export interface GwsLabProfile {
 
 export interface GwsLab extends LabControls {
   baseUrl: string;
-  salesforce: { loginBase: string; clientId: string; redirectUri: string };
+  /** loginBase: the public base; directBase: the stand-in's own address (a proxy's target). */
+  salesforce: { loginBase: string; directBase: string; clientId: string; redirectUri: string };
   users: { userName: string; gwsPassword?: string; configServerPassword?: string; place: string; salesforceUser?: string; salesforcePassword?: string; samlNameId?: string }[];
   profiles(): GwsLabProfile[];
   /** The SAML SP (register it with an external IdP: entityId + acsUrl). */
@@ -92,7 +96,7 @@ export async function startGwsLab(options: GwsLabOptions = {}): Promise<GwsLab> 
   const cometdCsrf = options.cometdCsrf ?? false;
   const requests: ApiRequestRecord[] = [];
 
-  const salesforce = await startSalesforceStandIn(users, host);
+  const salesforce = await startSalesforceStandIn(users, host, options.salesforcePublicBaseUrl === undefined ? {} : { publicBaseUrl: options.salesforcePublicBaseUrl });
   let idp: LabIdp | undefined;
   const closers: (() => Promise<void>)[] = [() => salesforce.close()];
   try {
@@ -143,6 +147,7 @@ export async function startGwsLab(options: GwsLabOptions = {}): Promise<GwsLab> 
       configServerAuth: () => configServerAuth,
       salesforceHeaders: { sessionId: 'ssid', identityUrl: 'surl' },
       salesforceOrigin: () => new URL(salesforce.loginBase).origin,
+      salesforceDirectOrigin: () => new URL(salesforce.directBase).origin,
     });
     const cometd = createCometd({ store, csrf: () => cometdCsrf, timeoutSeconds: options.cometdTimeoutSeconds ?? 20 }, (agent) => devicesOf(agent, store));
     closers.unshift(async () => cometd.close());
@@ -227,7 +232,7 @@ export async function startGwsLab(options: GwsLabOptions = {}): Promise<GwsLab> 
     return {
       ...controls,
       baseUrl,
-      salesforce: { loginBase: salesforce.loginBase, clientId: salesforce.clientId, redirectUri: salesforce.redirectUri },
+      salesforce: { loginBase: salesforce.loginBase, directBase: salesforce.directBase, clientId: salesforce.clientId, redirectUri: salesforce.redirectUri },
       users: users.map((u) => ({ ...u })),
       profiles: () => [
         profile('lab-gws-agent1-basic', 'Lab GWS — Ada Agent (GWS basic)', 'agent1', 'password', { authMethod: 'gws-basic', place: 'SIP_Place_1001' }, 'agent1-lab-pw'),

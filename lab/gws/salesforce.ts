@@ -21,8 +21,19 @@ export const SALESFORCE_CLIENT_ID = 'patchbay-lab-gws-connected-app';
 // The lab's committed test-only signing keys and Map storage, shared with the Genesys Cloud lab.
 const JWKS = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'genesys-cloud', 'lab-jwks.json'), 'utf8')) as { keys: object[] };
 
+export interface SalesforceStandInOptions {
+  /** Where clients reach the stand-in when a proxy sits in front (bench/wan-lab.ts): the OAuth issuer,
+   *  the redirect URI, the identity URLs and instance_url name it, so no absolute URL bypasses the
+   *  proxy (a client checks the discovery's issuer against the URL it asked, RFC 8414 §3.3).
+   *  Default: the server's own address. */
+  publicBaseUrl?: string;
+}
+
 export interface SalesforceStandIn {
+  /** The public base (publicBaseUrl, else the server's own address). */
   readonly loginBase: string;
+  /** The server's own address (what a proxy in front of it targets). */
+  readonly directBase: string;
   readonly clientId: string;
   /** Salesforce's own page for desktop apps (…/services/oauth2/success); the client stops there. */
   readonly redirectUri: string;
@@ -47,7 +58,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-export async function startSalesforceStandIn(users: GwsLabUser[], host = '127.0.0.1'): Promise<SalesforceStandIn> {
+export async function startSalesforceStandIn(users: GwsLabUser[], host = '127.0.0.1', options: SalesforceStandInOptions = {}): Promise<SalesforceStandIn> {
   const accounts = users
     .filter((u) => u.salesforceUser !== undefined && u.salesforcePassword !== undefined)
     .map((u, i): SfAccount => ({ userId: `005LAB${String(i + 1).padStart(9, '0')}AAA`, userName: u.salesforceUser!, password: u.salesforcePassword!, displayName: `${u.firstName} ${u.lastName}` }));
@@ -68,7 +79,8 @@ export async function startSalesforceStandIn(users: GwsLabUser[], host = '127.0.
       resolve();
     });
   });
-  const loginBase = `http://${host}:${(server.address() as AddressInfo).port}`;
+  const directBase = `http://${host}:${(server.address() as AddressInfo).port}`;
+  const loginBase = (options.publicBaseUrl ?? directBase).replace(/\/+$/, '');
   const redirectUri = `${loginBase}/services/oauth2/success`;
   const identityUrl = (a: SfAccount) => `${loginBase}/id/${SALESFORCE_ORG_ID}/${a.userId}`;
 
@@ -203,6 +215,7 @@ export async function startSalesforceStandIn(users: GwsLabUser[], host = '127.0.
 
   return {
     loginBase,
+    directBase,
     clientId: SALESFORCE_CLIENT_ID,
     redirectUri,
     identityUrlOf: (userName) => {
