@@ -42,6 +42,7 @@ export const COMMANDS: Record<string, CommandHelp> = {
       ['PATCHBAY_DATA_DIR', 'the user data directory (settings, logs)'],
       ['PATCHBAY_LOG_LEVEL', 'debug | info | warn | error (IT policy wins)'],
       ['PATCHBAY_TIME_SCALE', 'development only: run the app clock N times faster'],
+      ['PATCHBAY_KEYCHAIN_SERVICE', 'development and tests only: the keychain service name (default Patchbay)'],
       ['CHROMIUM_PATH', 'the Chromium for sign-in windows (default /usr/bin/chromium)'],
       ...COMMON_ENV,
     ],

@@ -8,7 +8,7 @@ import { createCore } from '../core/app-core.ts';
 import { PatchbayError, toPatchbayError } from '../core/errors.ts';
 import { consoleSink, createLogger, type LogLevel } from '../core/log.ts';
 import { createDispatcher, loginWindowProxy } from '../core/net/proxy.ts';
-import { openSecretStore } from '../core/secrets/open-secret-store.ts';
+import { keychainServiceFromEnv, openSecretStore } from '../core/secrets/open-secret-store.ts';
 import { MemorySecretStore, type SecretStore } from '../core/secrets/secret-store.ts';
 import { readProfileFile } from '../core/sessions/profile-file.ts';
 import { MemoryProfileStore } from '../core/sessions/profile-store.ts';
@@ -105,7 +105,8 @@ async function run(values: Values, io: ProbeIo, summary: ProbeSummary, finish: (
   // delete the app's saved sign-in for the same profile.
   let secrets: SecretStore = new MemorySecretStore();
   if (values.resume || stay) {
-    const opened = await openSecretStore({ log });
+    const keychainService = keychainServiceFromEnv(process.env, false);
+    const opened = await openSecretStore({ log, ...(keychainService ? { service: keychainService } : {}) });
     if (values.resume && opened.store.backend !== 'keychain') {
       await network.close().catch(() => undefined);
       throw new PatchbayError('cli.no-keychain', `--resume needs the system keychain: ${opened.warning?.message ?? 'it is not available'}`, { action: 'contact-it' });

@@ -15,7 +15,7 @@ import { rotatingFileSink, teeSink, type RotatingFileSink } from './log-file.ts'
 import { consoleSink, createLogger, memorySink, type Logger, type LogLevel, type LogSink } from './log.ts';
 import { createDispatcher, loginWindowProxy, type CreatedDispatcher } from './net/proxy.ts';
 import { platformFactories } from './platforms/registry.ts';
-import { openSecretStore, type OpenedSecretStore } from './secrets/open-secret-store.ts';
+import { keychainServiceFromEnv, openSecretStore, type OpenedSecretStore } from './secrets/open-secret-store.ts';
 import type { SecretKind, SecretStore } from './secrets/secret-store.ts';
 import { createCommandHandler, type CommandHandler } from './sessions/command-handler.ts';
 import { LayeredProfileStore } from './sessions/layered-profile-store.ts';
@@ -178,7 +178,8 @@ export async function bootCore(options: BootOptions): Promise<BootedCore> {
   const loginWindow = typeof options.loginWindow === 'function' ? options.loginWindow(windowProxy) : options.loginWindow;
   const externalBrowser = typeof options.externalBrowser === 'function' ? options.externalBrowser() : options.externalBrowser;
   const workspaceShell = typeof options.workspaceShell === 'function' ? options.workspaceShell() : options.workspaceShell;
-  const secretsOpened = await (options.openSecrets ?? ((l: Logger) => openSecretStore({ log: l, clock })))(log);
+  const keychainService = keychainServiceFromEnv(env, options.packaged === true);
+  const secretsOpened = await (options.openSecrets ?? ((l: Logger) => openSecretStore({ log: l, clock, ...(keychainService ? { service: keychainService } : {}) })))(log);
   const secrets = secretsOpened.store;
 
   const own = new SettingsProfileStore(settings, policy.policy);

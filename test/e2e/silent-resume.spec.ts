@@ -14,17 +14,18 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import keytar from 'keytar';
-import { connectAgent, idpPage, newDataDir, originIn, ROOT, SHOTS, startApp, type RunningApp, signOutFromCard } from './helpers/app.ts';
+import { connectAgent, idpPage, keychainServiceFor, newDataDir, originIn, ROOT, SHOTS, startApp, type RunningApp, signOutFromCard } from './helpers/app.ts';
 import { expectNoAxeViolations } from './helpers/axe.ts';
 import { labControl, labRequests } from './helpers/finesse.ts';
 import { idpPassword } from './helpers/passwords.ts';
 
 const PROFILE = 'lab-finesse-uccx-sso';
-const SECRET_SERVICE = 'Patchbay';
 const ACCOUNT = `${PROFILE}:refresh-token`;
 
 let lab: ChildProcess | undefined;
 let dataDir = '';
+// The app on dataDir keeps its keychain entries under its own service (helpers/app.ts).
+let SECRET_SERVICE = '';
 let policyFile = '';
 const apps: RunningApp[] = [];
 
@@ -64,6 +65,7 @@ function logEvents(): { event: string; profileId?: string; phase?: string }[] {
 test.beforeAll(async () => {
   test.skip(!hasKeyring, 'silent resume needs a Secret Service: run inside dbus-run-session with an unlocked gnome-keyring (.ci/run)');
   dataDir = await newDataDir('silent-resume');
+  SECRET_SERVICE = keychainServiceFor(dataDir);
   const labDir = `${dataDir}-lab`;
   await startLabProcess(labDir);
   // IT's profiles are real ones: no `lab` mark (policy.ts refuses it), no fixture password.

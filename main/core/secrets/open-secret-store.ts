@@ -24,7 +24,18 @@ export interface OpenedSecretStore {
   warning?: Notice;
 }
 
-const PROBE_ACCOUNT = '__patchbay-probe__';
+// One probe entry per start: two Patchbay processes on one keychain (the app and an IT admin's
+// `patchbay probe`) must not read each other's probe and both degrade to memory-only.
+const probeAccount = (): string => `__patchbay-probe-${randomUUID()}__`;
+
+/** Development and tests only (like PATCHBAY_POLICY_FILE): PATCHBAY_KEYCHAIN_SERVICE names a keychain
+ *  "service" of its own, so parallel test apps on one keyring do not share the lab profiles' entries.
+ *  A packaged app always uses SECRET_SERVICE; a name outside [A-Za-z0-9 ._()-]{1,64} is ignored. */
+export function keychainServiceFromEnv(env: NodeJS.ProcessEnv, packaged: boolean): string | undefined {
+  const named = env.PATCHBAY_KEYCHAIN_SERVICE;
+  if (packaged || named === undefined || !/^[A-Za-z0-9 ._()-]{1,64}$/.test(named)) return undefined;
+  return named;
+}
 
 export async function openSecretStore(options: OpenSecretStoreOptions): Promise<OpenedSecretStore> {
   const { log } = options;
@@ -33,9 +44,10 @@ export async function openSecretStore(options: OpenSecretStoreOptions): Promise<
   try {
     const keytar = await withTimeout((options.load ?? loadKeytar)(), options.timeoutMs ?? 5_000, clock);
     const probe = randomUUID();
-    await withTimeout(keytar.setPassword(service, PROBE_ACCOUNT, probe), options.timeoutMs ?? 5_000, clock);
-    const back = await withTimeout(keytar.getPassword(service, PROBE_ACCOUNT), options.timeoutMs ?? 5_000, clock);
-    await keytar.deletePassword(service, PROBE_ACCOUNT).catch(() => false);
+    const account = probeAccount();
+    await withTimeout(keytar.setPassword(service, account, probe), options.timeoutMs ?? 5_000, clock);
+    const back = await withTimeout(keytar.getPassword(service, account), options.timeoutMs ?? 5_000, clock);
+    await keytar.deletePassword(service, account).catch(() => false);
     if (back !== probe) throw new Error('the keychain did not return what was written');
     log.info('secrets.keychain-ready', { service });
     return { store: new KeytarSecretStore(keytar, service) };

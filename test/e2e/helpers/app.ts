@@ -3,7 +3,7 @@
 // the secret scan (test/scan-secrets.ts) reads what it left; act as the agent in the sign-in window
 // over CDP (PATCHBAY_LOGIN_WINDOW_CDP_PORT, main/browser-shell/login-window.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -20,6 +20,13 @@ export async function newDataDir(name: string): Promise<string> {
   const dir = join(ROOT, 'test-results', 'data', `${name}-${randomUUID().slice(0, 8)}`);
   await mkdir(dir, { recursive: true });
   return dir;
+}
+
+/** The keychain service an app on this data directory uses (PATCHBAY_KEYCHAIN_SERVICE): e2e specs run
+ *  in parallel on one keyring and the lab's profile ids are the same in each, so every data directory
+ *  keeps its keychain entries apart; a restart on the same directory finds its own again. */
+export function keychainServiceFor(dataDir: string): string {
+  return `Patchbay e2e ${createHash('sha256').update(dataDir).digest('hex').slice(0, 12)}`;
 }
 
 export interface StartAppOptions {
@@ -54,6 +61,7 @@ export async function startApp(options: StartAppOptions = {}): Promise<RunningAp
     env: {
       ...process.env,
       PATCHBAY_DATA_DIR: dataDir,
+      PATCHBAY_KEYCHAIN_SERVICE: keychainServiceFor(dataDir),
       DISPLAY: '',
       ...(options.cdp ? { PATCHBAY_LOGIN_WINDOW_CDP_PORT: String(cdpPort) } : {}),
       ...options.env,

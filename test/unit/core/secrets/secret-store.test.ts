@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../../main/core/clock.ts';
 import { createLogger, memorySink } from '../../../../main/core/log.ts';
 import { KeytarSecretStore, type KeytarLike } from '../../../../main/core/secrets/keytar-secret-store.ts';
-import { openSecretStore } from '../../../../main/core/secrets/open-secret-store.ts';
+import { keychainServiceFromEnv, openSecretStore } from '../../../../main/core/secrets/open-secret-store.ts';
 import { deleteProfileSecrets, MemorySecretStore, profileSecrets, SECRET_SERVICE, secretAccount } from '../../../../main/core/secrets/secret-store.ts';
 
 const TOKEN = 'rt-4f1c9a77-secret-value';
@@ -99,6 +99,34 @@ describe('openSecretStore', () => {
     expect(opened.store.backend).toBe('keychain');
     expect(opened.warning).toBeUndefined();
     expect(keytar.entries.size).toBe(0); // the probe cleaned up
+  });
+
+  it('two processes opening one keychain at once both get it (each probes its own entry)', async () => {
+    const keytar = fakeKeytar();
+    // Interleave: both write their probe before either reads it back.
+    const slow: KeytarLike = {
+      ...keytar,
+      async setPassword(service, account, password) {
+        await keytar.setPassword(service, account, password);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      },
+    };
+    const [a, b] = await Promise.all([openSecretStore({ log: log().log, load: async () => slow }), openSecretStore({ log: log().log, load: async () => slow })]);
+    expect([a.store.backend, b.store.backend]).toEqual(['keychain', 'keychain']);
+    expect(keytar.entries.size).toBe(0);
+  });
+
+  it('a keychain service of its own from PATCHBAY_KEYCHAIN_SERVICE, never in a packaged app, never a strange name', async () => {
+    expect(keychainServiceFromEnv({ PATCHBAY_KEYCHAIN_SERVICE: 'Patchbay e2e (w1)' }, false)).toBe('Patchbay e2e (w1)');
+    expect(keychainServiceFromEnv({ PATCHBAY_KEYCHAIN_SERVICE: 'Patchbay e2e (w1)' }, true)).toBeUndefined();
+    expect(keychainServiceFromEnv({}, false)).toBeUndefined();
+    expect(keychainServiceFromEnv({ PATCHBAY_KEYCHAIN_SERVICE: '' }, false)).toBeUndefined();
+    expect(keychainServiceFromEnv({ PATCHBAY_KEYCHAIN_SERVICE: 'a/b' }, false)).toBeUndefined();
+    expect(keychainServiceFromEnv({ PATCHBAY_KEYCHAIN_SERVICE: 'x'.repeat(65) }, false)).toBeUndefined();
+    const keytar = fakeKeytar();
+    const opened = await openSecretStore({ log: log().log, load: async () => keytar, service: 'Patchbay e2e' });
+    await opened.store.set('p1', 'refresh-token', TOKEN);
+    expect([...keytar.entries.keys()]).toEqual([`Patchbay e2e/${secretAccount('p1', 'refresh-token')}`]);
   });
 
   it('degrades to memory with one warning when the collection is locked [CARD-02]', async () => {
