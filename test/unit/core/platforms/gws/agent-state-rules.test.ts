@@ -30,6 +30,24 @@ describe('GWS StartContactCenterSession', () => {
     expect(() => processStartSession(result(300, { statusCode: 7 }))).toThrow(PatchbayError);
   });
 
+  it('a refused start names what failed and carries the server message (protocols/gws.md §2)', () => {
+    const thrown = (r: ApiResult): unknown => {
+      try {
+        return processStartSession(r);
+      } catch (error) {
+        return error;
+      }
+    };
+    expect(thrown(result(400, { statusCode: 1, statusMessage: 'Missing parameter: place' }))).toMatchObject({
+      code: 'gws.status.missing-parameter',
+      message: 'Starting your contact-center session: Missing parameter: place',
+    });
+    expect(thrown(result(302, { statusCode: 7, channels: [{ channel: 'voice', statusCode: 6 }] }))).toMatchObject({
+      code: 'gws.status.partial-success',
+      message: 'Starting your contact-center session: the server answered statusCode 7.',
+    });
+  });
+
   it('statusCode 7 names every failed channel from channels, results and failedChannels, with the server text', () => {
     const partial = processStartSession(
       result(200, {
