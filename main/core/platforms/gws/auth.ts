@@ -128,9 +128,11 @@ export function salesforceHeaders(settings: Pick<SalesforceSettings, 'sessionIdH
 }
 
 
-/** A credential URL is acceptable when it is https, or http on a loopback host (the lab). */
+/** A credential URL is acceptable when it is https, or http on a loopback host (the lab). The WHATWG
+ *  parser writes an IPv4 host as a dotted quad, so a DNS name such as 127.example.com is not loopback
+ *  (RFC 8252 §8.3; found reviewing this line's mutants, issue 9). */
 function acceptableUrl(url: URL): boolean {
-  return url.protocol === 'https:' || (url.protocol === 'http:' && (url.hostname === 'localhost' || url.hostname === '[::1]' || /^127\./.test(url.hostname)));
+  return url.protocol === 'https:' || (url.protocol === 'http:' && (url.hostname === 'localhost' || url.hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(url.hostname)));
 }
 
 /** GWS-01: OAuth 2.0 authorization code + PKCE (RFC 7636) with Salesforce in the LoginWindow; returns

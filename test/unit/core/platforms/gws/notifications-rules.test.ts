@@ -40,7 +40,10 @@ class Bayeux {
       const replies: unknown[] = [];
       for (const m of messages) {
         if (m.channel === '/meta/handshake') {
-          if (this.handshake === 'hang') return new Promise(() => undefined);
+          if (this.handshake === 'hang') {
+            // Like HttpSession: an aborted request rejects.
+            return new Promise((_resolve, reject) => req.signal?.addEventListener('abort', () => reject(new Error('aborted')), { once: true }));
+          }
           if (this.handshake === 'throw') return Promise.reject(new Error('socket hang up'));
           if (typeof this.handshake === 'number') return Promise.resolve(response(url, { status: this.handshake, json: {} }));
           if (this.handshake === 'refuse') replies.push({ channel: m.channel, id: m.id, successful: false, error: '403::Handshake denied', advice: { reconnect: 'none' } });

@@ -179,6 +179,15 @@ describe('Salesforce sign-in window (GWS-01, RFC 6749 §4.1 + RFC 7636)', () => 
     expect((await caught(plain.run())).code).toBe('gws.salesforce.unavailable');
   });
 
+  it('GWS-01: only a real loopback address counts as the lab: http://[::1] yes, a DNS name that starts with 127. no (RFC 8252 §8.3)', async () => {
+    const v6 = salesforce({ loginBase: 'http://[::1]:9443' });
+    expect((await v6.run()).identityUrl).toBe('http://[::1]:9443/id/00Dorg/005user');
+    for (const base of ['http://127.example.com', 'http://127.0.0.1.example.com', 'http://localhost.example.com']) {
+      const named = salesforce({ loginBase: base });
+      expect((await caught(named.run())).code, base).toBe('gws.salesforce.unavailable');
+    }
+  });
+
   it('GWS-01: discovery that fails says Salesforce did not describe its endpoints (contact IT); a typed network error passes as is', async () => {
     const bad = salesforce({ discovery: { status: 500, json: {} } });
     const error = await caught(bad.run());
