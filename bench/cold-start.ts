@@ -55,7 +55,8 @@ function sizes(list: string[]): { raw: number; gzip: number } {
 const kb = (bytes: number) => Math.round(bytes / 102.4) / 10;
 
 export async function runBench() {
-  const dist = join(root, 'dist/renderer');
+  // COLD_START_DIST=/tmp/build: measure another build (e.g. `vite build --outDir /tmp/before`).
+  const dist = process.env.COLD_START_DIST ?? join(root, 'dist/renderer');
   if (!existsSync(join(dist, 'index.html')) || process.env.BENCH_BUILD === '1') {
     execFileSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
   }

@@ -1,7 +1,8 @@
 // Words the agent reads all shift: phases, platforms, transports, times. Pure functions, so the
 // wording is tested without a DOM.
 import type { AgentStateKind, Call, Phase, Platform, SessionState } from '../preload/contract.ts';
-import { profileLanguage } from '../preload/contract.ts';
+// The zod-free part of the contract: the first paint loads no zod (issue 15 item 5).
+import { profileLanguage } from '../preload/contract/languages.ts';
 import { currentLocale, t } from './i18n/index.ts';
 
 /** A record whose values are read through t() at each access, so templates indexing it

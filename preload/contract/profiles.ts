@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { ProfileIdSchema, ServerUrlSchema } from './fields.ts';
 import { FinesseProfileOptionsSchema, GenesysCloudProfileOptionsSchema, GwsProfileOptionsSchema } from './platform-options.ts';
+import { PROFILE_LANGUAGES, profileLanguage } from './languages.ts';
 
 export const PLATFORMS = ['icws', 'finesse', 'gws', 'genesys-cloud'] as const;
 export const PlatformSchema = z.enum(PLATFORMS);
@@ -10,25 +11,8 @@ export type Platform = z.infer<typeof PlatformSchema>;
 export const AuthModeSchema = z.enum(['password', 'sso']);
 export type AuthMode = z.infer<typeof AuthModeSchema>;
 
-/** Session languages a profile offers (ICWS-01 Accept-Language; the CIC language packs). */
-export const PROFILE_LANGUAGES = [
-  'en-US', 'en-GB', 'en-AU', 'de-DE', 'fr-FR', 'fr-CA', 'es-ES', 'es-MX', 'it-IT', 'nl-NL', 'pt-BR', 'pt-PT',
-  'da-DK', 'sv-SE', 'nb-NO', 'fi-FI', 'pl-PL', 'cs-CZ', 'ru-RU', 'tr-TR', 'ja-JP', 'ko-KR', 'zh-CN', 'zh-TW', 'ar-SA', 'he-IL',
-] as const;
-
-/** [ICWS-01] a real language tag: canonical per Intl.getCanonicalLocales (BCP 47) and its language
- *  among PROFILE_LANGUAGES' (so `english` or `zzzzzzzz`, well-formed but no language we offer, fail). */
-export function profileLanguage(tag: string | undefined): string | undefined {
-  if (!tag) return undefined;
-  let canonical: string;
-  try {
-    [canonical = ''] = Intl.getCanonicalLocales(tag.trim());
-  } catch {
-    return undefined;
-  }
-  const primary = canonical.split('-')[0]!.toLowerCase();
-  return PROFILE_LANGUAGES.some((l) => l.split('-')[0] === primary) ? canonical : undefined;
-}
+// Zod-free, so the renderer's first paint can use them without zod (issue 15 item 5).
+export { PROFILE_LANGUAGES, profileLanguage };
 
 // ICWS-01 sends it as Accept-Language for the whole session.
 const LanguageSchema = z

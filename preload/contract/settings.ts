@@ -1,6 +1,7 @@
 // Contract: IT policy as the profile editor sees it, and the agent's settings (shortcuts, language, network).
 import { z } from 'zod';
 import { AuthModeSchema, PlatformSchema } from './profiles.ts';
+import { DEFAULT_SHORTCUTS, SHORTCUT_ACTIONS, type ShortcutAction } from './shortcuts.ts';
 
 export const LOCKABLE_PROFILE_FIELDS = ['platform', 'servers', 'authMode', 'language', 'applicationName', 'options'] as const;
 export const PolicyViewSchema = z.object({
@@ -29,9 +30,8 @@ export type PolicyView = z.infer<typeof PolicyViewSchema>;
 // (globalShortcut), in-window in the browser shell.
 export const SHORTCUT_ACCELERATOR = /^(?:(?:CommandOrControl|CmdOrCtrl|Control|Ctrl|Alt|Shift|Super|Meta|Command|Cmd)\+)+(?:[A-Z0-9]|F(?:[1-9]|1[0-9]|2[0-4]))$/;
 export const ShortcutSchema = z.union([z.literal(''), z.string().max(64).regex(SHORTCUT_ACCELERATOR, 'Use modifier keys and a letter, digit or F-key, e.g. CommandOrControl+Alt+R')]);
-export const DEFAULT_SHORTCUTS = { ready: 'CommandOrControl+Alt+R', notReady: 'CommandOrControl+Alt+N' } as const;
-export const SHORTCUT_ACTIONS = ['ready', 'notReady'] as const;
-export type ShortcutAction = (typeof SHORTCUT_ACTIONS)[number];
+// Zod-free, so the renderer's first paint can use them without zod (issue 15 item 5).
+export { DEFAULT_SHORTCUTS, SHORTCUT_ACTIONS, type ShortcutAction };
 
 // Agent settings (issue 5 "Settings"): what the Settings panel shows and may change. `locked` lists
 // the dotted keys IT's policy decides (shown read-only). The proxy comes back with any password

@@ -2,10 +2,10 @@
 // Electron: the preload exposes `window.patchbay` (contextBridge). Browser shell: a loopback
 // WebSocket carrying WsClientFrame / WsServerFrame. Either way callers get a PatchbayApi whose
 // invoke never throws and whose events are validated against the contract's schemas.
+// The schemas (and zod) are a lazy chunk (bridge-schemas.ts, issue 15 item 5): frames that arrive
+// before it is loaded wait for it, in order; none is delivered unchecked.
 import { readonly, shallowRef } from 'vue';
 import type { Ref } from 'vue';
-import { z } from 'zod';
-import { Commands, ContractErrorSchema, Events } from '../../preload/contract.ts';
 import type {
   CommandArgs,
   CommandName,
@@ -52,14 +52,42 @@ export const INVOKE_TIMEOUT_MS = 60_000;
 const SOCKET_OPEN = 1;
 const SECRET_STORAGE_KEY = 'patchbay.bridge-secret';
 
-const ServerFrameSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('result'), id: z.number().int().min(0), result: z.unknown() }),
-  z.object({ kind: z.literal('event'), event: z.string(), payload: z.unknown() }),
-]);
-const WireResultSchema = z.union([
-  z.object({ ok: z.literal(true), value: z.unknown() }),
-  z.object({ ok: z.literal(false), error: ContractErrorSchema }),
-]);
+type Schemas = typeof import('./bridge-schemas.ts');
+let schemas: Schemas | undefined;
+let schemasLoading: Promise<Schemas> | undefined;
+
+/** Loads the bridge's schemas once (the first invoke or frame starts it); tests await it. */
+export function loadBridgeSchemas(): Promise<Schemas> {
+  schemasLoading ??= import('./bridge-schemas.ts').then(
+    (loaded) => (schemas = loaded),
+    (error: unknown) => {
+      schemasLoading = undefined; // the next frame or invoke tries again
+      throw error;
+    },
+  );
+  return schemasLoading;
+}
+
+/** Runs checks in arrival order: at once when the schemas are loaded and nothing waits, else after
+ *  the ones before it, once they are. */
+function inOrder(): (task: (s: Schemas) => void) => void {
+  const waiting: ((s: Schemas) => void)[] = [];
+  return (task) => {
+    if (schemas && waiting.length === 0) return task(schemas);
+    waiting.push(task);
+    if (waiting.length > 1) return;
+    loadBridgeSchemas().then(
+      (loaded) => {
+        while (waiting.length > 0) waiting.shift()!(loaded);
+      },
+      () => {
+        // Unchecked frames are never delivered: drop them (a pending invoke then times out, typed).
+        console.warn(`[bridge] dropped ${waiting.length} frame(s): the contract's schemas did not load`);
+        waiting.length = 0;
+      },
+    );
+  };
+}
 
 function bridgeError(code: string, message: string, action: ContractError['action'] = 'retry'): Result<never> {
   return { ok: false, error: { code, message, action } };
@@ -69,11 +97,11 @@ const disconnected = (): Result<never> =>
   bridgeError('bridge.disconnected', 'The connection to Patchbay was lost before it answered. Try again.');
 
 /** Check a wire result against the command's result schema (applies the contract's defaults). */
-function checkResult<C extends CommandName>(command: C, raw: unknown): Result<CommandResult<C>> {
-  const wire = WireResultSchema.safeParse(raw);
+function checkResult<C extends CommandName>(s: Schemas, command: C, raw: unknown): Result<CommandResult<C>> {
+  const wire = s.WireResultSchema.safeParse(raw);
   if (!wire.success) return bridgeError('bridge.invalid-result', `Patchbay sent an unreadable answer to ${command}.`, 'none');
   if (!wire.data.ok) return { ok: false, error: wire.data.error };
-  const value = Commands[command].result.safeParse(wire.data.value);
+  const value = s.Commands[command].result.safeParse(wire.data.value);
   if (!value.success) return bridgeError('bridge.invalid-result', `Patchbay sent an unexpected answer to ${command}.`, 'none');
   return { ok: true, value: value.data as CommandResult<C> };
 }
@@ -89,13 +117,13 @@ class EventHub {
     return () => set.delete(listener as (payload: never) => void);
   }
 
-  emit(event: string, payload: unknown): void {
-    if (!Object.hasOwn(Events, event)) {
+  emit(s: Schemas, event: string, payload: unknown): void {
+    if (!Object.hasOwn(s.Events, event)) {
       console.warn(`[bridge] dropped an unknown event "${event}"`);
       return;
     }
     const name = event as EventName;
-    const parsed = Events[name].safeParse(payload);
+    const parsed = s.Events[name].safeParse(payload);
     if (!parsed.success) {
       // Paths only: payloads carry no secrets by contract, but the log need not echo them either.
       const paths = parsed.error.issues.map((issue) => issue.path.join('.') || '(root)').join(', ');
@@ -128,6 +156,7 @@ export function createWsBridge(options: WsBridgeOptions): WsBridge {
   const maxDelayMs = options.maxDelayMs ?? 10_000;
   const connection = shallowRef<ConnectionStatus>('connecting');
   const hub = new EventHub();
+  const checked = inOrder();
   const pending = new Map<number, Pending>();
   let nextId = 1;
   let socket: SocketLike | undefined;
@@ -161,18 +190,20 @@ export function createWsBridge(options: WsBridgeOptions): WsBridge {
       console.warn('[bridge] dropped a frame that is not JSON');
       return;
     }
-    const parsed = ServerFrameSchema.safeParse(frame);
-    if (!parsed.success) {
-      console.warn('[bridge] dropped a frame of unknown shape');
-      return;
-    }
-    if (parsed.data.kind === 'event') {
-      hub.emit(parsed.data.event, parsed.data.payload);
-      return;
-    }
-    const entry = pending.get(parsed.data.id);
-    if (!entry) return; // answer to an invoke that already timed out
-    settle(parsed.data.id, checkResult(entry.command, parsed.data.result));
+    checked((s) => {
+      const parsed = s.ServerFrameSchema.safeParse(frame);
+      if (!parsed.success) {
+        console.warn('[bridge] dropped a frame of unknown shape');
+        return;
+      }
+      if (parsed.data.kind === 'event') {
+        hub.emit(s, parsed.data.event, parsed.data.payload);
+        return;
+      }
+      const entry = pending.get(parsed.data.id);
+      if (!entry) return; // answer to an invoke that already timed out
+      settle(parsed.data.id, checkResult(s, entry.command, parsed.data.result));
+    });
   }
 
   function scheduleReconnect(): void {
@@ -223,6 +254,7 @@ export function createWsBridge(options: WsBridgeOptions): WsBridge {
 
   function invoke<C extends CommandName>(command: C, args: CommandArgs<C>): Promise<Result<CommandResult<C>>> {
     if (stopped || connection.value === 'closed') return Promise.resolve(disconnected());
+    loadBridgeSchemas().catch(() => undefined); // the answer will need them: fetch while the command runs
     const id = nextId++;
     const clientFrame: WsClientFrame = { id, command, args };
     let frame: string;
@@ -271,12 +303,14 @@ export function createWsBridge(options: WsBridgeOptions): WsBridge {
  */
 export function wrapPreloadApi(api: PatchbayApi): PatchbayApi {
   const hub = new EventHub();
+  const checked = inOrder();
   const subscribed = new Set<EventName>();
   return {
     async invoke(command, args) {
       try {
+        const loading = loadBridgeSchemas();
         const raw: unknown = await api.invoke(command, args);
-        return checkResult(command, raw);
+        return checkResult(await loading, command, raw);
       } catch {
         return bridgeError('bridge.failed', `Patchbay could not run ${command}.`);
       }
@@ -284,7 +318,7 @@ export function wrapPreloadApi(api: PatchbayApi): PatchbayApi {
     on(event, listener) {
       if (!subscribed.has(event)) {
         subscribed.add(event);
-        api.on(event, (payload) => hub.emit(event, payload));
+        api.on(event, (payload) => checked((s) => hub.emit(s, event, payload)));
       }
       return hub.on(event, listener);
     },

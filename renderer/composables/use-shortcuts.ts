@@ -2,7 +2,9 @@
 // Electron registers the same accelerators globally (main/electron/shortcuts.ts) and sends a
 // `shortcut` event, handled here the same way.
 import { nextTick, onBeforeUnmount, onMounted, ref } from 'vue';
-import { DEFAULT_SHORTCUTS, SHORTCUT_ACTIONS, type SelectableState, type SessionState, type ShortcutAction } from '../../preload/contract.ts';
+import type { SelectableState, SessionState } from '../../preload/contract.ts';
+// The zod-free part of the contract: the first paint loads no zod (issue 15 item 5).
+import { DEFAULT_SHORTCUTS, SHORTCUT_ACTIONS, type ShortcutAction } from '../../preload/contract/shortcuts.ts';
 import { getBridge } from '../api/bridge.ts';
 import { useProfilesStore } from '../stores/profiles.ts';
 import { useSessionsStore } from '../stores/sessions.ts';

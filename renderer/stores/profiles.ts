@@ -2,7 +2,6 @@
 // the contract's own ProfileSchema before anything is sent, so the editor can name each bad field.
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import { ProfileSchema, fieldErrors } from '../../preload/contract.ts';
 import type { ContractError, Profile, ProfileInput, Result } from '../../preload/contract.ts';
 import { getBridge } from '../api/bridge.ts';
 import { t } from '../i18n/index.ts';
@@ -58,6 +57,8 @@ export const useProfilesStore = defineStore('profiles', () => {
 
   /** Validate, then save. `isNew` refuses to overwrite an existing profile with the same id. */
   async function save(input: ProfileInput, isNew = false): Promise<SaveOutcome> {
+    // The schemas (and zod) load on the first save, not with the first paint (issue 15 item 5).
+    const { ProfileSchema, fieldErrors } = await import('../../preload/contract.ts');
     const parsed = ProfileSchema.safeParse(input);
     if (!parsed.success) {
       return {

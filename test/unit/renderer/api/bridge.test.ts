@@ -1,10 +1,11 @@
 // @vitest-environment happy-dom
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   bridgeConnection,
   bridgeUrl,
   createWsBridge,
   getBridge,
+  loadBridgeSchemas,
   setBridge,
   takeBridgeSecret,
   wrapPreloadApi,
@@ -12,6 +13,12 @@ import {
 import type { SocketLike, WsBridge } from '../../../../renderer/api/bridge.ts';
 import type { PatchbayApi, SessionState } from '../../../../preload/contract.ts';
 import { snapshot } from '../fake-api.ts';
+
+// The schemas are a lazy chunk; loaded here, frames are checked as they arrive (the wait before they
+// are loaded is bridge-lazy-schemas.test.ts).
+beforeAll(async () => {
+  await loadBridgeSchemas();
+});
 
 /** A WebSocket stand-in the test drives by hand: open, deliver frames, drop. */
 class FakeSocket implements SocketLike {
