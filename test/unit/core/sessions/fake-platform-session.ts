@@ -10,8 +10,17 @@ import { MemoryProfileStore } from '../../../../main/core/sessions/profile-store
 import { SessionManager } from '../../../../main/core/sessions/session-manager.ts';
 import { createCommandHandler } from '../../../../main/core/sessions/command-handler.ts';
 
-/** `signOutError` is thrown by every sign-out (after recording its input in `signOuts`). */
-export function fakePlatformSession(options: { signOutError?: Error; signOuts?: unknown[] } = {}): PlatformSession {
+export interface FakePlatformSessionOptions {
+  /** Thrown by every sign-out (after recording its input in `signOuts`). */
+  signOutError?: Error;
+  signOuts?: unknown[];
+  /** Runs at each sign-in; the view it returns replaces the default `active`. */
+  onSignIn?: () => Promise<SessionView | undefined>;
+  /** Runs at each sign-out that succeeds, before the view turns `signed-out`. */
+  onSignOut?: () => Promise<void>;
+}
+
+export function fakePlatformSession(options: FakePlatformSessionOptions = {}): PlatformSession {
   const listeners = new Listeners<SessionView>();
   let view: SessionView = { phase: 'signed-out', selectableStates: [] };
   return {
@@ -22,12 +31,13 @@ export function fakePlatformSession(options: { signOutError?: Error; signOuts?: 
       return { credentialsForm: false, identityProviders: [], userNameRequired: false, extensionRequired: false };
     },
     async signIn() {
-      view = { phase: 'active', selectableStates: [] };
+      view = (await options.onSignIn?.()) ?? { phase: 'active', selectableStates: [] };
       listeners.emit(view);
     },
     async signOut(input) {
       options.signOuts?.push(input);
       if (options.signOutError) throw options.signOutError;
+      await options.onSignOut?.();
       view = { phase: 'signed-out', selectableStates: [] };
       listeners.emit(view);
     },

@@ -5,9 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../../main/core/clock.ts';
 import { createLogger, memorySink } from '../../../../main/core/log.ts';
 import type { HttpSession } from '../../../../main/core/net/http-session.ts';
-import { Listeners, type PlatformContext, type PlatformSession, type SessionView } from '../../../../main/core/platforms/platform.ts';
+import type { PlatformContext, PlatformSession } from '../../../../main/core/platforms/platform.ts';
 import { MemoryProfileStore } from '../../../../main/core/sessions/profile-store.ts';
 import { SessionManager } from '../../../../main/core/sessions/session-manager.ts';
+import { fakePlatformSession } from './fake-platform-session.ts';
 
 const profile = { id: 'corp-a', name: 'Corp A', platform: 'icws' as const, servers: ['https://ic1.example.com:8019'], authMode: 'sso' as const, language: 'en-US', applicationName: 'Patchbay', options: { messaging: 'auto' as const, heartbeat: false, pollIntervalMs: 1000, connectionMode: 'direct' as const, rememberPassword: false } };
 const IDP = 'https://idp.example.com/';
@@ -15,40 +16,18 @@ const IDP = 'https://idp.example.com/';
 /** A platform session whose sign-in plays the sign-in window: it records whether the IdP cookie was
  *  already in its jar (the IdP session reused), else the IdP sets it. Sign-out clears the jar. */
 function idpSession(context: PlatformContext, seen: boolean[], fail: { next: boolean }): PlatformSession {
-  const listeners = new Listeners<SessionView>();
-  let view: SessionView = { phase: 'signed-out', selectableStates: [] };
   const http: HttpSession = context.createHttpSession!({});
-  const set = (next: SessionView) => listeners.emit((view = next));
-  return {
-    get view() {
-      return view;
-    },
-    async signInOptions() {
-      return { credentialsForm: false, identityProviders: [], userNameRequired: false, extensionRequired: false };
-    },
-    async signIn() {
+  return fakePlatformSession({
+    onSignIn: async () => {
       const had = (await http.jar.getCookies(IDP)).some((c) => c.key === 'idp_session');
       seen.push(had);
       if (!had) await http.jar.setCookie('idp_session=shift; Path=/; Secure; HttpOnly', IDP);
-      if (fail.next) {
-        fail.next = false;
-        set({ phase: 'failed', selectableStates: [], lastError: { code: 'icws.connection.lost', message: 'lost', action: 'sign-in-again' } });
-        return;
-      }
-      set({ phase: 'active', selectableStates: [] });
+      if (!fail.next) return undefined;
+      fail.next = false;
+      return { phase: 'failed', selectableStates: [], lastError: { code: 'icws.connection.lost', message: 'lost', action: 'sign-in-again' } };
     },
-    async signOut() {
-      await http.clearCookies();
-      set({ phase: 'signed-out', selectableStates: [] });
-    },
-    cancel() {},
-    async listStates() {
-      return [];
-    },
-    async setAgentState() {},
-    onView: (l) => listeners.add(l),
-    dispose() {},
-  };
+    onSignOut: () => http.clearCookies(),
+  });
 }
 
 function setup() {
