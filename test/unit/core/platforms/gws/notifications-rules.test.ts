@@ -302,6 +302,18 @@ describe('GWS CometD stop and restart', () => {
     expect(clock.pendingTimers()).toBe(0);
   });
 
+  it('stop aborts the long poll in flight (no request outlives the session)', async () => {
+    const clock = new FakeClock();
+    const bayeux = new Bayeux(clock);
+    const { n } = link(clock, bayeux);
+    n.start();
+    await clock.advance(10);
+    const poll = bayeux.requests.find((r) => r.messages.some((m) => m.channel === '/meta/connect'))!;
+    expect(poll.signal?.aborted).toBe(false);
+    n.stop();
+    expect(poll.signal?.aborted).toBe(true);
+  });
+
   it('a polite stop says /meta/disconnect once; a plain stop does not; messages in flight are dropped', async () => {
     const clock = new FakeClock();
     const polite = new Bayeux(clock);
