@@ -316,6 +316,13 @@ describe('Genesys Cloud auth: tokens (GC-04, GC-05, GC-09)', () => {
     expect(asked).toMatchObject({ code: 'genesys-cloud.sign-in-needed', action: 'sign-in-again' });
     expect(asked.message).toBe('Genesys Cloud needs a fresh sign-in. Sign in again to continue.');
     expect((await failure(h.auth.accessToken({ fresh: true }))).code).toBe('genesys-cloud.sign-in-needed');
+    // after giving up nothing retries: another refusal is final at once, announced no second time
+    const windows = h.windows.length;
+    const again = await failure(h.auth.invalidate('401'));
+    expect(again).toMatchObject({ code: 'genesys-cloud.token.revoked', action: 'sign-in-again', details: { reason: '401' } });
+    expect(again.message).toBe('Genesys Cloud no longer accepts your sign-in. Sign in again.');
+    expect(h.events.filter((e) => e.kind === 'renewal-failed' && e.final)).toHaveLength(1);
+    expect(h.windows).toHaveLength(windows);
   });
 
   it('before sign-in and after dispose: signed-out errors', async () => {
@@ -341,6 +348,20 @@ describe('Genesys Cloud auth: tokens (GC-04, GC-05, GC-09)', () => {
     expect(h.windows).toHaveLength(2);
     expect(h.windows[1]).toMatchObject({ visible: 'never', timeoutMs: 20_000 });
     expect(new URL(h.windows[1]!.url).searchParams.get('prompt')).toBeNull();
+  });
+
+  it('GC-09: a refresh token refused with invalid_grant is never presented again, and leaves the keychain', async () => {
+    const h = harness({ windowFails: true });
+    h.windowPlan.push(okWindow);
+    await h.auth.signIn();
+    await h.clock.advance(0);
+    h.token.push({ status: 400, json: { error: 'invalid_grant' } });
+    await drive(h.clock, h.auth.accessToken({ renew: true }), 500);
+    expect(await h.store.get('gc-unit', 'refresh-token')).toBeUndefined();
+    const refreshes = () => h.tokenRequests().filter((b) => b.get('grant_type') === 'refresh_token').length;
+    expect(refreshes()).toBe(1);
+    await drive(h.clock, h.auth.accessToken({ renew: true }).catch(() => ''), 500);
+    expect(refreshes()).toBe(1);
   });
 });
 
