@@ -41,6 +41,7 @@ class Link implements XmppLink {
   request(stanza: Element): Promise<Element> {
     this.sent.push(stanza);
     if (this.server.pingReply === 'none') return new Promise(() => undefined);
+    if (this.server.pingReply === 'manual') return new Promise((resolve, reject) => this.server.openPings.push({ resolve, reject }));
     if (this.server.pingReply === 'fail') return Promise.reject(new PatchbayError('finesse.xmpp.disconnected', 'gone', { action: 'retry' }));
     return Promise.resolve(xml('iq', { type: this.server.pingReply, id: String(stanza.attrs.id ?? '') }));
   }
@@ -67,7 +68,9 @@ class Link implements XmppLink {
 class Server {
   startMode: StartMode = 'ok';
   announceAs: string | undefined = 'finesse@fin-a.example.com/Finesse';
-  pingReply: 'result' | 'error' | 'none' | 'fail' = 'result';
+  pingReply: 'result' | 'error' | 'none' | 'fail' | 'manual' = 'result';
+  /** pingReply 'manual': the open pings, to answer (or fail) later. */
+  readonly openPings: { resolve: (e: Element) => void; reject: (e: unknown) => void }[] = [];
   jid: string | undefined;
   links: Link[] = [];
   get last(): Link {
@@ -480,5 +483,134 @@ describe('xmppServiceUrl (§5)', () => {
   it('ws for http, wss for https; the REST port unless configured; /ws unless a path is given; query and fragment dropped', () => {
     expect(xmppServiceUrl('http://fin-a.example.com:8082/desktop?x=1#y')).toBe('ws://fin-a.example.com:8082/ws');
     expect(xmppServiceUrl('https://fin-a.example.com/desktop?x=1#y', { port: 7443 })).toBe('wss://fin-a.example.com:7443/ws');
+  });
+});
+
+describe('no leftovers (§5)', () => {
+  it('a failed start leaves the channel stopped: reconnectNow starts nothing', async () => {
+    const { channel, server, clock } = setup();
+    server.startMode = 'unreachable';
+    await expect(channel.start()).rejects.toMatchObject({ code: 'finesse.xmpp.unreachable' });
+    server.startMode = 'ok';
+    channel.reconnectNow(new PatchbayError('finesse.node.moving', 'moving', { action: 'retry' }));
+    await tick(clock, 5_000);
+    expect(server.links).toHaveLength(1);
+  });
+
+  it('a stop during the start rejects it with "Notifications stopped." and nothing to do', async () => {
+    const { channel, server, clock } = setup();
+    server.startMode = 'hang';
+    const outcome = channel.start().then(() => undefined, (e: unknown) => e);
+    await tick(clock, 10);
+    await channel.stop();
+    expect(await outcome).toMatchObject({ code: 'finesse.xmpp.stopped', message: 'Notifications stopped.', action: 'none' });
+  });
+
+  it('stop() leaves no timer behind: online (ping timer) or waiting between reconnect attempts', async () => {
+    const a = setup();
+    await a.channel.start();
+    expect(a.clock.pendingTimers()).toBe(1); // the keep-alive ping
+    await a.channel.stop();
+    expect(a.clock.pendingTimers()).toBe(0);
+    const b = setup({ reconnectDelaysMs: [60_000] });
+    await b.channel.start();
+    b.server.last.drop();
+    await tick(b.clock, 100);
+    expect(b.clock.pendingTimers()).toBe(1); // the wait before attempt 1
+    await b.channel.stop();
+    await tick(b.clock, 0);
+    expect(b.clock.pendingTimers()).toBe(0);
+  });
+
+  it('a stop while waiting between attempts runs no failover check', async () => {
+    const checks: number[] = [];
+    const { channel, server, clock } = setup({ reconnectDelaysMs: [5_000], beforeReconnect: async (attempt) => void checks.push(attempt) });
+    await channel.start();
+    server.last.drop();
+    await tick(clock, 1_000);
+    await channel.stop();
+    await tick(clock, 10_000);
+    expect(checks).toEqual([]);
+  });
+
+  it('an unanswered ping reconnects with finesse.xmpp.ping-timeout (retry)', async () => {
+    const { channel, server, clock, statuses } = setup({ reconnectDelaysMs: [60_000] });
+    await channel.start();
+    server.pingReply = 'none';
+    await tick(clock, 25_000);
+    expect(statuses.at(-1)).toMatchObject({
+      state: 'reconnecting',
+      error: { code: 'finesse.xmpp.ping-timeout', action: 'retry', message: 'The notification server stopped answering.' },
+    });
+    await channel.stop();
+  });
+
+  it('a late answer to a ping of the old link keeps the new link\'s keep-alive on time', async () => {
+    const { channel, server, clock } = setup({ reconnectDelaysMs: [0], pingTimeoutMs: 60_000 });
+    await channel.start();
+    server.pingReply = 'manual';
+    await tick(clock, 15_000); // a ping on link 1, open
+    expect(server.openPings).toHaveLength(1);
+    server.last.drop();
+    await tick(clock, 100);
+    expect(server.links).toHaveLength(2);
+    await tick(clock, 5_000);
+    server.openPings[0]!.resolve(xml('iq', { type: 'result' }));
+    await tick(clock, 10_000); // link 2's ping was due 15 s after it came up
+    expect(server.links[1]!.pings()).toHaveLength(1);
+    await channel.stop();
+  });
+
+  it('a late failure of a ping of the old link starts no reconnect of the new one', async () => {
+    const { channel, server, clock, statuses } = setup({ reconnectDelaysMs: [0], pingTimeoutMs: 60_000 });
+    await channel.start();
+    server.pingReply = 'manual';
+    await tick(clock, 15_000);
+    server.last.drop();
+    await tick(clock, 100);
+    expect(server.links).toHaveLength(2);
+    const before = statuses.length;
+    server.openPings[0]!.reject(new PatchbayError('finesse.xmpp.disconnected', 'gone', { action: 'retry' }));
+    await tick(clock, 100);
+    expect(server.links).toHaveLength(2);
+    expect(statuses.length).toBe(before);
+    await channel.stop();
+  });
+
+  it('after one reconnect, a second drop reconnects again', async () => {
+    const { channel, server, clock } = setup({ reconnectDelaysMs: [0] });
+    await channel.start();
+    server.last.drop();
+    await tick(clock, 100);
+    server.last.drop();
+    await tick(clock, 100);
+    expect(server.links).toHaveLength(3);
+    expect(channel.reconnectTimes).toHaveLength(2);
+    await channel.stop();
+  });
+
+  it('Finesse leaving is said as such: "Finesse left the notification service."', async () => {
+    const { channel, server, clock, statuses } = setup({ reconnectDelaysMs: [60_000] });
+    await channel.start();
+    server.last.deliver(xml('presence', { from: 'finesse@fin-a.example.com', type: 'unavailable' }));
+    await tick(clock, 10);
+    expect(statuses.at(-1)).toMatchObject({ state: 'reconnecting', error: { message: 'Finesse left the notification service.' } });
+    await channel.stop();
+  });
+});
+
+describe('Update payload forms (§5)', () => {
+  it('a lower-case <update> child; a child Update whose text holds a "<" (serialised as &lt;); an escaped Update after whitespace', async () => {
+    const { channel, server, updates } = setup();
+    await channel.start();
+    const node = '/finesse/api/User/98411';
+    const lower = xml('update', {}, xml('data', {}, xml('user', {}, xml('state', {}, 'READY'))), xml('source', {}, node));
+    server.last.deliver(pubsub(xml('items', { node }, item(notification(lower)))));
+    const withLt = xml('Update', {}, xml('data', {}, xml('user', {}, xml('state', {}, 'NOT_READY'), xml('firstName', {}, 'a<b'))), xml('source', {}, node));
+    server.last.deliver(pubsub(xml('items', { node }, item(notification(withLt)))));
+    const escaped = UPDATE.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    server.last.deliver(pubsub(xml('items', { node }, item(notification(`\n  ${escaped}`)))));
+    expect(updates.map((u) => (u.kind === 'user' ? `${u.user.state}:${u.user.firstName ?? ''}` : u.kind))).toEqual(['READY:', 'NOT_READY:a<b', 'READY:']);
+    await channel.stop();
   });
 });
