@@ -149,6 +149,29 @@ describe('NodeHealth: what starts, stops and ends a watch (issue 9 item 9)', () 
     expect(asked.length).toBe(polled);
   });
 
+  it('degraded, then the poll finds this node IN_SERVICE again without a notice: live again, nothing moved [§5 failover]', async () => {
+    const { clock, finesse, nodes, health, stale, actions, reconnects } = await setup();
+    finesse.nodes.get(A)!.status = 'OUT_OF_SERVICE';
+    finesse.nodes.get(B)!.status = 'OUT_OF_SERVICE';
+    health.onNotice('OUT_OF_SERVICE');
+    await tick(clock, 100);
+    expect(stale).toEqual([true]);
+    finesse.nodes.get(A)!.status = 'IN_SERVICE';
+    await tick(clock, 2_500);
+    expect(stale).toEqual([true, false]);
+    expect(codes(actions)).toEqual(['finesse.node.no-node-in-service', 'clear:finesse.node.no-node-in-service']);
+    expect(nodes.origin).toBe(A);
+    expect(reconnects).toEqual([]);
+  });
+
+  it('moving to the peer re-opens XMPP with finesse.node.moving (retry) [§5 failover]', async () => {
+    const { clock, finesse, health, reconnects } = await setup();
+    finesse.nodes.get(A)!.status = 'OUT_OF_SERVICE';
+    health.onNotice('OUT_OF_SERVICE');
+    await tick(clock, 100);
+    expect(reconnects).toEqual([expect.objectContaining({ code: 'finesse.node.moving', message: 'Moving to another Finesse server.', action: 'retry' })]);
+  });
+
   it('reconnected with no watch changes nothing', async () => {
     const { health, actions, stale } = await setup();
     health.reconnected(B);
@@ -165,6 +188,45 @@ describe('FinesseNodes (§5 failover)', () => {
     expect(nodes.origin).toBe(A);
     expect(nodes.hosts).toEqual(['fin-a.example.com:8445', 'fin-b.example.com:8445']);
     expect(nodes.note).toBeUndefined();
+  });
+
+  it('a one-server profile: SystemInfo nodes outside the rules are logged once per change, not on every read [§5 failover]', async () => {
+    const clock = new FakeClock();
+    const finesse = new FakeFinesse(clock, [A]);
+    const sink = memorySink();
+    const nodes = new FinesseNodes({ http: finesse.http, clock, log: createLogger({ sink }), servers: [A], outOfServiceFailoverMs: 1 });
+    const notFollowed = () => sink.entries.filter((e) => JSON.stringify(e).includes('finesse.nodes.not-followed')).length;
+    finesse.systemInfoNodes = { primary: 'fin-b.evil.example.net', secondary: 'fin-c.evil.example.net', httpsPort: 8445 };
+    await nodes.discover();
+    await nodes.discover();
+    expect(notFollowed()).toBe(1);
+    finesse.systemInfoNodes = { primary: 'fin-b.evil.example.net', httpsPort: 8445 };
+    await nodes.discover();
+    expect(notFollowed()).toBe(2);
+    finesse.systemInfoNodes = { primary: 'fin-c.evil.example.net', httpsPort: 8445 };
+    await nodes.discover();
+    expect(notFollowed()).toBe(3);
+    finesse.systemInfoNodes = undefined;
+    await nodes.discover();
+    expect(notFollowed()).toBe(3);
+    expect(nodes.hosts).toEqual(['fin-a.example.com:8445']);
+  });
+
+  it('a one-server profile keeps the node in use when SystemInfo later names more nodes [§5 failover]', async () => {
+    const clock = new FakeClock();
+    const finesse = new FakeFinesse(clock, [A, B, C]);
+    const nodes = new FinesseNodes({ http: finesse.http, clock, log: createLogger({ sink: memorySink() }), servers: [A], outOfServiceFailoverMs: 1 });
+    finesse.systemInfoNodes = { primary: 'fin-b.example.com', httpsPort: 8445 };
+    await nodes.discover();
+    expect(nodes.hosts).toEqual(['fin-a.example.com:8445', 'fin-b.example.com:8445']);
+    finesse.nodes.get(A)!.up = false;
+    await nodes.beforeReconnect(2, new AbortController().signal, () => undefined);
+    expect(nodes.origin).toBe(B);
+    expect(nodes.note).toContain('fin-b.example.com:8445');
+    finesse.systemInfoNodes = { primary: 'fin-b.example.com', secondary: 'fin-c.example.com', httpsPort: 8445 };
+    await nodes.discover();
+    expect(nodes.hosts).toEqual(['fin-a.example.com:8445', 'fin-b.example.com:8445', 'fin-c.example.com:8445']);
+    expect(nodes.origin).toBe(B);
   });
 
   it('currentInfo: the SystemInfo of the node in use; undefined when it does not answer; the abort when aborted', async () => {
