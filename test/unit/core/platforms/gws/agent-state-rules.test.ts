@@ -42,6 +42,11 @@ describe('GWS StartContactCenterSession', () => {
       code: 'gws.status.missing-parameter',
       message: 'Starting your contact-center session: Missing parameter: place',
     });
+    // Below 300 only statusCode 0 and 7 are a (partial) start: any other statusCode is refused.
+    expect(thrown(result(200, { statusCode: 2, statusMessage: 'Agent is logged in elsewhere' }))).toMatchObject({
+      code: 'gws.status.invalid-state',
+      message: 'Starting your contact-center session: Agent is logged in elsewhere',
+    });
     expect(thrown(result(302, { statusCode: 7, channels: [{ channel: 'voice', statusCode: 6 }] }))).toMatchObject({
       code: 'gws.status.partial-success',
       message: 'Starting your contact-center session: the server answered statusCode 7.',

@@ -56,7 +56,7 @@ describe('statusError: every statusCode a typed error with the server message (p
     expect(statusError({ statusCode: 42 }, 400, 'Doing it').code).toBe('gws.status.status-42');
     const noEnvelope = statusError(undefined, 404, 'Doing it');
     expect(noEnvelope.code).toBe('gws.status.http-404');
-    expect(noEnvelope.details).toEqual({ httpStatus: 404 });
+    expect(noEnvelope.details).toStrictEqual({ httpStatus: 404 });
   });
 
   it('the action: sign in again for 20 and 8, retry for 4, 9 and any 5xx, none for 2, else contact IT', () => {

@@ -70,6 +70,12 @@ class Bayeux {
     h?.release([{ channel, data }, { channel: '/meta/connect', id: h.id, successful: true, advice: { reconnect: 'retry', interval: 0, timeout: 20_000 } }]);
   }
 
+  /** Several messages in one long-poll answer. */
+  publishMany(channel: string, data: unknown[]): void {
+    const h = this.held.shift();
+    h?.release([...data.map((d) => ({ channel, data: d })), { channel: '/meta/connect', id: h.id, successful: true, advice: { reconnect: 'retry', interval: 0, timeout: 20_000 } }]);
+  }
+
   /** Answer the held long poll with no message (the server's long-poll timeout). */
   idle(): void {
     const h = this.held.shift();
@@ -356,6 +362,39 @@ describe('GWS CometD stop and restart', () => {
     n.restart();
     await clock.advance(10);
     expect(bayeux.channels().filter((c) => c === '/meta/handshake')).toHaveLength(2);
+  });
+
+  it('after a polite stop restart does nothing (cometd is disconnected, the link is over)', async () => {
+    const clock = new FakeClock();
+    const bayeux = new Bayeux(clock);
+    const { n, events } = link(clock, bayeux);
+    n.start();
+    await clock.advance(10);
+    n.stop(true);
+    await clock.advance(10);
+    n.restart();
+    await clock.advance(10);
+    expect(bayeux.channels().filter((c) => c === '/meta/handshake')).toHaveLength(1);
+    expect(events.up).toEqual([false]);
+  });
+
+  it('a stop from inside a message handler drops the rest of that batch', async () => {
+    const clock = new FakeClock();
+    const bayeux = new Bayeux(clock);
+    const seen: unknown[] = [];
+    const holder: { n?: GwsNotifications } = {};
+    const { n } = link(clock, bayeux, {
+      onMessage: (_channel, data) => {
+        seen.push(data);
+        holder.n?.stop();
+      },
+    });
+    holder.n = n;
+    n.start();
+    await clock.advance(10);
+    bayeux.publishMany('/v2/me/calls', [{ messageType: 'A' }, { messageType: 'B' }]);
+    await clock.advance(10);
+    expect(seen).toEqual([{ messageType: 'A' }]);
   });
 
   it('cometd\'s `window` is ours only while it runs: a window someone else set stays as it was', async () => {

@@ -171,7 +171,7 @@ describe('Salesforce sign-in window (GWS-01, RFC 6749 §4.1 + RFC 7636)', () => 
   });
 
   it('GWS-01: a lab Salesforce on http://127.x or localhost is accepted; http on another host is not', async () => {
-    for (const base of ['http://127.0.0.1:9443', 'http://localhost:9443']) {
+    for (const base of ['http://127.0.0.1:9443', 'http://localhost:9443', 'http://127.10.200.30:9443']) {
       const sf = salesforce({ loginBase: base });
       expect((await sf.run()).identityUrl, base).toBe(`${base}/id/00Dorg/005user`);
     }
@@ -262,5 +262,8 @@ describe('Salesforce sign-in window (GWS-01, RFC 6749 §4.1 + RFC 7636)', () => 
     // A loopback identity URL of the lab is accepted over http.
     const lab = salesforce({ loginBase: 'http://127.0.0.1:9443', token: { status: 200, json: { access_token: 'S', token_type: 'Bearer', id: 'http://127.0.0.1:9443/id/o/u' } } });
     expect((await lab.run()).identityUrl).toBe('http://127.0.0.1:9443/id/o/u');
+    // Neither https nor http: refused even on a loopback host.
+    const ftp = salesforce({ loginBase: 'http://127.0.0.1:9443', token: { status: 200, json: { access_token: 'S', token_type: 'Bearer', id: 'ftp://127.0.0.1:9443/id/o/u' } } });
+    expect((await caught(ftp.run())).code).toBe('gws.salesforce.identity-host');
   });
 });
