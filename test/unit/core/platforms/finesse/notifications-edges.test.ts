@@ -614,3 +614,34 @@ describe('Update payload forms (§5)', () => {
     await channel.stop();
   });
 });
+
+describe('online (§5 [ET])', () => {
+  it('not online while the first connection or a reconnect waits for Finesse; online once it announced itself', async () => {
+    const { channel, server, clock } = setup({ reconnectDelaysMs: [0], serverPresenceTimeoutMs: 60_000 });
+    server.startMode = 'hang';
+    void channel.start().catch(() => undefined);
+    await tick(clock, 10);
+    expect(channel.online).toBe(false);
+    await channel.stop();
+    const b = setup({ reconnectDelaysMs: [0], serverPresenceTimeoutMs: 60_000 });
+    await b.channel.start();
+    expect(b.channel.online).toBe(true);
+    b.server.announceAs = undefined;
+    b.server.last.drop();
+    await tick(b.clock, 100);
+    expect(b.server.links).toHaveLength(2); // the new link is up, Finesse has not announced itself yet
+    expect(b.channel.online).toBe(false);
+    b.server.last.deliver(xml('presence', { from: 'finesse@fin-a.example.com/Finesse' }));
+    await tick(b.clock, 10);
+    expect(b.channel.online).toBe(true);
+    await b.channel.stop();
+  });
+
+  it('the <notification> child is found among other children of the item', async () => {
+    const { channel, server, updates } = setup();
+    await channel.start();
+    server.last.deliver(pubsub(xml('items', { node: '/finesse/api/User/98411' }, item(xml('headers', {}), notification(UPDATE)))));
+    expect(updates).toHaveLength(1);
+    await channel.stop();
+  });
+});
