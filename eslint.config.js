@@ -21,7 +21,7 @@ export const layerRules = {
   renderer: restrict([
     { group: ['node:*', 'fs', 'path', 'child_process', 'os', 'crypto', 'http', 'https', 'net'], message: 'The renderer never touches Node.' },
     { group: ['electron', 'electron/*'], message: 'The renderer reaches main only through api/bridge.ts.' },
-    { group: ['**/main/**', '**/lab/**', '**/preload/index*'], message: 'The renderer imports only preload/contract.ts (types + schemas).' },
+    { group: ['**/main/**', '**/lab/**', '**/preload/index*'], message: 'The renderer imports only the contract (preload/contract.ts and its zod-free parts: preload/contract/*.ts, preload/display-state.ts), never main, lab or the preload script.' },
   ]),
   lab: restrict([{ group: ['**/main/**', '**/preload/**', '**/renderer/**'], message: 'The lab is written independently from the client: it imports nothing from main, preload or renderer.' }]),
 };

@@ -7,12 +7,24 @@ import vue from '@vitejs/plugin-vue';
 export default defineConfig({
   plugins: [vue()],
   test: {
-    include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',
     // The default (cores - 1) is one worker on a 2-core machine; most files wait on sockets, child
     // processes and Chromium rather than the CPU, so two overlap well (three made the CLI probe tests flaky here).
     maxWorkers: 2,
+    projects: [
+      {
+        extends: true,
+        // Unit tests share a worker's modules (isolate: false): each file in its own process cost
+        // ~0.35 s of start-up and re-evaluated the same modules 240 times (CI time, issue 9 runs).
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], isolate: false },
+      },
+      {
+        extends: true,
+        // Integration tests start servers, child processes and Chromium: one process per file.
+        test: { name: 'integration', include: ['test/integration/**/*.test.ts'] },
+      },
+    ],
   },
 });

@@ -27,7 +27,7 @@ test.afterAll(async () => {
 const mine = (seen: SeenState[]) => seen.filter((s) => s.profileId === PROFILE);
 
 test('a Finesse SSO agent signs in on the IdP page, changes state, refreshes silently and survives a failover [FIN-01, FIN-09, FIN-10, FIN-11, FIN-12, FIN-13]', async ({ page }) => {
-  test.setTimeout(60_000);
+  test.setTimeout(120_000);
   const seen = recordSessionStates(page);
   await page.goto(app!.launchUrl);
   await page.getByTestId(`profile-item-${PROFILE}`).click();

@@ -86,7 +86,7 @@ test.afterAll(async () => {
 });
 
 test('an agent who quit Patchbay is signed in again at start with no prompt; sign-out forgets it [CARD-02, FIN-13]', async ({ page }) => {
-  test.setTimeout(60_000);
+  test.setTimeout(120_000);
   // 1. Sign in with single sign-on, go Ready.
   const first = await start();
   await page.goto(first.launchUrl);
