@@ -22,8 +22,9 @@ export default defineConfig({
       },
       {
         extends: true,
-        // Integration tests start servers, child processes and Chromium: one process per file.
-        test: { name: 'integration', include: ['test/integration/**/*.test.ts'] },
+        // Integration tests start servers, child processes and Chromium: one process per file, and
+        // hang bounds of 40 s (Chromium sign-ins passed 20 s at load 20; a bound is for hangs, not speed).
+        test: { name: 'integration', include: ['test/integration/**/*.test.ts'], testTimeout: 40_000, hookTimeout: 40_000 },
       },
     ],
   },

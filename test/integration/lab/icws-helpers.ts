@@ -152,7 +152,7 @@ export async function openStream(server: IcwsLabServer, s: LabSession, query = '
 }
 
 /** Polls `check` on the event loop until it returns a value (no timing is asserted). */
-export async function eventually<T>(check: () => T | undefined | Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
+export async function eventually<T>(check: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
   const started = Date.now();
   for (;;) {
     const value = await check();

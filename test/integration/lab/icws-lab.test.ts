@@ -615,7 +615,7 @@ describe('startLab', () => {
       let out = '';
       child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
       const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-      await eventually(() => (out.includes('lab running') ? true : undefined), 15_000);
+      await eventually(() => (out.includes('lab running') ? true : undefined), 30_000);
       expect(out).toContain('lab-icws-agent1');
       // Issue 14 #8: the lab names its fake users and what they type (fixtures, listed in lab/README.md).
       expect(out).toMatch(/Lab users \(fake/);
