@@ -39,22 +39,27 @@ interface PlaywrightSuite {
   specs?: { title?: string; file?: string; line?: number; tests?: { status?: string; annotations?: { type?: string; description?: string }[]; results?: { status?: string; error?: { message?: string } }[] }[] }[];
 }
 
-export function playwrightSkips(report: { suites?: PlaywrightSuite[] }): SkippedTest[] {
-  const skipped: SkippedTest[] = [];
+type PlaywrightTest = NonNullable<NonNullable<PlaywrightSuite['specs']>[number]['tests']>[number];
+
+/** Every test of a Playwright report with its name (suite titles › spec title). */
+function playwrightTests(report: { suites?: PlaywrightSuite[] }): { name: string; test: PlaywrightTest }[] {
+  const tests: { name: string; test: PlaywrightTest }[] = [];
   const walk = (suite: PlaywrightSuite, path: string[]) => {
     const here = suite.title ? [...path, suite.title] : path;
-    for (const spec of suite.specs ?? []) {
-      for (const test of spec.tests ?? []) {
-        const status = test.status ?? test.results?.at(-1)?.status;
-        if (status !== 'skipped') continue;
-        const annotation = test.annotations?.find((a) => (a.type === 'skip' || a.type === 'fixme') && a.description);
-        skipped.push({ name: [...here, spec.title ?? ''].join(' › '), reason: annotation?.description ?? reasonFromTitle(spec.title ?? '') ?? NO_REASON });
-      }
-    }
+    for (const spec of suite.specs ?? []) for (const test of spec.tests ?? []) tests.push({ name: [...here, spec.title ?? ''].join(' › '), test });
     for (const child of suite.suites ?? []) walk(child, here);
   };
   for (const suite of report.suites ?? []) walk(suite, []);
-  return skipped;
+  return tests;
+}
+
+export function playwrightSkips(report: { suites?: PlaywrightSuite[] }): SkippedTest[] {
+  return playwrightTests(report)
+    .filter(({ test }) => (test.status ?? test.results?.at(-1)?.status) === 'skipped')
+    .map(({ name, test }) => {
+      const annotation = test.annotations?.find((a) => (a.type === 'skip' || a.type === 'fixme') && a.description);
+      return { name, reason: annotation?.description ?? reasonFromTitle(name.split(' › ').at(-1) ?? '') ?? NO_REASON };
+    });
 }
 
 /** "N skipped (not counted as passing)" and one line per reason with how many tests and an example. */
@@ -96,20 +101,12 @@ export function vitestFailures(report: VitestReport, root?: string): FailedTest[
 }
 
 export function playwrightFailures(report: { suites?: PlaywrightSuite[] }): FailedTest[] {
-  const failures: FailedTest[] = [];
-  const walk = (suite: PlaywrightSuite, path: string[]) => {
-    const here = suite.title ? [...path, suite.title] : path;
-    for (const spec of suite.specs ?? []) {
-      for (const test of spec.tests ?? []) {
-        if (test.status !== 'unexpected' && test.status !== 'flaky') continue;
-        const lastError = [...(test.results ?? [])].reverse().find((result) => result.error)?.error?.message;
-        failures.push({ name: `${[...here, spec.title ?? ''].join(' › ')}${test.status === 'flaky' ? ' (flaky: passed on retry)' : ''}`, why: firstLine(lastError) });
-      }
-    }
-    for (const child of suite.suites ?? []) walk(child, here);
-  };
-  for (const suite of report.suites ?? []) walk(suite, []);
-  return failures;
+  return playwrightTests(report)
+    .filter(({ test }) => test.status === 'unexpected' || test.status === 'flaky')
+    .map(({ name, test }) => {
+      const lastError = [...(test.results ?? [])].reverse().find((result) => result.error)?.error?.message;
+      return { name: `${name}${test.status === 'flaky' ? ' (flaky: passed on retry)' : ''}`, why: firstLine(lastError) };
+    });
 }
 
 /** "Failed tests:" and one line per failure with the first line of its message; nothing when none failed. */
