@@ -3,34 +3,8 @@
 // Frames that arrive before they are loaded wait and are then checked in arrival order: nothing
 // reaches a listener or a caller unchecked (CARD-03), and nothing is lost or reordered.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { SocketLike } from '../../../../renderer/api/bridge.ts';
 import type { PatchbayApi } from '../../../../preload/contract.ts';
-
-class FakeSocket implements SocketLike {
-  static last: FakeSocket | undefined;
-  readyState = 0;
-  sent: string[] = [];
-  onopen: ((event: unknown) => void) | null = null;
-  onclose: ((event: { code?: number; reason?: string }) => void) | null = null;
-  onmessage: ((event: { data: unknown }) => void) | null = null;
-  onerror: ((event: unknown) => void) | null = null;
-  constructor() {
-    FakeSocket.last = this;
-  }
-  send(data: string): void {
-    this.sent.push(data);
-  }
-  close(): void {
-    this.readyState = 3;
-  }
-  open(): void {
-    this.readyState = 1;
-    this.onopen?.({});
-  }
-  receive(frame: unknown): void {
-    this.onmessage?.({ data: JSON.stringify(frame) });
-  }
-}
+import { FakeSocket } from './fake-socket.ts';
 
 /** A fresh bridge module: its schemas not loaded yet, as on the first paint. */
 async function freshBridge() {

@@ -10,53 +10,16 @@ import {
   takeBridgeSecret,
   wrapPreloadApi,
 } from '../../../../renderer/api/bridge.ts';
-import type { SocketLike, WsBridge } from '../../../../renderer/api/bridge.ts';
+import type { WsBridge } from '../../../../renderer/api/bridge.ts';
 import type { PatchbayApi, SessionState } from '../../../../preload/contract.ts';
 import { snapshot } from '../fake-api.ts';
+import { FakeSocket } from './fake-socket.ts';
 
 // The schemas are a lazy chunk; loaded here, frames are checked as they arrive (the wait before they
 // are loaded is bridge-lazy-schemas.test.ts).
 beforeAll(async () => {
   await loadBridgeSchemas();
 });
-
-/** A WebSocket stand-in the test drives by hand: open, deliver frames, drop. */
-class FakeSocket implements SocketLike {
-  static instances: FakeSocket[] = [];
-  readyState = 0;
-  sent: string[] = [];
-  onopen: ((event: unknown) => void) | null = null;
-  onclose: ((event: { code?: number; reason?: string }) => void) | null = null;
-  onmessage: ((event: { data: unknown }) => void) | null = null;
-  onerror: ((event: unknown) => void) | null = null;
-  readonly url: string;
-
-  constructor(url: string) {
-    this.url = url;
-    FakeSocket.instances.push(this);
-  }
-  send(data: string): void {
-    if (this.readyState !== 1) throw new Error('not open');
-    this.sent.push(data);
-  }
-  close(): void {
-    this.readyState = 3;
-  }
-  open(): void {
-    this.readyState = 1;
-    this.onopen?.({});
-  }
-  receive(frame: unknown): void {
-    this.onmessage?.({ data: typeof frame === 'string' ? frame : JSON.stringify(frame) });
-  }
-  drop(): void {
-    this.readyState = 3;
-    this.onclose?.({ code: 1006, reason: '' });
-  }
-  frames(): Array<{ id: number; command: string; args: unknown }> {
-    return this.sent.map((text) => JSON.parse(text) as { id: number; command: string; args: unknown });
-  }
-}
 
 const latest = (): FakeSocket => {
   const socket = FakeSocket.instances.at(-1);
