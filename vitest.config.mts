@@ -18,7 +18,8 @@ export default defineConfig({
         extends: true,
         // Unit tests share a worker's modules (isolate: false): each file in its own process cost
         // ~0.35 s of start-up and re-evaluated the same modules 240 times (CI time, issue 9 runs).
-        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], isolate: false },
+        // Shared processes: globals and environment variables a test stubs are put back after it.
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], isolate: false, unstubGlobals: true, unstubEnvs: true },
       },
       {
         extends: true,

@@ -1,13 +1,17 @@
 // @vitest-environment happy-dom
 // CallList (issue 13 item 9): ringing banner, only the offered actions, call.act, typed refusal shown.
 import { mount } from '@vue/test-utils';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Call } from '../../../../preload/contract.ts';
 import CallList from '../../../../renderer/components/CallList.vue';
 import { snapshot, useFakeBridge } from '../fake-api.ts';
 
 describe('CallList', () => {
   const bridge = useFakeBridge();
+  // Unit files share worker processes (vitest.config.mts): no fake clock may outlive its test.
+  afterEach(() => {
+    vi.useRealTimers();
+  });
 
   it('shows a ringing call as an alert banner with the caller and offers Answer only', () => {
     const calls: Call[] = [{ id: 'D1', direction: 'inbound', from: '5551234', state: 'ALERTING', actions: ['answer'] }];
