@@ -103,6 +103,7 @@ describe('GWS sign-in credentials (seed 002)', () => {
     const { session, gws } = setup();
     const error = await rejection(session.signIn({}));
     expect(error.code).toBe('gws.sign-in.credentials-required');
+    expect(error.message).toBe('Enter your user name and password to sign in.');
     expect(error.action).toBe('sign-in-again');
     expect(gws.requests).toEqual([]);
     const noName = setup({ profile: { userName: undefined } });
@@ -116,15 +117,18 @@ describe('GWS sign-in credentials (seed 002)', () => {
     const { session, gws } = setup({ profile: { authMode: 'sso' }, gws: { authMethod: 'saml' } });
     const error = await rejection(session.signIn({ sso: {} }));
     expect(error.code).toBe('login.unavailable');
+    expect(error.message).toBe('This sign-in needs a sign-in window, which this way of running Patchbay does not have.');
     expect(error.action).toBe('contact-it');
     expect(gws.requests).toEqual([]);
   });
 
   it('GWS-04: the SAML window uses the profile SP path and the session shows awaiting-user, then signing-in', async () => {
     const runs: LoginWindowRequest[] = [];
+    const during: string[] = [];
     const loginWindow: LoginWindow = {
       run: async (request) => {
         runs.push(request);
+        during.push(session.view.phase);
         return { completion: request.until[0]!, url: `${BASE}/ui/wwe/`, status: 200, headers: {} };
       },
     };
@@ -132,6 +136,7 @@ describe('GWS sign-in credentials (seed 002)', () => {
     gws.signedIn = true;
     await session.signIn({ sso: {} });
     expect(runs[0]!.url).toBe(`${BASE}/sp/saml/login`);
+    expect(during).toEqual(['awaiting-user']);
     const phases = views.map((v) => v.phase);
     expect(phases.indexOf('awaiting-user')).toBeGreaterThan(-1);
     expect(phases[phases.indexOf('awaiting-user') + 1]).toBe('signing-in');
@@ -143,6 +148,7 @@ describe('GWS sign-in credentials (seed 002)', () => {
     const { session } = setup({ gws: { authMethod: 'salesforce' }, loginWindow });
     const error = await rejection(session.signIn({ sso: {} }));
     expect(error.code).toBe('gws.salesforce.not-configured');
+    expect(error.message).toBe('This profile has no Salesforce settings. Ask IT to add them.');
     expect(error.action).toBe('contact-it');
     expect(runs).toEqual([]);
   });
@@ -341,6 +347,26 @@ describe('GWS CometD drops (protocols/gws.md §3, issue 11)', () => {
       expect(links[0]!.restarted).toBe(1);
       expect(session.view.phase).toBe('reconnecting');
     }
+  });
+
+  it('two refusals at once are probed once; a drop while CometD first comes up is not shown as reconnecting', async () => {
+    const { session, gws, links, clock } = setup();
+    await session.signIn(CREDS);
+    const before = gws.requests.length;
+    links[0]!.down({ httpCode: 403 });
+    links[0]!.down({ httpCode: 403 });
+    await settle(clock);
+    expect(paths(gws, before)).toEqual(['GET /api/v2/me']);
+    const first = setup({ autoUp: false });
+    const flow = first.session.signIn(CREDS);
+    flow.catch(() => undefined);
+    await settle(first.clock);
+    first.links[0]!.down({ httpCode: 500 });
+    await settle(first.clock);
+    expect(first.session.view.phase).toBe('signing-in');
+    first.links[0]!.up(false);
+    await flow;
+    expect(first.session.view.phase).toBe('active');
   });
 
   it('a probe that fails itself leaves the link reconnecting; a non-refusal never probes', async () => {
