@@ -22,6 +22,9 @@ import {
   readChannel,
   readConversations,
   readDefinitions,
+  readPresence,
+  readRoutingStatus,
+  readUser,
   refusalStep,
   responseError,
   retryAfterMs,
@@ -146,6 +149,22 @@ describe('Genesys Cloud bodies', () => {
     expect(defs.map((d) => d.id)).toEqual(['a', 'c']);
     expect(readConversations(res(200, { entities: [{ id: 'c1' }] }))).toEqual([{ id: 'c1', participants: [] }]);
     expect(readChannel(res(200, { id: 'ch', connectUri: 'wss://x/y' }))).toEqual({ id: 'ch', connectUri: 'wss://x/y' });
+    const what = (read: (r: HttpResponse) => unknown) => {
+      try {
+        read(res(200, 'null'));
+      } catch (error) {
+        return (error as PatchbayError).details.what;
+      }
+      return undefined;
+    };
+    expect([readUser, readDefinitions, readPresence, readRoutingStatus, readConversations, readChannel].map(what)).toEqual([
+      'your user',
+      'the presence list',
+      'your presence',
+      'your routing status',
+      'your conversations',
+      'a notification channel',
+    ]);
     expect(() => readChannel(res(200, { id: 'ch' }))).toThrow(expect.objectContaining({ code: 'genesys-cloud.bad-response', details: { what: 'a notification channel', fields: 'connectUri' } }));
   });
 });
@@ -190,6 +209,7 @@ describe('Genesys Cloud streaming host (credentials only to configured hosts)', 
     expect(isLoopback('[::1]')).toBe(true);
     expect(isLoopback('127.0.0.1')).toBe(true);
     expect(isLoopback('127.255.1.20')).toBe(true);
+    expect(isLoopback('127.0.10.1')).toBe(true);
     expect(isLoopback('127.0.0.1.evil.com')).toBe(false);
     expect(isLoopback('x127.0.0.1')).toBe(false);
     expect(isLoopback('127.0.0')).toBe(false);

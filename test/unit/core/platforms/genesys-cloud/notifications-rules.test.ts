@@ -395,10 +395,13 @@ describe('Genesys Cloud notifications: frames (§2)', () => {
     expect(h.stream.online).toBe(true);
     // the retired socket's late frames and close no longer count
     h.sockets[0]!.frame({ topicName: 'v2.users.u.presence', eventBody: { n: 2 } });
+    const seen = h.statuses.length;
     h.sockets[0]!.handlers.onClose(1000, '');
     await h.clock.advance(0);
     expect(h.events).toHaveLength(2);
     expect(h.stream.online).toBe(true);
+    expect(h.statuses).toHaveLength(seen);
+    expect(h.stream.stats.reconnects).toBe(0);
   });
 
   it('control frames from a socket that is not current are ignored; a second recovery waits for the first', async () => {
@@ -447,6 +450,7 @@ describe('Genesys Cloud notifications: token_revoked (GC-09)', () => {
     expect(h.channels).toBe(2);
     expect(h.sockets[0]!.closes).toBe(1);
     expect(h.statuses[1]).toMatchObject({ state: 'reconnecting', attempt: 1, error: { code: 'genesys-cloud.notifications.token-revoked', action: 'retry' } });
+    expect((h.statuses[1] as { error: PatchbayError }).error.message).toBe('Your Genesys Cloud sign-in was revoked.');
     expect(h.statuses.at(-1)).toEqual({ state: 'online', rotated: 'reconnect' });
     expect(h.stream.online).toBe(true);
   });
