@@ -71,8 +71,17 @@ describe('SystemInfo (§1) [FIN-05]', () => {
     expect(errorOf(() => parseSystemInfo('<SystemInfo/>'))).toMatchObject({ code: 'finesse.bad-response', details: { field: 'status' } });
   });
 
-  it('a status element with a child element is not text: refused', () => {
+  it('a status element with a child element is not text, with or without attributes: refused', () => {
     expect(errorOf(() => parseSystemInfo('<SystemInfo><status><x>1</x></status></SystemInfo>'))).toMatchObject({ code: 'finesse.bad-response', details: { field: 'status' } });
+    expect(errorOf(() => parseSystemInfo('<SystemInfo><status a="1"><x>1</x></status></SystemInfo>'))).toMatchObject({ code: 'finesse.bad-response', details: { field: 'status' } });
+  });
+
+  it('a root that holds only text is refused as a whole: field "root"', () => {
+    expect(errorOf(() => parseSystemInfo('<SystemInfo>IN_SERVICE</SystemInfo>'))).toMatchObject({ code: 'finesse.bad-response', details: { field: 'root' } });
+  });
+
+  it('an empty repeated element is no entry: <role/> gives no role', () => {
+    expect(parseUser('<User><state>READY</state><roles><role/></roles></User>').roles).toEqual([]);
   });
 });
 
