@@ -145,7 +145,10 @@ describe('Genesys Cloud notifications: start (§2)', () => {
   it('creates the channel, opens its socket, then subscribes the topics; online once current', async () => {
     const h = harness();
     expect(h.stream.online).toBe(false);
-    await h.start();
+    const started = h.stream.start();
+    expect(h.stream.online).toBe(false); // running, no socket yet
+    await h.clock.advance(0);
+    await started;
     expect(h.order).toEqual(['channel ch1', 'socket ch1', 'subscribe ch1 v2.users.u.presence']);
     expect(h.statuses).toEqual([{ state: 'online' }]);
     expect(h.stream.online).toBe(true);
