@@ -365,6 +365,20 @@ describe('Genesys Cloud auth: tokens (GC-04, GC-05, GC-09)', () => {
   });
 });
 
+describe('Genesys Cloud auth: renewal events (GC-09)', () => {
+  it('GC-09: a failed attempt that will be retried is announced as not final, with the next attempt time', async () => {
+    const h = harness({ windowFails: true });
+    h.windowPlan.push(okWindow);
+    await h.auth.signIn();
+    h.token.push({ status: 503 }, { status: 503 }, { status: 503 });
+    await drive(h.clock, h.auth.accessToken({ renew: true }), 500);
+    const retried = h.events.filter((e) => e.kind === 'renewal-failed' && !e.final);
+    expect(retried.length).toBeGreaterThan(0);
+    expect(retried[0]).toMatchObject({ kind: 'renewal-failed', final: false, nextAttemptAt: expect.any(Number) });
+    expect(retried[0]).not.toHaveProperty('signInPending');
+  });
+});
+
 describe('Genesys Cloud auth: resume and sign-out', () => {
   it('resume: nothing saved is false without a request; a saved token signs in silently and stays when not rotated', async () => {
     const h = harness();
