@@ -11,7 +11,6 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
-import * as validator from '@authenio/samlify-node-xmllint';
 import * as samlify from 'samlify';
 import { defaultUsers } from '../icws/fixture.ts';
 import { firstHeader, isLoopback, parseCookies, readBody } from '../icws/http-io.ts';
@@ -97,11 +96,12 @@ interface IdpSession {
 }
 
 let validatorReady: Promise<void> | undefined;
+type XmlLint = { validate(xml: string): Promise<unknown> };
 
 /** node-xmllint re-instantiates its emscripten module on every call; each instance adds a process
  *  'uncaughtException' listener that rethrows (removed again here) and prints an empty line to
  *  stdout (swallowed: the run is synchronous, so nothing else can write meanwhile). */
-async function validateXml(xml: string): Promise<unknown> {
+async function validateXml(validator: XmlLint, xml: string): Promise<unknown> {
   const before = new Set(process.listeners('uncaughtException'));
   const write = process.stdout.write;
   let result: Promise<unknown>;
@@ -116,13 +116,16 @@ async function validateXml(xml: string): Promise<unknown> {
 }
 
 /** samlify refuses to parse without a schema validator; xmllint is slow on its first call, so it is
- *  set and warmed once per process (simplesamlphp rig notes). */
+ *  set and warmed once per process (simplesamlphp rig notes) — at the first SAML request, not at
+ *  start: loading and warming the emscripten xmllint cost ~1 s of CPU, and most lab runs (the e2e
+ *  specs without SSO, the CLI tests) never see a SAML request. */
 export function warmSamlValidator(): Promise<void> {
   validatorReady ??= (async () => {
-    samlify.setSchemaValidator({ validate: validateXml });
+    const validator: XmlLint = await import('@authenio/samlify-node-xmllint');
+    samlify.setSchemaValidator({ validate: (xml: string) => validateXml(validator, xml) });
     const probe =
       '<samlp:LogoutResponse xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_w" Version="2.0" IssueInstant="2020-01-01T00:00:00Z"><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status></samlp:LogoutResponse>';
-    await validateXml(probe).catch(() => undefined);
+    await validateXml(validator, probe).catch(() => undefined);
   })();
   return validatorReady;
 }
@@ -173,7 +176,6 @@ export async function startLabIdp(options: LabIdpOptions = {}): Promise<LabIdp> 
   const requests: LabIdpRequestRecord[] = [];
   const stats = { passwordChecks: 0, wrongPasswords: 0, responsesIssued: 0 };
   let down = false;
-  const warming = warmSamlValidator();
 
   const server: Server = createServer((req, res) => {
     handle(req, res).catch(() => {
@@ -317,7 +319,7 @@ export async function startLabIdp(options: LabIdpOptions = {}): Promise<LabIdp> 
     const issuer = xml === undefined ? undefined : requestIssuer(xml);
     const sp = issuer === undefined ? undefined : serviceProviders.get(issuer);
     if (!xml || !sp) return errorPage(res, 400, 'Unknown service provider', 'This service is not registered with the identity provider.');
-    await warming;
+    await warmSamlValidator();
     const query: Record<string, string> = {};
     for (const [k, v] of params) query[k] = v;
     let requestId: string;
