@@ -1,60 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { LoginWindow, LoginWindowRequest, LoginWindowResult } from '../../../../../main/core/auth/login-window.ts';
-import { FakeClock } from '../../../../../main/core/clock.ts';
-import { PatchbayError } from '../../../../../main/core/errors.ts';
-import { createLogger, memorySink } from '../../../../../main/core/log.ts';
-import { GwsSession, MAX_REFUSED_LINK_FAILURES, NOTIFICATIONS_START_TIMEOUT_MS } from '../../../../../main/core/platforms/gws/gws-session.ts';
-import type { SessionView } from '../../../../../main/core/platforms/platform.ts';
-import { ProfileSchema, type ProfileInput } from '../../../../../preload/contract.ts';
-import { BASE, FakeGws, FakeLink } from './fake-gws.ts';
-
-function setup(options: { profile?: Partial<ProfileInput>; gws?: Record<string, unknown>; autoUp?: boolean; loginWindow?: LoginWindow } = {}) {
-  const clock = new FakeClock();
-  const gws = new FakeGws();
-  const links: FakeLink[] = [];
-  const sink = memorySink();
-  const profile = ProfileSchema.parse({
-    id: 'gws',
-    name: 'GWS',
-    platform: 'gws',
-    servers: [BASE],
-    authMode: 'password',
-    userName: 'agent1',
-    options: { gws: { authMethod: 'gws-basic', place: 'SIP_Place_1001', ...(options.gws ?? {}) } },
-    ...options.profile,
-  });
-  const session = new GwsSession(
-    { profile, clock, log: createLogger({ sink, level: 'debug' }), ...(options.loginWindow ? { loginWindow: options.loginWindow } : {}) },
-    {
-      http: gws.http,
-      linkFactory: (o) => {
-        const link = new FakeLink(o);
-        link.autoUp = options.autoUp ?? true;
-        links.push(link);
-        return link;
-      },
-    },
-  );
-  const views: SessionView[] = [];
-  session.onView((v) => views.push(v));
-  return { clock, gws, links, session, views, sink };
-}
-
-const CREDS = { credentials: { userName: 'agent1', password: 'pw' } };
-
-async function rejection(promise: Promise<unknown>): Promise<PatchbayError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(PatchbayError);
-  return error as PatchbayError;
-}
-
-async function settle(clock: FakeClock): Promise<void> {
-  await clock.advance(0);
-  await clock.advance(0);
-}
+import { MAX_REFUSED_LINK_FAILURES, NOTIFICATIONS_START_TIMEOUT_MS } from '../../../../../main/core/platforms/gws/gws-session.ts';
+import { BASE } from './fake-gws.ts';
+import { CREDS, rejection, settle, setupGwsSession as setup } from './gws-session-harness.ts';
 
 describe('GwsSession sign-in', () => {
   it('GWS-03: sends one basic header on the first GET, then uses the session cookie, the CSRF pair and the place', async () => {
