@@ -2,22 +2,13 @@
 // with the body, Proxy-Authorization never crosses origins, caller-named headers match in any case,
 // fragments are never sent, and the typed error carries only the host and status.
 import { describe, expect, it } from 'vitest';
-import { isPatchbayError, type PatchbayError } from '../../../../main/core/errors.ts';
 import { nextHop, type Hop } from '../../../../main/core/net/redirects.ts';
+import { thrown } from '../../../helpers/errors.ts';
 
 const here = new URL('https://pbx.example.com:8019/icws/connection?x=1');
 const bodyHeaders = { 'content-type': 'text/xml', 'content-length': '3', 'content-encoding': 'gzip', 'content-language': 'de', 'content-location': '/x' };
 const post: Hop = { method: 'POST', headers: { ...bodyHeaders, accept: 'xml', 'proxy-authorization': 'Basic cHJveHk=', 'x-csrf-token': 'c' }, body: 'abc' };
 
-function thrown(fn: () => unknown): PatchbayError {
-  try {
-    fn();
-  } catch (error) {
-    if (isPatchbayError(error)) return error;
-    throw error;
-  }
-  throw new Error('did not throw');
-}
 
 describe('nextHop details [RFC 9110 §15.4]', () => {
   it('drops every request-body header with the body when a 303 turns POST into GET (fetch spec "request-body-header name")', () => {

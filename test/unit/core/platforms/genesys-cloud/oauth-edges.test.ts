@@ -6,6 +6,7 @@ import { PatchbayError } from '../../../../../main/core/errors.ts';
 import { exchangeCode, rateLimited, readCallback, refreshGrant, resolveEndpoints, retryAfterMs, tokenEndpointError } from '../../../../../main/core/platforms/genesys-cloud/oauth.ts';
 import * as oauth from 'oauth4webapi';
 import { ProfileSchema, type Profile } from '../../../../../preload/contract.ts';
+import { thrown } from '../../../../helpers/errors.ts';
 
 function profile(gc: Record<string, unknown>, servers = ['https://api.mypurecloud.ie']): Profile {
   return ProfileSchema.parse({ id: 'gc', name: 'GC', platform: 'genesys-cloud', servers, authMode: 'sso', options: { genesysCloud: { clientId: 'client-1', redirectUri: 'http://127.0.0.1:48620/callback', ...gc } } });
@@ -14,14 +15,6 @@ const EP = resolveEndpoints(profile({ region: 'mypurecloud.ie' }));
 const NOW = Date.UTC(2026, 11, 6, 12);
 const CB = 'http://127.0.0.1:48620/callback';
 
-const thrown = (fn: () => unknown): PatchbayError => {
-  try {
-    fn();
-  } catch (error) {
-    return error as PatchbayError;
-  }
-  throw new Error('no error');
-};
 const failure = async (p: Promise<unknown>): Promise<PatchbayError> => {
   const error = await p.then(
     () => undefined,

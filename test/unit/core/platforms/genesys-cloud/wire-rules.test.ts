@@ -5,15 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { PatchbayError } from '../../../../../main/core/errors.ts';
 import { classifyFrame, parseFrame, parseWith } from '../../../../../main/core/platforms/genesys-cloud/wire.ts';
+import { thrown } from '../../../../helpers/errors.ts';
 
-const thrown = (fn: () => unknown): PatchbayError => {
-  try {
-    fn();
-  } catch (error) {
-    return error as PatchbayError;
-  }
-  throw new Error('no error');
-};
 
 describe('Genesys Cloud bodies', () => {
   it('a body that fails its schema names what and the first three field paths, dotted', () => {

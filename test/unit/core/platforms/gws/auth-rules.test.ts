@@ -1,9 +1,9 @@
 // GWS authentication, client side (seed 002 GWS-02/03/05; protocols/gws.md §1): the pure steps of
 // auth.ts, each branch pinned so a changed rule fails here (issue 9 mutation testing).
 import { describe, expect, it } from 'vitest';
-import { PatchbayError } from '../../../../../main/core/errors.ts';
 import type { ApiResult } from '../../../../../main/core/platforms/gws/api.ts';
 import { allowedHosts, anonymousError, basicAuthorization, checkSignedIn, DEFAULT_SALESFORCE_SCOPE, DEFAULT_SSO_TIMEOUT_MS, methodOf, salesforceHeaders } from '../../../../../main/core/platforms/gws/auth.ts';
+import { thrown } from '../../../../helpers/errors.ts';
 
 const result = (status: number, json: unknown): ApiResult => ({
   status,
@@ -12,15 +12,6 @@ const result = (status: number, json: unknown): ApiResult => ({
   response: undefined as never,
 });
 
-function thrown(run: () => unknown): PatchbayError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(PatchbayError);
-    return error as PatchbayError;
-  }
-  throw new Error('did not throw');
-}
 
 const ME = { statusCode: 0, user: { userName: 'agent1', id: 'u1' } };
 

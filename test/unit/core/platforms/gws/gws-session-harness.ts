@@ -1,10 +1,8 @@
 // The GWS session under test (gws-session.test.ts, gws-session-rules.test.ts): the scripted FakeGws,
 // hand-driven CometD links, a fake clock and a debug memory log; `intercept` answers chosen requests
 // before FakeGws does.
-import { expect } from 'vitest';
 import type { LoginWindow } from '../../../../../main/core/auth/login-window.ts';
 import { FakeClock } from '../../../../../main/core/clock.ts';
-import { PatchbayError } from '../../../../../main/core/errors.ts';
 import { createLogger, memorySink } from '../../../../../main/core/log.ts';
 import { GwsSession } from '../../../../../main/core/platforms/gws/gws-session.ts';
 import type { SessionView } from '../../../../../main/core/platforms/platform.ts';
@@ -12,6 +10,7 @@ import { ProfileSchema, type ProfileInput } from '../../../../../preload/contrac
 import type { HttpSession } from '../../../../../main/core/net/http-session.ts';
 import type { HttpRequest, HttpResponse } from '../../../../../main/core/net/types.ts';
 import { BASE, FakeGws, FakeLink } from './fake-gws.ts';
+export { rejection } from '../../../../helpers/errors.ts';
 
 export function setupGwsSession(
   options: { profile?: Partial<ProfileInput>; gws?: Record<string, unknown>; autoUp?: boolean; loginWindow?: LoginWindow; intercept?: (req: HttpRequest) => HttpResponse | undefined } = {},
@@ -54,14 +53,6 @@ export function setupGwsSession(
 
 export const CREDS = { credentials: { userName: 'agent1', password: 'pw' } };
 
-export async function rejection(promise: Promise<unknown>): Promise<PatchbayError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(PatchbayError);
-  return error as PatchbayError;
-}
 
 export async function settle(clock: FakeClock): Promise<void> {
   await clock.advance(0);
