@@ -8,9 +8,9 @@ import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_WINDOW_START, appWindowArgs, CDP_PORT_ENV, createChromiumLoginWindow, type ChromiumLoginWindow } from '../../../main/browser-shell/login-window.ts';
 import type { LoginWindowRequest } from '../../../main/core/auth/login-window.ts';
-import { PatchbayError } from '../../../main/core/errors.ts';
 import { createLogger, memorySink } from '../../../main/core/log.ts';
 import { HttpSession } from '../../../main/core/net/http-session.ts';
+import { rejection as failure } from '../../helpers/errors.ts';
 
 const log = createLogger({ sink: memorySink(), level: 'debug' });
 let site: Server;
@@ -93,15 +93,6 @@ async function chromiumCommandLine(port: string): Promise<string> {
     await new Promise((r) => setTimeout(r, 250));
   }
   return '';
-}
-
-async function failure(promise: Promise<unknown>): Promise<PatchbayError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(PatchbayError);
-  return error as PatchbayError;
 }
 
 describe('Chromium LoginWindow', () => {

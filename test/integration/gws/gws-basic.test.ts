@@ -5,12 +5,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startGwsLab, type GwsLab, type GwsLabOptions } from '../../../lab/gws/index.ts';
 import { systemClock } from '../../../main/core/clock.ts';
-import { PatchbayError } from '../../../main/core/errors.ts';
 import { createLogger, memorySink } from '../../../main/core/log.ts';
 import { GwsSession } from '../../../main/core/platforms/gws/gws-session.ts';
 import type { SessionView } from '../../../main/core/platforms/platform.ts';
 import { ProfileSchema, type ProfileInput } from '../../../preload/contract.ts';
 import { waitFor } from '../../helpers/wait.ts';
+import { rejection } from '../../helpers/errors.ts';
 
 const labs: GwsLab[] = [];
 const sessions: GwsSession[] = [];
@@ -36,15 +36,6 @@ function session(gws: GwsLab, profileId: string, overrides: Partial<ProfileInput
   const views: SessionView[] = [];
   s.onView((v) => views.push(v));
   return { s, views, sink };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<PatchbayError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(PatchbayError);
-  return error as PatchbayError;
 }
 
 describe('GWS basic sign-in against the lab', () => {

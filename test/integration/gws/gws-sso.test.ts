@@ -7,12 +7,12 @@ import { startGwsLab, type GwsLab } from '../../../lab/gws/index.ts';
 import { createChromiumLoginWindow, type ChromiumLoginWindow } from '../../../main/browser-shell/login-window.ts';
 import type { LoginWindow, LoginWindowRequest, LoginWindowResult } from '../../../main/core/auth/login-window.ts';
 import { systemClock } from '../../../main/core/clock.ts';
-import { PatchbayError } from '../../../main/core/errors.ts';
 import { createLogger, memorySink } from '../../../main/core/log.ts';
 import { GwsSession } from '../../../main/core/platforms/gws/gws-session.ts';
 import { ProfileSchema, type ProfileInput } from '../../../preload/contract.ts';
 import { simpleSamlPhpAvailable, startSimpleSamlPhp, type SimpleSamlPhp } from '../../rigs/simplesamlphp/ssp.ts';
 import { Agent, LAB_IDP_FORM, SSP_FORM } from '../saml/sso-lab.ts';
+import { rejection } from '../../helpers/errors.ts';
 
 const sink = memorySink();
 const log = createLogger({ sink, level: 'debug' });
@@ -49,15 +49,6 @@ function session(lab: GwsLab, profileId: string, loginWindow: LoginWindow = wind
 function begin<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => undefined);
   return promise;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<PatchbayError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(PatchbayError);
-  return error as PatchbayError;
 }
 
 describe('GWS single sign-on in the Chromium login window', () => {

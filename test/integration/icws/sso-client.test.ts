@@ -3,12 +3,12 @@
 // (seed 000 "Using Single Sign-on"; RULES.md ICWS-10..14).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createChromiumLoginWindow, type ChromiumLoginWindow } from '../../../main/browser-shell/login-window.ts';
-import { PatchbayError } from '../../../main/core/errors.ts';
 import { createLogger, memorySink } from '../../../main/core/log.ts';
 import { HttpSession } from '../../../main/core/net/http-session.ts';
 import { runIcwsSso, ssoConnectionBody, type IcwsSsoOptions } from '../../../main/core/platforms/icws/sso.ts';
 import { ICWS_ACCEPT, ICWS_CONTENT_TYPE } from '../../../main/core/platforms/icws/wire.ts';
 import { Agent, IDP_ID, startSsoLab, type SsoLab } from '../saml/sso-lab.ts';
+import { rejection } from '../../helpers/errors.ts';
 
 const sink = memorySink();
 const log = createLogger({ sink, level: 'debug' });
@@ -61,15 +61,6 @@ function roundTrips(): { icws: string[]; idp: string[]; total: number } {
 function begin<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => undefined);
   return promise;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<PatchbayError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(PatchbayError);
-  return error as PatchbayError;
 }
 
 describe('ICWS single sign-on in the Chromium login window, lab IdP', () => {

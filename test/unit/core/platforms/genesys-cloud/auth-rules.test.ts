@@ -15,6 +15,7 @@ import { createGenesysCloudAuth, type GenesysCloudAuthDeps } from '../../../../.
 import type { GenesysCloudAuthEvent } from '../../../../../main/core/platforms/genesys-cloud/auth-port.ts';
 import { MemorySecretStore, profileSecrets } from '../../../../../main/core/secrets/secret-store.ts';
 import { ProfileSchema, type Profile } from '../../../../../preload/contract.ts';
+import { rejection as failure } from '../../../../helpers/errors.ts';
 
 const REDIRECT = 'http://127.0.0.1:48620/callback';
 const ALL_SCOPES = 'users:readonly presence routing conversations:readonly notifications';
@@ -121,15 +122,6 @@ async function drive<T>(clock: FakeClock, promise: Promise<T>, stepMs = 1_000, m
   }
   return promise;
 }
-
-const failure = async (promise: Promise<unknown>): Promise<PatchbayError> => {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(PatchbayError);
-  return error as PatchbayError;
-};
 
 describe('Genesys Cloud auth: sign-in (GC-03)', () => {
   it('GC-03: the sign-in window gets the authorize URL, our redirect as its end, the jar, the title and 5 min; the code is exchanged', async () => {

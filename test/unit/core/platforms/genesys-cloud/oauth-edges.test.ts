@@ -2,11 +2,11 @@
 // and token-endpoint messages the agent reads, RFC 6749 §4.1.2.1 error mapping, Retry-After reading
 // (RFC 9110 §10.2.3), the lab's plain-http loopback, and a result that carries only what the server said.
 import { describe, expect, it } from 'vitest';
-import { PatchbayError } from '../../../../../main/core/errors.ts';
 import { exchangeCode, rateLimited, readCallback, refreshGrant, resolveEndpoints, retryAfterMs, tokenEndpointError } from '../../../../../main/core/platforms/genesys-cloud/oauth.ts';
 import * as oauth from 'oauth4webapi';
 import { ProfileSchema, type Profile } from '../../../../../preload/contract.ts';
 import { thrown } from '../../../../helpers/errors.ts';
+import { rejection as failure } from '../../../../helpers/errors.ts';
 
 function profile(gc: Record<string, unknown>, servers = ['https://api.mypurecloud.ie']): Profile {
   return ProfileSchema.parse({ id: 'gc', name: 'GC', platform: 'genesys-cloud', servers, authMode: 'sso', options: { genesysCloud: { clientId: 'client-1', redirectUri: 'http://127.0.0.1:48620/callback', ...gc } } });
@@ -15,14 +15,6 @@ const EP = resolveEndpoints(profile({ region: 'mypurecloud.ie' }));
 const NOW = Date.UTC(2026, 11, 6, 12);
 const CB = 'http://127.0.0.1:48620/callback';
 
-const failure = async (p: Promise<unknown>): Promise<PatchbayError> => {
-  const error = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(PatchbayError);
-  return error as PatchbayError;
-};
 const reply = (status: number, json: unknown, headers: Record<string, string> = {}) => {
   const seen: { url: string; signal?: AbortSignal }[] = [];
   const fetch = async (url: string, init: { signal?: AbortSignal | null }) => {

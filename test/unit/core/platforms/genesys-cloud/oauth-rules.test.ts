@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { PatchbayError } from '../../../../../main/core/errors.ts';
 import { buildAuthorizeRequest, exchangeCode, rateLimited, readCallback, refreshGrant, resolveEndpoints, tokenEndpointError } from '../../../../../main/core/platforms/genesys-cloud/oauth.ts';
 import { ProfileSchema, type Profile } from '../../../../../preload/contract.ts';
+import { rejection as failure } from '../../../../helpers/errors.ts';
 
 function profile(gc: Record<string, unknown>, servers = ['https://api.mypurecloud.ie']): Profile {
   return ProfileSchema.parse({ id: 'gc', name: 'GC', platform: 'genesys-cloud', servers, authMode: 'sso', options: { genesysCloud: { clientId: 'client-1', redirectUri: 'http://127.0.0.1:48620/callback', ...gc } } });
@@ -26,12 +27,6 @@ function fetchReplying(status: number, json: unknown, headers: Record<string, st
   return { fetch, seen };
 }
 const params = readCallback(EP, 'http://127.0.0.1:48620/callback?code=the-code&state=s', 's');
-
-async function failure(promise: Promise<unknown>): Promise<PatchbayError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(PatchbayError);
-  return error as PatchbayError;
-}
 
 describe('Genesys Cloud token endpoint', () => {
   it('GC-03/GC-01: the exchange posts code, verifier, client_id and the exact redirect_uri to /oauth/token — no secret, no Basic', async () => {
