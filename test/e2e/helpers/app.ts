@@ -122,24 +122,23 @@ export async function connectAgent(cdpPort: number): Promise<Browser> {
 /** The agent's side: the LoginWindow's page showing the lab IdP's form (the newest one). */
 export async function idpPage(agent: Browser): Promise<Page> {
   let found: Page | undefined;
+  // Returns what it saw while waiting, so a timeout names the sign-in window's pages (CI once found
+  // none with the form in 20 s; the lab loads its SAML schema validator at the first request).
   await expect
     .poll(
       async () => {
-        const pages = agent
-          .contexts()
-          .flatMap((c) => c.pages())
-          .filter((p) => !p.isClosed() && /\/saml\/sso(\?|$)/.test(p.url()));
-        for (const p of pages.reverse()) {
+        const open = agent.contexts().flatMap((c) => c.pages()).filter((p) => !p.isClosed());
+        for (const p of open.filter((x) => /\/saml\/sso(\?|$)/.test(x.url())).reverse()) {
           if ((await p.locator('#login-form').count().catch(() => 0)) > 0) {
             found = p;
-            return true;
+            return 'found';
           }
         }
-        return false;
+        return `no lab IdP form; pages: ${open.map((p) => p.url().split('?')[0]).join(', ') || 'none'}`;
       },
-      { timeout: 20_000 },
+      { timeout: 40_000 },
     )
-    .toBe(true);
+    .toBe('found');
   return found!;
 }
 
@@ -149,17 +148,18 @@ export async function pageWith(agent: Browser, selector: string): Promise<Page> 
   await expect
     .poll(
       async () => {
-        for (const p of agent.contexts().flatMap((c) => c.pages()).filter((x) => !x.isClosed())) {
+        const open = agent.contexts().flatMap((c) => c.pages()).filter((x) => !x.isClosed());
+        for (const p of open) {
           if ((await p.locator(selector).count().catch(() => 0)) > 0) {
             found = p;
-            return true;
+            return 'found';
           }
         }
-        return false;
+        return `no ${selector}; pages: ${open.map((p) => p.url().split('?')[0]).join(', ') || 'none'}`;
       },
-      { timeout: 20_000 },
+      { timeout: 40_000 },
     )
-    .toBe(true);
+    .toBe('found');
   return found!;
 }
 
