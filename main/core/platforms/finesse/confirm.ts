@@ -26,8 +26,11 @@ export interface ConfirmSteps {
 /** PUT → 202, then the outcome from the notification; a missing notification is checked with a
  *  read after `timeoutMs` and fails as `unconfirmed` unless the read settled it. */
 export async function confirmByNotification(clock: Clock, timeoutMs: number, steps: ConfirmSteps): Promise<void> {
-  const pending: { timer?: TimerHandle } = {};
-  const { waiter, outcome } = steps.expect(() => pending.timer?.cancel());
+  const pending: { timer?: TimerHandle; settled?: boolean } = {};
+  const { waiter, outcome } = steps.expect(() => {
+    pending.settled = true;
+    pending.timer?.cancel();
+  });
   try {
     const refused = await steps.send();
     if (refused) throw refused;
@@ -35,6 +38,9 @@ export async function confirmByNotification(clock: Clock, timeoutMs: number, ste
     waiter.reject(toPatchbayError(error));
     return outcome;
   }
+  // The notification (or the session's end) may come before the 202: then nothing is left to check,
+  // and no read may go out after the session is over.
+  if (pending.settled) return outcome;
   pending.timer = clock.setTimeout(() => {
     steps.recheck().then(
       () => waiter.reject(steps.unconfirmed()),
