@@ -85,3 +85,73 @@ describe('Finesse call actions', () => {
     expect(settled).toBe(2);
   });
 });
+
+describe('Finesse call actions: every branch (issue 9 mutation review)', () => {
+  it('maps the participant\'s actions in any case, each once, in Finesse\'s order [§4]', () => {
+    expect(callActionsOf(['drop', 'Retrieve', 'answer', 'HOLD', 'DROP'])).toEqual(['release', 'retrieve', 'answer', 'hold']);
+    expect(callActionsOf([])).toEqual([]);
+  });
+
+  it('refusals name the call, the action and its state', () => {
+    let error: PatchbayError | undefined;
+    try {
+      checkCallAction([call('ALERTING', ['answer'])], 'D9', 'answer');
+    } catch (e) {
+      error = e as PatchbayError;
+    }
+    expect(error).toMatchObject({ code: 'call.unknown', message: 'This call has ended or is not yours.', action: 'none' });
+    expect(error!.details).toEqual({ callId: 'D9' });
+    try {
+      checkCallAction([call('ALERTING', ['answer'])], 'D1', 'hold');
+    } catch (e) {
+      error = e as PatchbayError;
+    }
+    expect(error).toMatchObject({ code: 'call.action-not-allowed', message: 'You cannot hold this call right now.', action: 'none' });
+    expect(error!.details).toEqual({ callId: 'D1', action: 'hold', state: 'ALERTING' });
+  });
+
+  it('takes 200, 202 and 204 as accepted; words other refusals with or without the server\'s message [§4]', () => {
+    expect(dialogActionError(res(200))).toBeUndefined();
+    expect(dialogActionError(res(204))).toBeUndefined();
+    const gone = dialogActionError(res(404, '<ApiErrors><ApiError><ErrorMessage>no dialog</ErrorMessage></ApiError></ApiErrors>'))!;
+    expect(gone).toMatchObject({ code: 'call.unknown', message: 'This call has ended.', action: 'none' });
+    expect(gone.details).toEqual({ status: 404 });
+    const bare = dialogActionError(res(503))!;
+    expect(bare).toMatchObject({ code: 'call.action-refused', message: 'Finesse refused the call action.', action: 'none' });
+    expect(bare.details).toEqual({ status: 503 });
+    expect(dialogActionError(res(400, '<ApiErrors><ApiError><ErrorType>Invalid State</ErrorType></ApiError></ApiErrors>'))!.message).toBe('Finesse refused the call action: Invalid State');
+    expect(dialogActionError(res(201))).toMatchObject({ code: 'call.action-refused' });
+  });
+
+  it('an answer or a retrieve is done when the call is ACTIVE, a hold when HELD, of this call only', () => {
+    const other: Call = { id: 'D2', direction: 'inbound', state: 'ACTIVE' };
+    expect(callActionDone([other, call('ALERTING')], 'D1', 'answer')).toBe(false);
+    expect(callActionDone([other], 'D1', 'answer')).toBe(false);
+    expect(callActionDone(undefined, 'D1', 'release')).toBe(true);
+    expect(callActionDone(undefined, 'D1', 'hold')).toBe(false);
+    expect(callActionDone([call('ACTIVE')], 'D1', 'hold')).toBe(false);
+    expect(callActionDone([other, call('HELD')], 'D1', 'hold')).toBe(true);
+  });
+
+  it('settles every waiter the calls carry, fails all at the session end, and never matches an empty request id', async () => {
+    const waiters = new CallWaiters();
+    let settled = 0;
+    const a = waiters.expect('D1', 'hold', '', () => (settled += 1));
+    const b = waiters.expect('D1', 'hold', 'r2', () => (settled += 1));
+    expect(waiters.reject(new PatchbayError('x', 'm'), '')).toBe(0);
+    expect(waiters.reject(new PatchbayError('x', 'm'), undefined)).toBe(0);
+    waiters.settle([call('HELD')]);
+    await expect(a.outcome).resolves.toBeUndefined();
+    await expect(b.outcome).resolves.toBeUndefined();
+    expect(settled).toBe(2);
+    waiters.settle([call('HELD')]);
+    expect(settled).toBe(2);
+    const c = waiters.expect('D1', 'release', 'r3', () => (settled += 1));
+    const d = waiters.expect('D2', 'answer', 'r4', () => (settled += 1));
+    waiters.rejectAll(new PatchbayError('session.ended', 'bye'));
+    await expect(c.outcome).rejects.toMatchObject({ code: 'session.ended' });
+    await expect(d.outcome).rejects.toMatchObject({ code: 'session.ended' });
+    expect(settled).toBe(4);
+    expect(waiters.reject(new PatchbayError('x', 'm'), 'r3')).toBe(0);
+  });
+});

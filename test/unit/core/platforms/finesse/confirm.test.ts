@@ -8,7 +8,7 @@ import { PatchbayError } from '../../../../../main/core/errors.ts';
 import type { HttpResponse } from '../../../../../main/core/net/types.ts';
 import type { AgentRecord } from '../../../../../main/core/platforms/finesse/agent-record.ts';
 import { confirmByNotification, ConfirmedRequests, type ConfirmSteps } from '../../../../../main/core/platforms/finesse/confirm.ts';
-import type { RestOptions } from '../../../../../main/core/platforms/finesse/user.ts';
+import type { RestOptions } from '../../../../../main/core/platforms/finesse/rest.ts';
 import type { FinesseUser } from '../../../../../main/core/platforms/finesse/wire.ts';
 import { rejection } from '../../../../helpers/errors.ts';
 

@@ -142,3 +142,107 @@ describe('finesse reducer: the agent\'s calls from dialogs', () => {
     expect(reduce(view, { type: 'reconnecting', attempt: 1, nextAttemptAt: 'x' }).calls).toHaveLength(1);
   });
 });
+
+describe('finesse reducer: every action exactly (issue 9 mutation review)', () => {
+  const run = (...actions: FinesseAction[]) => actions.reduce(reduce, SIGNED_OUT_VIEW);
+  const agent = { kind: 'ready' as const, stateId: 'READY', label: 'Ready' };
+  const err = (code: string) => ({ code, message: 'm', action: 'none' as const });
+  const busy = () =>
+    run(
+      { type: 'connecting', server: 'https://a:8445' },
+      { type: 'connected', server: 'https://a:8445', serverNote: 'node b named by SystemInfo', userDisplayName: 'Sam' },
+      { type: 'agent', agent },
+      { type: 'event', at: '2026-01-01T08:00:00.000Z' },
+      { type: 'active' },
+    );
+
+  it('connecting starts from nothing: no agent, calls, error or note of an earlier session', () => {
+    const view = reduce({ ...busy(), lastError: err('x'), calls: [] }, { type: 'connecting', server: 'https://b:8445' });
+    expect(view).toEqual({ phase: 'signing-in', server: 'https://b:8445', selectableStates: [], connection: { transport: 'none' } });
+  });
+
+  it('the IdP page phase comes only from signing-in, and goes back only from it', () => {
+    const active = busy();
+    expect(reduce(active, { type: 'awaiting-user' })).toBe(active);
+    expect(reduce(active, { type: 'signing-in' })).toBe(active);
+    const signingIn = run({ type: 'connecting', server: 's' });
+    expect(reduce(signingIn, { type: 'signing-in' })).toBe(signingIn);
+    expect(reduce(signingIn, { type: 'awaiting-user' })).toEqual({ ...signingIn, phase: 'awaiting-user' });
+  });
+
+  it('connected sets the server, the XMPP transport (keeping the last event time), the note and the name only when given', () => {
+    expect(busy()).toEqual({
+      phase: 'active',
+      server: 'https://a:8445',
+      serverNote: 'node b named by SystemInfo',
+      userDisplayName: 'Sam',
+      selectableStates: [],
+      agent,
+      connection: { transport: 'xmpp', lastEventAt: '2026-01-01T08:00:00.000Z' },
+      lastError: undefined,
+    });
+    const again = reduce(busy(), { type: 'connected', server: 'https://c:8445' });
+    expect(again).not.toHaveProperty('serverNote');
+    expect(again.userDisplayName).toBe('Sam');
+    expect(again.connection).toEqual({ transport: 'xmpp', lastEventAt: '2026-01-01T08:00:00.000Z' });
+    expect(run({ type: 'connecting', server: 's' }, { type: 'connected', server: 's' })).toEqual({ phase: 'signing-in', server: 's', selectableStates: [], connection: { transport: 'xmpp' } });
+  });
+
+  it('an event keeps the transport, or takes XMPP when there is none', () => {
+    expect(reduce(SIGNED_OUT_VIEW, { type: 'event', at: 't1' }).connection).toEqual({ transport: 'xmpp', lastEventAt: 't1' });
+    expect(run({ type: 'connecting', server: 's' }, { type: 'event', at: 't2' }).connection).toEqual({ transport: 'none', lastEventAt: 't2' });
+  });
+
+  it('token times: only those given, signInBy included [FIN-14]', () => {
+    expect(reduce(busy(), { type: 'token', signInBy: '2026-01-01T16:00:00.000Z' }).token).toEqual({ signInBy: '2026-01-01T16:00:00.000Z' });
+    expect(reduce(busy(), { type: 'token' }).token).toEqual({});
+    expect(reduce(busy(), { type: 'token', expiresAt: 'e' }).token).toEqual({ expiresAt: 'e' });
+  });
+
+  it('active keeps a sign-in warning (finesse.sso.*) and drops any other error', () => {
+    const signingIn = run({ type: 'connecting', server: 's' });
+    expect(reduce({ ...signingIn, lastError: err('finesse.sso.sign-in-soon') }, { type: 'active' }).lastError).toEqual(err('finesse.sso.sign-in-soon'));
+    expect(reduce({ ...signingIn, lastError: err('finesse.state.rejected') }, { type: 'active' }).lastError).toBeUndefined();
+    expect(reduce({ ...signingIn, lastError: err('x.finesse.sso.') }, { type: 'active' }).lastError).toBeUndefined();
+  });
+
+  it('reconnecting (from active or reconnecting) shows the attempt, its time, Retry now and the next host only when known', () => {
+    const first = reduce(busy(), { type: 'reconnecting', attempt: 1, nextAttemptAt: 't1' });
+    expect(first).toEqual({ ...busy(), phase: 'reconnecting', connection: { transport: 'xmpp', lastEventAt: '2026-01-01T08:00:00.000Z', reconnectAttempt: 1, nextAttemptAt: 't1', retryNow: true } });
+    const second = reduce(first, { type: 'reconnecting', attempt: 2, nextAttemptAt: 't2', nextHost: 'b:8445' });
+    expect(second.connection).toEqual({ transport: 'xmpp', lastEventAt: '2026-01-01T08:00:00.000Z', reconnectAttempt: 2, nextAttemptAt: 't2', retryNow: true, nextHost: 'b:8445' });
+    const noEvent = reduce(run({ type: 'connecting', server: 's' }, { type: 'active' }), { type: 'reconnecting', attempt: 1, nextAttemptAt: 't' });
+    expect(noEvent.connection).toEqual({ transport: 'xmpp', reconnectAttempt: 1, nextAttemptAt: 't', retryNow: true });
+    const failed = reduce(busy(), { type: 'failed', error: err('f') });
+    expect(reduce(failed, { type: 'reconnecting', attempt: 1, nextAttemptAt: 't' })).toBe(failed);
+  });
+
+  it('reconnected (from reconnecting or active) clears the XMPP error only and sets the node and its note', () => {
+    const down = { ...reduce(busy(), { type: 'reconnecting', attempt: 1, nextAttemptAt: 't1' }), lastError: err('finesse.xmpp.down') };
+    const back = reduce(down, { type: 'reconnected', server: 'https://b:8445', serverNote: 'peer node' });
+    expect(back).toEqual({ ...busy(), server: 'https://b:8445', serverNote: 'peer node', connection: { transport: 'xmpp', lastEventAt: '2026-01-01T08:00:00.000Z' }, lastError: undefined });
+    const warned = { ...busy(), lastError: err('finesse.sso.sign-in-soon') };
+    const same = reduce(warned, { type: 'reconnected', server: 'https://a:8445' });
+    expect(same.lastError).toEqual(err('finesse.sso.sign-in-soon'));
+    expect(same).not.toHaveProperty('serverNote');
+    const noEvent = reduce(run({ type: 'connecting', server: 's' }, { type: 'active' }), { type: 'reconnected', server: 's' });
+    expect(noEvent.connection).toEqual({ transport: 'xmpp' });
+    const signingIn = run({ type: 'connecting', server: 's' });
+    expect(reduce(signingIn, { type: 'reconnected', server: 'x' })).toBe(signingIn);
+  });
+
+  it('shows and clears errors; a failure ends the channel and the calls', () => {
+    const withError = reduce(busy(), { type: 'error', error: err('finesse.state.rejected') });
+    expect(withError).toEqual({ ...busy(), lastError: err('finesse.state.rejected') });
+    expect(reduce(withError, { type: 'clear-error', codePrefix: 'finesse.state' })).toEqual({ ...busy(), lastError: undefined });
+    expect(reduce(withError, { type: 'clear-error', codePrefix: 'finesse.sso' })).toBe(withError);
+    expect(reduce(busy(), { type: 'clear-error', codePrefix: 'finesse' })).toEqual(busy());
+    expect(reduce({ ...busy(), calls: [] }, { type: 'failed', error: err('f') })).toEqual({ ...busy(), phase: 'failed', connection: { transport: 'none' }, lastError: err('f'), calls: undefined });
+  });
+
+  it('a dialog notification starts the calls from none when the view has none yet', () => {
+    const d: FinesseDialog = { id: 'D1', state: 'ACTIVE', participants: [{ mediaAddress: '1', state: 'ACTIVE' }] };
+    expect(reduce(busy(), { type: 'dialogs', dialogs: [d], extension: '1', event: 'POST' }).calls).toEqual([{ id: 'D1', direction: 'unknown', state: 'ACTIVE' }]);
+    expect(reduce(busy(), { type: 'dialogs', dialogs: [], extension: '1', replace: true }).calls).toEqual([]);
+  });
+});
