@@ -34,7 +34,7 @@ function setup(routes: Record<string, HttpResponse>) {
 }
 const agents = (actions: FinesseAction[]) => actions.filter((a) => a.type === 'agent').map((a) => (a as Extract<FinesseAction, { type: 'agent' }>).agent);
 
-describe('AgentRecord: the loginId (FIN-10)', () => {
+describe('AgentRecord: the loginId', () => {
   it('looks the user up by the name given, as the sign-in call, and keeps the loginId for every later call [FIN-10]', async () => {
     const s = setup({ '/User/jdoe': res(200, userXml('<loginId>98411</loginId><loginName>jdoe</loginName><state>LOGOUT</state>')), '/User/98411': res(200, userXml('<state>NOT_READY</state>')) });
     const user = await s.record.lookup('jdoe');

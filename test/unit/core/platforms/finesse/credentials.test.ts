@@ -29,7 +29,7 @@ function keeper(tokens: (string | Error)[], opts: { refresh?: Error; interactive
 }
 const ctx = { userName: 'agent1' } as SsoContext;
 
-describe('FinesseCredentials: Basic or SSO (FIN-05/06/09) [FIN-11]', () => {
+describe('FinesseCredentials: Basic or SSO', () => {
   it('nothing before a sign-in: no kind, and every request is refused with "sign in first"', async () => {
     const c = new FinesseCredentials();
     expect(c.kind).toBeUndefined();
@@ -42,7 +42,7 @@ describe('FinesseCredentials: Basic or SSO (FIN-05/06/09) [FIN-11]', () => {
     expect(c.resumeData('1001')).toBeUndefined();
   });
 
-  it('Basic: the UTF-8 Basic header on REST, the password itself for XMPP; no renewal, no keychain entry [FIN-09]', async () => {
+  it('Basic: the UTF-8 Basic header on REST, the password itself for XMPP; no renewal, no keychain entry', async () => {
     const c = new FinesseCredentials();
     c.useBasic('jürgen', 'pässword');
     expect(c.kind).toBe('basic');
@@ -86,7 +86,7 @@ describe('FinesseCredentials: Basic or SSO (FIN-05/06/09) [FIN-11]', () => {
   });
 });
 
-describe('renewAfterRefusal: one renewal after a refused Bearer token (issue 13 item 2) [FIN-11]', () => {
+describe('renewAfterRefusal: one renewal after a refused Bearer token (issue 13 item 2)', () => {
   it('refreshes, then true only when a different access token is held', async () => {
     const renewed = keeper(['new']);
     const c = new FinesseCredentials();
@@ -108,8 +108,8 @@ describe('renewAfterRefusal: one renewal after a refused Bearer token (issue 13 
   });
 });
 
-describe('renewInteractively and the keychain entry (FIN-14, CARD-02)', () => {
-  it('FIN-14: a new sign-in goes through the keeper and reports its outcome [FIN-14]', async () => {
+describe('renewInteractively and the keychain entry', () => {
+  it('a new sign-in goes through the keeper and reports its outcome [FIN-14]', async () => {
     const yes = keeper(['a'], { interactive: true });
     const c = new FinesseCredentials();
     c.useKeeper(yes.keeper, ctx);

@@ -24,7 +24,7 @@ describe('okBody / responseError (§4)', () => {
   });
 });
 
-describe('restError: 401 and 503 on every call (§4) [FIN-11]', () => {
+describe('restError: 401 and 503 on every call (§4)', () => {
   it('a 401 on the first call of a Basic sign-in: the user ID or password was wrong, sign in again', () => {
     const e = restError(res(401, apiError('Unauthorized')), true);
     expect(e).toMatchObject({ code: 'finesse.sign-in.rejected', message: 'Finesse did not accept the user ID or password.', action: 'sign-in-again' });
@@ -74,7 +74,7 @@ describe('stateChangeError: a state-change PUT refused synchronously (§4)', () 
   });
 });
 
-describe('restRequest: the request of every REST call (§4) [FIN-11]', () => {
+describe('restRequest: the request of every REST call (§4)', () => {
   it('a GET: Accept XML and the Authorization header, no body, no content type, no redirects [FIN-11]', () => {
     expect(restRequest('https://fin-a:8445', 'GET', '/finesse/api/User/1', 'Bearer tok', undefined, {})).toEqual({
       method: 'GET',

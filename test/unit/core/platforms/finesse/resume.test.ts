@@ -11,7 +11,7 @@ import { parseResumeData, resumeGrant, withSavedRefreshToken } from '../../../..
 const jwt = (payload: object) => `h.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.s`;
 const GRANT: TokenGrant = { accessToken: 'acc', expiresInSec: 3600 };
 
-describe('parseResumeData: the keychain entry (CARD-02)', () => {
+describe('parseResumeData: the keychain entry', () => {
   it('version 1 with a refresh token and a user name; the extension kept when there', () => {
     expect(parseResumeData('{"v":1,"refreshToken":"r","userName":"u"}')).toEqual({ v: 1, refreshToken: 'r', userName: 'u' });
     expect(parseResumeData('{"v":1,"refreshToken":"r","userName":"u","extension":"1001"}')).toEqual({ v: 1, refreshToken: 'r', userName: 'u', extension: '1001' });
@@ -24,7 +24,7 @@ describe('parseResumeData: the keychain entry (CARD-02)', () => {
   });
 });
 
-describe('resumeGrant: the silent strategies with the saved refresh token (CARD-02) [FIN-13]', () => {
+describe('resumeGrant: the silent strategies with the saved refresh token', () => {
   function strategy(name: string, modes: RefreshStrategy['modes'], outcome: TokenGrant | Error, seen: [string, RefreshContext][], interactive?: boolean): RefreshStrategy {
     return {
       name,
@@ -84,7 +84,7 @@ describe('resumeGrant: the silent strategies with the saved refresh token (CARD-
   });
 });
 
-describe('withSavedRefreshToken (FIN-14)', () => {
+describe('withSavedRefreshToken', () => {
   it('a grant with its own refresh token is kept as it is', () => {
     const g = { ...GRANT, refreshToken: 'new' };
     expect(withSavedRefreshToken(g, jwt({ exp: 5 }))).toBe(g);

@@ -41,7 +41,7 @@ function setup(opts: { kind?: 'basic' | 'sso'; answers: (HttpResponse | Error)[]
   return { http, deps, sent, gone, lost, refusedWith, moveTo: (o: string) => (origin = o) };
 }
 
-describe('sessionRest (§4) [FIN-11]', () => {
+describe('sessionRest (§4)', () => {
   it('sends to the node in use at each call with the current header, and hands back a success as is [FIN-11]', async () => {
     const s = setup({ answers: [res(200, '<User/>'), res(202)], headers: ['Bearer one', 'Bearer two'] });
     const first = await sessionRest(s.http, s.deps, 'GET', '/finesse/api/User/1');
