@@ -131,7 +131,9 @@ export const createXmppLink: XmppLinkFactory = (endpoint) => {
       } catch (error) {
         stopping = true;
         await xmpp.stop().catch(() => undefined);
-        throw startError(error, host);
+        // Our own refusals (no usable SASL mechanism, ws:// to another computer) keep their code and
+        // action: as "cannot open, retry" NotificationChannel would reconnect to them for ever.
+        throw error instanceof PatchbayError ? error : startError(error, host);
       }
     },
     async send(stanza) {
@@ -144,8 +146,9 @@ export const createXmppLink: XmppLinkFactory = (endpoint) => {
       return xmpp.iqCaller
         .request(stanza, 24 * 3600_000)
         .catch((error: unknown) => {
+          // @xmpp/iq rejects an error reply with the <error/> child as `element`: answer with its IQ, the reply itself.
           const element = (error as { element?: Element }).element;
-          if ((error as { name?: string }).name === 'StanzaError') return element ?? xml('iq', { type: 'error' });
+          if ((error as { name?: string }).name === 'StanzaError') return element?.parent ?? xml('iq', { type: 'error' });
           throw error;
         })
         .finally(() => pendingIq.delete(id));

@@ -1,0 +1,70 @@
+// The XMPP link's SASL mechanism choice (main/core/platforms/finesse/xmpp-link.ts), against a scripted
+// XMPP-over-WebSocket server on 127.0.0.1 that offers the mechanisms a test names and refuses every
+// <auth/> (the Finesse lab offers PLAIN only, so it cannot tell the choice). finesse.md §5: the SSO
+// access token is the XMPP password (INFERRED SASL PLAIN) — a bearer secret, not a SCRAM password —
+// so PLAIN goes first when offered, and ANONYMOUS never. Session 5 MUT-FINORCH (docs/mutation.md).
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
+import { createXmppLink } from '../../../../../main/core/platforms/finesse/xmpp-link.ts';
+import { rejection } from '../../../../helpers/errors.ts';
+
+const servers: WebSocketServer[] = [];
+
+afterEach(async () => {
+  for (const s of servers.splice(0)) await new Promise((r) => s.close(r));
+});
+
+/** Offers `mechanisms`, records each <auth/> mechanism and answers it with <failure><not-authorized/>. */
+async function scriptedServer(mechanisms: string[]): Promise<{ url: string; auths: { mechanism: string; payload: string }[] }> {
+  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', handleProtocols: (p) => (p.has('xmpp') ? 'xmpp' : false) });
+  servers.push(wss);
+  await new Promise((r) => wss.once('listening', r));
+  const auths: { mechanism: string; payload: string }[] = [];
+  wss.on('connection', (ws) => {
+    ws.on('message', (data) => {
+      const text = String(data);
+      if (text.startsWith('<open')) {
+        ws.send('<open xmlns="urn:ietf:params:xml:ns:xmpp-framing" from="fin.example" id="s1" version="1.0" xml:lang="en"/>');
+        const offered = mechanisms.map((m) => `<mechanism>${m}</mechanism>`).join('');
+        ws.send(`<stream:features xmlns:stream="http://etherx.jabber.org/streams"><mechanisms xmlns="urn:ietf:params:xml:ns:xmpp-sasl">${offered}</mechanisms></stream:features>`);
+      } else if (text.startsWith('<auth')) {
+        const match = /mechanism="([^"]+)"[^>]*>([^<]*)</.exec(text);
+        auths.push({ mechanism: match?.[1] ?? '', payload: match?.[2] ?? '' });
+        ws.send('<failure xmlns="urn:ietf:params:xml:ns:xmpp-sasl"><not-authorized/></failure>');
+      } else if (text.startsWith('<close')) {
+        ws.send('<close xmlns="urn:ietf:params:xml:ns:xmpp-framing"/>');
+        ws.close();
+      }
+    });
+  });
+  return { url: `ws://127.0.0.1:${(wss.address() as { port: number }).port}/ws`, auths };
+}
+
+function link(url: string) {
+  return createXmppLink({ service: url, domain: 'fin.example', username: '98412', password: 'the-sso-access-token', resource: 'patchbay-sasl' });
+}
+
+describe('XMPP link: SASL mechanism [§5]', () => {
+  it('takes PLAIN whenever it is offered, even after SCRAM: the SSO token is a bearer secret [§5 INFERRED]', async () => {
+    const server = await scriptedServer(['SCRAM-SHA-1', 'PLAIN']);
+    const error = await rejection(link(server.url).start());
+    expect(server.auths.map((a) => a.mechanism)).toEqual(['PLAIN']);
+    // RFC 4616: [authzid] NUL authcid NUL passwd — the agent id and the token as they are.
+    expect(Buffer.from(server.auths[0]!.payload, 'base64').toString('utf8')).toBe('\u000098412\u0000the-sso-access-token');
+    expect(error).toMatchObject({ code: 'finesse.xmpp.auth-failed', action: 'sign-in-again', details: { condition: 'not-authorized' } });
+  });
+
+  it('without PLAIN takes the first other mechanism the server offers, never ANONYMOUS [§5]', async () => {
+    const server = await scriptedServer(['ANONYMOUS', 'SCRAM-SHA-1']);
+    await rejection(link(server.url).start());
+    expect(server.auths.map((a) => a.mechanism)).toEqual(['SCRAM-SHA-1']);
+  });
+
+  it('a server offering only ANONYMOUS is "contact IT", never retried for ever, and is sent no sign-in [§5]', async () => {
+    const server = await scriptedServer(['ANONYMOUS']);
+    const error = await rejection(link(server.url).start());
+    expect(error).toMatchObject({ code: 'finesse.xmpp.no-mechanism', action: 'contact-it' });
+    expect(error.message).toBe('The notification server offers no usable sign-in method.');
+    expect(server.auths).toEqual([]);
+  });
+});
