@@ -1,0 +1,332 @@
+// GenesysCloudSession, the orchestrator, with fakes of its ports (issue 9, MUT-GC3): the requests it builds
+// (GC-04 header only, no redirects), the 401 → renew-once path (GC-09, idle vs not), the embedded
+// component's token (GC-05), stream status → view, events → view, the guards after the sign-in is lost,
+// sign-out / cancel / dispose. The wire itself is test/integration/genesys-cloud/session-lab.test.ts.
+import { describe, expect, it } from 'vitest';
+import { ProfileSchema } from '../../../../../preload/contract.ts';
+import { FakeClock } from '../../../../../main/core/clock.ts';
+import { PatchbayError } from '../../../../../main/core/errors.ts';
+import { createLogger, memorySink } from '../../../../../main/core/log.ts';
+import type { HttpRequest } from '../../../../../main/core/net/types.ts';
+import { BACK_TO_IDLE_ID } from '../../../../../main/core/platforms/genesys-cloud/agent-state.ts';
+import { createGenesysCloudSession, GenesysCloudSession, type StreamTimings } from '../../../../../main/core/platforms/genesys-cloud/genesys-cloud-session.ts';
+import type { SessionView } from '../../../../../main/core/platforms/platform.ts';
+import { API, FakeAuth, FakeGenesys } from './fake-genesys.ts';
+import { rejection } from '../../../../helpers/errors.ts';
+
+const timings: StreamTimings = { pingIntervalMs: 20_000, watchdogMs: 50_000, connectTimeoutMs: 5_000, reconnectDelaysMs: [0, 1_000, 2_000] };
+
+function profileOf(extra: Record<string, unknown> = {}) {
+  return ProfileSchema.parse({
+    id: 'gc',
+    name: 'Genesys Cloud',
+    platform: 'genesys-cloud',
+    servers: [API],
+    authMode: 'sso',
+    options: { genesysCloud: { region: 'mypurecloud.com', clientId: 'client-1', redirectUri: 'http://127.0.0.1:48620/callback' } },
+    ...extra,
+  });
+}
+
+function setup() {
+  const clock = new FakeClock();
+  const genesys = new FakeGenesys(clock);
+  const auth = new FakeAuth(clock, genesys);
+  const sink = memorySink();
+  const sent: HttpRequest[] = [];
+  const http = { request: (req: HttpRequest) => (sent.push(req), genesys.http.request(req)) };
+  const session = new GenesysCloudSession({ profile: profileOf(), clock, log: createLogger({ sink }) }, { auth, http, socketFactory: genesys.socketFactory, stream: timings });
+  const views: SessionView[] = [];
+  session.onView((v) => views.push(v));
+  return { clock, genesys, auth, session, views, sink, sent };
+}
+
+async function drive<T>(clock: FakeClock, promise: Promise<T>, stepMs = 100, maxMs = 10 * 60_000): Promise<T> {
+  let settled = false;
+  const watched = promise.finally(() => {
+    settled = true;
+  });
+  watched.catch(() => undefined);
+  for (let t = 0; !settled && t < maxMs; t += stepMs) await clock.advance(stepMs);
+  return watched;
+}
+
+async function tick(clock: FakeClock, ms: number, stepMs = 100): Promise<void> {
+  for (let t = 0; t < ms; t += stepMs) await clock.advance(Math.min(stepMs, ms - t));
+}
+
+async function signedIn() {
+  const s = setup();
+  await drive(s.clock, s.session.signIn({}));
+  return s;
+}
+
+describe('GenesysCloudSession: the requests it sends (GC-04)', () => {
+  it('GC-04: the bearer token in the Authorization header, JSON accepted, a body typed as JSON, no redirects followed', async () => {
+    const { session, clock, sent, auth } = await signedIn();
+    const me = sent.find((r) => new URL(String(r.url)).pathname === '/api/v2/users/me')!;
+    expect(String(me.url).startsWith(`${API}/api/v2/users/me`)).toBe(true);
+    expect(me.method).toBe('GET');
+    expect(me.headers).toEqual({ Authorization: `Bearer ${auth.currentToken}`, Accept: 'application/json' });
+    expect(me.followRedirects).toBe(false);
+    expect(me).not.toHaveProperty('json');
+    await drive(clock, session.setAgentState('def-break'));
+    const patch = sent.find((r) => r.method === 'PATCH')!;
+    expect(patch.headers).toEqual({ Authorization: `Bearer ${auth.currentToken}`, Accept: 'application/json', 'Content-Type': 'application/json' });
+    expect(patch.json).toEqual({ presenceDefinition: { id: 'def-break' } });
+    expect(patch.followRedirects).toBe(false);
+    expect(sent.every((r) => r.followRedirects === false)).toBe(true);
+  });
+
+  it('the sign-in reads carry its abort signal; a stream request does not', async () => {
+    const { sent } = await signedIn();
+    expect(sent.find((r) => new URL(String(r.url)).pathname === '/api/v2/users/me')!.signal).toBeInstanceOf(AbortSignal);
+    expect(sent.find((r) => String(r.url).endsWith('/api/v2/notifications/channels'))!.signal).toBeUndefined();
+  });
+});
+
+describe('GenesysCloudSession: 401 and the port (GC-09)', () => {
+  it('GC-09: a 401 renews through the port once and the request is repeated with the new token', async () => {
+    const { session, clock, genesys, auth } = await signedIn();
+    genesys.script.push({ path: /presences\/purecloud$/, status: 401, body: { message: 'Authentication failed', code: 'authentication.required', status: 401 } });
+    await drive(clock, session.setAgentState('def-break'));
+    expect(auth.invalidations).toEqual(['401']);
+    const patches = genesys.requests.filter((r) => r.method === 'PATCH');
+    expect(patches).toHaveLength(2);
+    expect(patches[1]!.authorization).toBe(`Bearer ${auth.currentToken}`);
+    expect(session.view.agent).toMatchObject({ label: 'Break' });
+  });
+
+  it('GC-09: an idle-timeout 401 is renewed as "idle"; when the port cannot renew, the message says the organisation ended the idle sign-in', async () => {
+    const { session, clock, genesys, auth } = await signedIn();
+    auth.failInvalidate = new PatchbayError('genesys-cloud.token.revoked', 'no', { action: 'sign-in-again' });
+    genesys.script.push({ path: /presences\/purecloud$/, status: 401, body: { message: 'Token expired due to idle timeout', code: 'authentication.required', status: 401 } });
+    const error = await rejection(drive(clock, session.setAgentState('def-break')));
+    expect(error.code).toBe('genesys-cloud.token.revoked');
+    expect(auth.invalidations).toEqual(['idle']);
+    expect(session.view.lastError).toMatchObject({ code: 'genesys-cloud.auth.sign-in-required' });
+    expect(session.view.lastError!.message).toMatch(/period without use/);
+  });
+
+  it('GC-09: a renewal that fails after a plain 401 says Patchbay could not renew (not idle)', async () => {
+    const { session, clock, genesys, auth } = await signedIn();
+    auth.failInvalidate = new PatchbayError('genesys-cloud.token.revoked', 'no', { action: 'sign-in-again' });
+    genesys.script.push({ path: /presences\/purecloud$/, status: 401 });
+    await rejection(drive(clock, session.setAgentState('def-break')));
+    expect(session.view.lastError!.message).not.toMatch(/period without use/);
+    expect(session.view.lastError!.message).toMatch(/could not renew/);
+  });
+
+  it('GC-09: an idle 401 that was renewed is forgotten: a later final failure is not blamed on idleness', async () => {
+    const { session, clock, genesys, auth } = await signedIn();
+    genesys.script.push({ path: /presences\/purecloud$/, status: 401, body: { message: 'idle timeout', code: 'x', status: 401 } });
+    await drive(clock, session.setAgentState('def-break'));
+    auth.emit({ kind: 'renewal-failed', error: new PatchbayError('auth.token-expired', 'expired', { action: 'sign-in-again' }), final: true });
+    expect(session.view.lastError).toMatchObject({ code: 'genesys-cloud.auth.sign-in-required' });
+    expect(session.view.lastError!.message).not.toMatch(/period without use/);
+  });
+
+  it('GC-09: a second 401 right after the renewal is the sign-in lost: the state is kept stale, nothing retries', async () => {
+    const { session, clock, genesys, auth } = await signedIn();
+    genesys.script.push({ path: /presences\/purecloud$/, status: 401 }, { path: /presences\/purecloud$/, status: 401 });
+    const error = await rejection(drive(clock, session.setAgentState('def-break')));
+    expect(error.code).toBe('genesys-cloud.unauthorized');
+    expect(auth.invalidations).toEqual(['401']);
+    expect(session.view).toMatchObject({ phase: 'failed', agent: { stale: true }, lastError: { code: 'genesys-cloud.auth.sign-in-required' } });
+    expect(auth.disposed).toBe(true);
+  });
+
+  it('a 403 on a state change is shown, the session stays active', async () => {
+    const { session, clock, genesys } = await signedIn();
+    genesys.script.push({ path: /presences\/purecloud$/, status: 403, body: { message: 'not allowed', code: 'forbidden', status: 403 } });
+    const error = await rejection(drive(clock, session.setAgentState('def-break')));
+    expect(error.code).toBe('genesys-cloud.forbidden');
+    expect(session.view).toMatchObject({ phase: 'active', lastError: { code: 'genesys-cloud.forbidden' } });
+  });
+
+  it('token_revoked the port cannot renew stops the stream and loses the sign-in once', async () => {
+    const { session, clock, genesys, auth } = await signedIn();
+    auth.failInvalidate = new PatchbayError('genesys-cloud.token.revoked', 'no', { action: 'sign-in-again' });
+    genesys.liveSocket!.frame({ topicName: 'v2.system.token_revoked.u-1', eventBody: {} });
+    await tick(clock, 2_000);
+    expect(auth.invalidations).toEqual(['token_revoked']);
+    expect(session.view).toMatchObject({ phase: 'failed', lastError: { code: 'genesys-cloud.auth.sign-in-required' } });
+    expect(genesys.channels.size).toBe(1);
+    expect(genesys.sockets.every((s) => !s.open)).toBe(true);
+  });
+});
+
+describe('GenesysCloudSession: the embedded component\'s token (GC-05)', () => {
+  it('GC-05: only an active session hands out a token; fresh and renew are passed on', async () => {
+    const s = setup();
+    expect(await rejection(s.session.embeddedAccessToken({ fresh: true }))).toMatchObject({ code: 'session.not-active', action: 'sign-in-again' });
+    await drive(s.clock, s.session.signIn({}));
+    const seen: unknown[] = [];
+    const original = s.auth.accessToken.bind(s.auth);
+    s.auth.accessToken = async (options: { fresh?: boolean; renew?: boolean } = {}) => (seen.push(options), original(options));
+    expect(await s.session.embeddedAccessToken({ fresh: true })).toBe(s.auth.currentToken);
+    await s.session.embeddedAccessToken({ fresh: false, renew: true });
+    await s.session.embeddedAccessToken({ fresh: true, renew: false });
+    expect(seen).toEqual([{ fresh: true }, { fresh: false, renew: true }, { fresh: true }]);
+  });
+});
+
+describe('GenesysCloudSession: events and stream status on screen', () => {
+  it('every event marks the time of the last event; a malformed one is logged by topic (user id hidden) and changes nothing', async () => {
+    const { session, clock, genesys, sink } = await signedIn();
+    await clock.advance(5_000);
+    genesys.liveSocket!.frame({ topicName: 'v2.users.u-1.presence', eventBody: { nonsense: true } });
+    expect(session.view.connection?.lastEventAt).toBe(new Date(clock.now()).toISOString());
+    expect(session.view.agent).toMatchObject({ label: 'On Queue' });
+    const unreadable = sink.entries.filter((e) => e.event === 'genesys-cloud.event.unreadable');
+    expect(unreadable).toHaveLength(1);
+    expect(unreadable[0]!['topic']).toBe('v2.users.{id}.presence');
+    genesys.liveSocket!.frame({ topicName: 'v2.users.u-2.presence', eventBody: { presenceDefinition: { id: 'def-break', systemPresence: 'BREAK' } } });
+    expect(session.view.agent).toMatchObject({ label: 'On Queue' }); // another user's topic is not ours
+    genesys.liveSocket!.frame({ topicName: 'v2.users.u-1.routingStatus', eventBody: { routingStatus: { status: 'NOT_RESPONDING', startTime: new Date(clock.now()).toISOString() } } });
+    expect(session.view.agent).toMatchObject({ reason: 'Not Responding' });
+  });
+
+  it('a stream warning is shown without leaving active; a reconnect names the attempt and its time; rotation back online clears it', async () => {
+    const { session, clock, genesys, views } = await signedIn();
+    genesys.liveSocket!.frame({ result: '404' });
+    await tick(clock, 2_000);
+    expect(session.view.phase).toBe('active');
+    expect(views.some((v) => v.lastError?.code === 'genesys-cloud.notifications.channel-replaced' || v.lastError !== undefined)).toBe(true);
+    genesys.liveSocket!.drop(1006);
+    genesys.refuseSockets = true;
+    await tick(clock, 500);
+    const reconnecting = views.find((v) => v.phase === 'reconnecting')!;
+    expect(reconnecting.connection).toMatchObject({ reconnectAttempt: expect.any(Number), nextAttemptAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+    genesys.refuseSockets = false;
+    await tick(clock, 10_000, 500);
+    expect(session.view.phase).toBe('active');
+  });
+
+  it('a stream that ends for good fails the session and stops the port\'s renewals', async () => {
+    const { session, clock, genesys, auth } = await signedIn();
+    genesys.liveSocket!.frame({ result: '404' });
+    await tick(clock, 2_000);
+    genesys.liveSocket!.frame({ result: '404' });
+    await tick(clock, 2_000);
+    expect(session.view).toMatchObject({ phase: 'failed', lastError: { code: 'genesys-cloud.notifications.evicted' } });
+    expect(auth.disposed).toBe(true);
+  });
+
+  it('a stream stopped on purpose (sign-out) neither fails the session nor disposes the port by itself', async () => {
+    const { session, clock, auth } = await signedIn();
+    await drive(clock, session.signOut());
+    expect(session.view.phase).toBe('signed-out');
+    expect(auth.disposed).toBe(false);
+  });
+
+  it('after the sign-in is lost, stream status and renewal events change nothing', async () => {
+    const { session, auth } = await signedIn();
+    auth.emit({ kind: 'renewal-failed', error: new PatchbayError('auth.token-expired', 'x', { action: 'sign-in-again' }), final: true });
+    const lost = session.view;
+    auth.emit({ kind: 'sign-in-needed', deadline: 0 });
+    auth.emit({ kind: 'renewal-failed', error: new PatchbayError('x', 'y', { action: 'retry' }), final: false });
+    auth.emit({ kind: 'renewed', info: auth.info! });
+    expect(session.view).toBe(lost);
+  });
+});
+
+describe('GenesysCloudSession: states and guards', () => {
+  it('listStates re-reads the definitions when active, and gives the last list otherwise', async () => {
+    const s = setup();
+    expect(await s.session.listStates()).toEqual([]);
+    expect(s.genesys.requests).toHaveLength(0);
+    await drive(s.clock, s.session.signIn({}));
+    s.genesys.definitions.push({ id: 'def-lunch', systemPresence: 'Meal', languageLabels: { en_US: 'Lunch' } });
+    const states = await drive(s.clock, s.session.listStates());
+    expect(states.map((x) => x.label)).toContain('Lunch');
+    expect(s.session.view.selectableStates.map((x) => x.label)).toContain('Lunch');
+  });
+
+  it('setAgentState before sign-in is a typed error; after the sign-in is lost a refusal does not overwrite the sign-in message', async () => {
+    const s = setup();
+    expect(await rejection(s.session.setAgentState('def-break'))).toMatchObject({ code: 'genesys-cloud.not-active', action: 'sign-in-again' });
+    await drive(s.clock, s.session.signIn({}));
+    s.auth.failInvalidate = new PatchbayError('genesys-cloud.token.revoked', 'no', { action: 'sign-in-again' });
+    s.genesys.script.push({ path: /routingstatus$/, status: 401 });
+    await rejection(drive(s.clock, s.session.setAgentState(BACK_TO_IDLE_ID)));
+    expect(s.session.view.lastError).toMatchObject({ code: 'genesys-cloud.auth.sign-in-required' });
+  });
+
+  it('an unknown state while active is shown as the error', async () => {
+    const { session, clock } = await signedIn();
+    await rejection(drive(clock, session.setAgentState('def-nope')));
+    expect(session.view.lastError).toMatchObject({ code: 'genesys-cloud.state.unknown', action: 'none' });
+    expect(session.view.phase).toBe('active');
+  });
+
+  it('signInOptions follow the profile\'s login method', async () => {
+    const { session } = setup();
+    expect(await session.signInOptions()).toEqual(expect.objectContaining({}));
+    const browser = new GenesysCloudSession(
+      { profile: profileOf({ options: { genesysCloud: { region: 'mypurecloud.com', clientId: 'c', redirectUri: 'http://127.0.0.1:48620/callback', loginMethod: 'login-window' } } }), clock: new FakeClock(), log: createLogger({ sink: memorySink() }) },
+      { auth: new FakeAuth(new FakeClock(), new FakeGenesys(new FakeClock())), http: { request: async () => Promise.reject(new Error('unused')) } },
+    );
+    expect(await browser.signInOptions()).not.toEqual(await session.signInOptions());
+  });
+});
+
+describe('GenesysCloudSession: ending', () => {
+  it('a revocation failure at sign-out is logged by code and the session still ends signed out', async () => {
+    const { session, clock, auth, sink } = await signedIn();
+    auth.signOut = async () => Promise.reject(new PatchbayError('net.unreachable', 'down'));
+    await drive(clock, session.signOut());
+    expect(session.view.phase).toBe('signed-out');
+    expect(sink.entries.some((e) => e.event === 'genesys-cloud.sign-out.revoke-failed' && e['code'] === 'net.unreachable')).toBe(true);
+  });
+
+  it('cancel during sign-in is a typed cancellation; cancel when idle does nothing', async () => {
+    const s = setup();
+    s.session.cancel();
+    const pending = s.session.signIn({});
+    pending.catch(() => undefined);
+    await s.clock.advance(10);
+    s.session.cancel();
+    expect(await rejection(drive(s.clock, pending))).toMatchObject({ code: 'genesys-cloud.sign-in.cancelled', action: 'none' });
+    expect(s.session.view).toMatchObject({ phase: 'failed', lastError: { code: 'genesys-cloud.sign-in.cancelled' } });
+  });
+
+  it('dispose stops the stream, the port and listening to its events', async () => {
+    const { session, clock, genesys, auth } = await signedIn();
+    session.dispose();
+    expect(auth.disposed).toBe(true);
+    expect(genesys.sockets.every((s) => !s.open)).toBe(true);
+    const view = session.view;
+    auth.emit({ kind: 'renewal-failed', error: new PatchbayError('auth.token-expired', 'x', { action: 'sign-in-again' }), final: true });
+    expect(session.view).toBe(view);
+    await tick(clock, 60_000, 5_000);
+    expect(clock.pendingTimers()).toBe(0);
+  });
+
+  it('a sign-in abandoned after the stream started fails and leaves no socket open', async () => {
+    const s = setup();
+    s.genesys.script.push({ path: /conversations$/, status: 429, headers: { 'Retry-After': '30' } });
+    const pending = s.session.signIn({});
+    pending.catch(() => undefined);
+    for (let i = 0; i < 200 && !s.genesys.liveSocket; i++) await s.clock.advance(100);
+    s.session.cancel();
+    await rejection(drive(s.clock, pending));
+    expect(s.session.view.phase).toBe('failed');
+    expect(s.genesys.sockets.every((x) => !x.open)).toBe(true);
+  });
+
+  it('the registry factory builds a session on the context\'s network session', async () => {
+    const clock = new FakeClock();
+    const genesys = new FakeGenesys(clock);
+    let made = 0;
+    const session = createGenesysCloudSession({
+      profile: profileOf(),
+      clock,
+      log: createLogger({ sink: memorySink() }),
+      createHttpSession: () => (made++, genesys.http as never),
+    });
+    expect(session.view.phase).toBe('signed-out');
+    expect(made).toBe(1);
+    session.dispose();
+  });
+});
