@@ -137,4 +137,14 @@ describe('sessionHttp: the profile\'s HttpSession', () => {
     expect((http as unknown as { acceptLanguage?: () => string }).acceptLanguage?.()).toBe('de-DE');
     expect((sessionHttp(context({}), log) as unknown as { acceptLanguage?: unknown }).acceptLanguage).toBeUndefined();
   });
+
+  it('the core\'s dispatcher (proxy, CA bundle), clock and the session log are handed on', () => {
+    const dispatcher = { dispatch: () => true } as unknown as PlatformContext['dispatcher'];
+    const clock = { now: () => 5 } as unknown as PlatformContext['clock'];
+    const inner = sessionHttp(context({ dispatcher, clock }), log) as unknown as { dispatcher?: unknown; clock?: unknown; log?: unknown };
+    expect(inner.dispatcher).toBe(dispatcher);
+    expect(inner.clock).toBe(clock);
+    expect(inner.log).toBe(log);
+    expect((sessionHttp(context({}), log) as unknown as { dispatcher?: unknown }).dispatcher).toBeUndefined();
+  });
 });
