@@ -165,6 +165,9 @@ export class IcwsSession implements PlatformSession {
   private async establish(connection: Connection): Promise<void> {
     this.connection = connection;
     this.userStatus = undefined;
+    // [ICWS-16] the POST /icws/connection just went out: the first heartbeat is due 90 s from now,
+    // not at once (without this, the session's first request after a sign-in or reconnect was a heartbeat).
+    this.lastAuthenticatedAt = this.clock.now();
     const transport = chooseTransport(connection.messagingVersion, this.profile.options.messaging);
     this.dispatch({ type: 'connected', server: connection.base, transport, ...(connection.userDisplayName ? { userDisplayName: connection.userDisplayName } : {}) });
     await this.chooseStation(connection);
