@@ -82,6 +82,8 @@ describe('restRequest: the request of every REST call (§4)', () => {
       headers: { Accept: 'application/xml', Authorization: 'Bearer tok' },
       followRedirects: false,
     });
+    const get = restRequest('https://fin-a:8445', 'GET', '/p', 'Bearer tok', undefined, {});
+    expect(['body', 'signal'].filter((k) => k in get)).toEqual([]);
   });
 
   it('a PUT with a body: XML content type; the request id and the signal when given [FIN-11]', () => {

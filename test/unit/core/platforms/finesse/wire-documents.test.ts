@@ -135,6 +135,23 @@ describe('<Update> (§5)', () => {
   });
 });
 
+describe('what each refusal names (§4, §5)', () => {
+  it('the document in the message: reason codes, user, call list, notification; the part of an update that failed', () => {
+    const message = (run: () => unknown) => thrown(run).message;
+    expect(message(() => parseReasonCodes('<Dialogs/>'))).toBe('The Finesse server sent a reason code list that Patchbay could not read (expected <ReasonCodes>).');
+    expect(message(() => parseUser('<Dialogs/>'))).toBe('The Finesse server sent the user that Patchbay could not read (expected <User>).');
+    expect(message(() => parseDialogs('<User/>'))).toBe('The Finesse server sent a call list that Patchbay could not read (expected <Dialogs>).');
+    expect(message(() => parseUpdate('<User/>'))).toBe('The Finesse server sent a notification that Patchbay could not read (expected <Update>).');
+    expect(message(() => parseUpdate('<Update><data><apiErrors>text</apiErrors></data></Update>'))).toBe('The Finesse server sent an error that Patchbay could not read (field root).');
+    expect(message(() => parseUpdate('<Update><data><dialogs>text</dialogs></data></Update>'))).toBe('The Finesse server sent a call list that Patchbay could not read (field root).');
+  });
+
+  it('a notification may start with blank lines before its XML declaration; a reason code uri with a trailing slash still names its id', () => {
+    expect(parseUpdate('\n  <?xml version="1.0"?><Update/>')).toEqual({ kind: 'other', source: '', event: undefined, requestId: undefined });
+    expect(parseReasonCodes('<ReasonCodes><ReasonCode><uri>/finesse/api/ReasonCode/8/</uri></ReasonCode></ReasonCodes>')).toMatchObject([{ id: '8', label: '8' }]);
+  });
+});
+
 describe('request builders (§4)', () => {
   it('LOGIN with the extension only, or with the mobile agent block in order; NOT_READY and LOGOUT with their reason', () => {
     expect(loginBody('1<2')).toBe('<User><state>LOGIN</state><extension>1&lt;2</extension></User>');
