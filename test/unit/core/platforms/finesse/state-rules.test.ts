@@ -111,6 +111,11 @@ describe('restoreStep [issue 9 item 10]', () => {
     expect(restoreStep(user('READY'), { autoReady: false, notReadyReasonCodeId: '' })).toBeUndefined();
     expect(restoreStep(user('LOGOUT', { reasonCodeId: '255' }), { autoReady: true })).toBeUndefined();
   });
+
+  it('without an IT policy never restores Ready by itself', () => {
+    expect(restoreStep(user('READY'))).toBeUndefined();
+    expect(restoreStep(user('NOT_READY', { reasonCodeId: '7' }))?.state).toBe('NOT_READY');
+  });
 });
 
 describe('isMine [§5]', () => {
