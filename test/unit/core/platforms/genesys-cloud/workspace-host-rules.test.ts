@@ -49,7 +49,7 @@ describe('WorkspaceHost: the ready timer (GC-10)', () => {
     expect(t.host.view.phase).toBe('degraded');
   });
 
-  it('GC-10: the handshake ends the ready timer: a component that said ready is not degraded later', async () => {
+  it('a component that said ready is not degraded later by the ready timer', async () => {
     const t = setUp();
     t.send({ type: T('ready') });
     await flush();
