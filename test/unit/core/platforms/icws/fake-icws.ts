@@ -71,7 +71,7 @@ export class FakeIcws {
   /** The subscription's first (isDelta:false) message is queued; false: the server sends none. */
   firstMessage = true;
   /** Answers for chosen requests before the scripted routes (`METHOD path-after-session`). */
-  readonly override = new Map<string, (req: HttpRequest) => HttpResponse | Error>();
+  readonly override = new Map<string, (req: HttpRequest) => HttpResponse | Error | Promise<HttpResponse>>();
   serverInfo: unknown = { authentication: { allowIcAuth: true, identityProviders: [{ identityProviderId: 'idp-1', displayName: 'Corp IdP' }] } };
   serversJson: unknown = undefined;
   cleared = 0;
@@ -118,7 +118,7 @@ export class FakeIcws {
     const key = `${method} ${m[2]}`;
     const override = this.override.get(key);
     if (override) {
-      const answer = override(req);
+      const answer = await override(req);
       if (answer instanceof Error) throw answer;
       return answer;
     }

@@ -15,6 +15,7 @@ import { ProfileSchema, type ProfileInput } from '../../../../../preload/contrac
 import { rejection } from '../../../../helpers/errors.ts';
 import { FakeIcws } from './fake-icws.ts';
 import { response } from './stub-response.ts';
+import type { HttpResponse } from '../../../../../main/core/net/types.ts';
 
 vi.mock('../../../../../main/core/platforms/icws/sso.ts', async (original) => ({
   ...(await original<typeof import('../../../../../main/core/platforms/icws/sso.ts')>()),
@@ -28,7 +29,7 @@ const A = 'https://a.example:8019';
 const PW = { credentials: { userName: 'agent1', password: 'pw-1' } };
 const loginWindow = {} as LoginWindow;
 
-function setup(options: { profile?: Partial<ProfileInput>; options?: Record<string, unknown>; loginWindow?: LoginWindow; silentSsoTimeoutMs?: number } = {}) {
+function setup(options: { profile?: Partial<ProfileInput>; options?: Record<string, unknown>; loginWindow?: LoginWindow; silentSsoTimeoutMs?: number; viaFactory?: boolean } = {}) {
   const clock = new FakeClock();
   const icws = new FakeIcws();
   const sink = memorySink();
@@ -42,13 +43,24 @@ function setup(options: { profile?: Partial<ProfileInput>; options?: Record<stri
     ...options.profile,
     options: { pollIntervalMs: 1_000, ...options.options },
   });
+  const factoryCalls: unknown[] = [];
+  const createHttpSession = (o: unknown) => {
+    factoryCalls.push(o);
+    return icws.http;
+  };
   const session = new IcwsSession(
-    { profile, clock, log: createLogger({ sink, level: 'debug' }), ...(options.loginWindow ? { loginWindow: options.loginWindow } : {}) },
-    { http: icws.http, ...(options.silentSsoTimeoutMs ? { silentSsoTimeoutMs: options.silentSsoTimeoutMs } : {}) },
+    {
+      profile,
+      clock,
+      log: createLogger({ sink, level: 'debug' }),
+      ...(options.loginWindow ? { loginWindow: options.loginWindow } : {}),
+      ...(options.viaFactory ? { createHttpSession } : {}),
+    },
+    { ...(options.viaFactory ? {} : { http: icws.http }), ...(options.silentSsoTimeoutMs ? { silentSsoTimeoutMs: options.silentSsoTimeoutMs } : {}) },
   );
   const views: SessionView[] = [];
   session.onView((v) => views.push(v));
-  return { clock, icws, session, views };
+  return { clock, icws, session, views, sink, factoryCalls };
 }
 
 /** Runs `work` while the fake clock moves on in steps of `step` ms (at most `limit` ms). */
@@ -681,5 +693,127 @@ describe('IcwsSession PureConnect Cloud [ICWS-24, ICWS-25]', () => {
       `${CLOUD}/v2/ic2/icws/connection?include=version,features`,
     ]);
     expect(session.view).toMatchObject({ phase: 'active', server: `${CLOUD}/v2/ic2` });
+  });
+});
+
+describe('IcwsSession: what the agent is told, and edges (issue 9 survivors)', () => {
+  it('the refusals before any request say what to do', async () => {
+    const none = setup();
+    expect(await rejection(none.session.signIn({}))).toMatchObject({ message: 'Enter your user name and password to sign in.' });
+    const noWindow = setup({ profile: { authMode: 'sso' } });
+    expect(await rejection(noWindow.session.signIn({}))).toMatchObject({ message: 'Single sign-on needs a sign-in window, which this way of running Patchbay does not have.' });
+    const noIdp = setup({ profile: { authMode: 'sso' }, loginWindow });
+    noIdp.icws.serverInfo = {};
+    expect(await rejection(drive(noIdp.clock, noIdp.session.signIn({})))).toMatchObject({
+      message: 'The server offers no identity provider for single sign-on.',
+      action: 'contact-it',
+    });
+    expect(await rejection(none.session.setAgentState('At Lunch'))).toMatchObject({ message: 'Sign in first.' });
+  });
+
+  it('a cancelled sign-in says so', async () => {
+    const { clock, icws, session } = setup();
+    icws.connect.set('a.example', [
+      () => {
+        session.cancel();
+        throw new Error('aborted');
+      },
+    ]);
+    expect(await rejection(drive(clock, session.signIn(PW)))).toMatchObject({ message: 'Sign-in was cancelled.' });
+  });
+
+  it('a 401 on a call is the typed loss with its status; a refusal without a server text gets the plain sentence', async () => {
+    const { clock, icws, session } = setup();
+    await drive(clock, session.signIn(PW));
+    icws.override.set('PUT /status/user-statuses/agent1', () => response(409));
+    expect(await rejection(session.setAgentState('At Lunch'))).toMatchObject({ code: 'icws.set-status.rejected', message: 'The server refused the status change.' });
+    icws.override.delete('PUT /status/user-statuses/agent1');
+    icws.end(icws.live()!, { reason: 'Gone.' });
+    const lost = await rejection(session.setAgentState('At Lunch'));
+    expect(lost).toMatchObject({ code: 'icws.session.lost', message: 'The connection to the server was lost.', action: 'sign-in-again', details: { status: 401 } });
+  });
+
+  it('the SSO journey moves the card between awaiting-user and signing-in as the IdP asks', async () => {
+    const { clock, session } = setup({ profile: { authMode: 'sso' }, loginWindow });
+    const phases: string[] = [];
+    runSso.mockImplementation(async (o) => {
+      o.onPhase?.('awaiting-user');
+      phases.push(session.view.phase);
+      o.onPhase?.('signing-in');
+      phases.push(session.view.phase);
+      return 'token-1';
+    });
+    await drive(clock, session.signIn({}));
+    expect(phases).toEqual(['awaiting-user', 'signing-in']);
+  });
+
+  it('an SSO connection without userID, on a profile without a user name, names no user (nothing invented)', async () => {
+    const { clock, icws, session } = setup({ profile: { authMode: 'sso', userName: undefined }, loginWindow });
+    icws.created.set('a.example', { userID: undefined });
+    icws.firstMessage = false;
+    runSso.mockResolvedValue('token-1');
+    await drive(clock, session.signIn({}));
+    expect(icws.calls('PUT', '/messaging/subscriptions/status/user-statuses').map(bodyOf)).toEqual([{ userIds: [''] }]);
+  });
+
+  it('after a station refusal the given-back session is not used any more [ICWS-26]', async () => {
+    const { clock, icws, session } = setup({ options: { station: 'ws-7' } });
+    icws.override.set('PUT /connection/station', () => response(400, { message: 'Station ws-7 is in use.' }));
+    await rejection(drive(clock, session.signIn(PW)));
+    const count = icws.requests.length;
+    expect(await rejection(session.setAgentState('At Lunch'))).toMatchObject({ code: 'session.not-active' });
+    expect(icws.requests.length).toBe(count);
+  });
+
+  it('two 401s at once read GET connection once; a later loss reads it again [ICWS-17]', async () => {
+    const { clock, icws, session } = setup();
+    icws.created.set('a.example', { alternateHostList: ['b.example'] });
+    await drive(clock, session.signIn(PW));
+    const first = icws.live()!;
+    icws.end(first, { reason: 'Switching over.', shouldReconnect: true });
+    await Promise.all([rejection(session.setAgentState('At Lunch')), rejection(session.setAgentState('Available'))]);
+    await clock.advance(0);
+    expect(icws.calls('GET', `/icws/${first.id}/connection`)).toHaveLength(1);
+    expect(session.view.phase).toBe('reconnecting');
+    await clock.advance(MAX_INTERVAL_MS + 3_000);
+    expect(session.view.phase).toBe('active');
+    const second = icws.live()!;
+    icws.end(second, { reason: 'Again.', shouldReconnect: false });
+    await rejection(session.setAgentState('At Lunch'));
+    await clock.advance(0);
+    expect(icws.calls('GET', `/icws/${second.id}/connection`)).toHaveLength(1);
+    expect(session.view).toMatchObject({ phase: 'failed', lastError: { message: 'Again.' } });
+  });
+
+  it('a loss message arriving after sign-out leaves the card signed out', async () => {
+    const { clock, icws, session } = setup();
+    await drive(clock, session.signIn(PW));
+    let answer: (res: HttpResponse) => void = () => undefined;
+    icws.override.set('GET /messaging/messages', () => new Promise<HttpResponse>((resolve) => (answer = resolve)));
+    await clock.advance(1_000);
+    await session.signOut();
+    answer(response(200, [downMessage('Gone.', false)]));
+    await clock.advance(0);
+    expect(session.view.phase).toBe('signed-out');
+    expect(session.view.lastError).toBeUndefined();
+  });
+
+  it('dispose stops the messaging loop', async () => {
+    const { clock, icws, session } = setup();
+    await drive(clock, session.signIn(PW));
+    session.dispose();
+    const count = icws.requests.length;
+    await clock.advance(60_000);
+    expect(icws.requests.length).toBe(count);
+  });
+
+  it("uses the core's HttpSession factory with the session's log and clock, and traces as platform icws", async () => {
+    const { clock, session, factoryCalls, sink } = setup({ viaFactory: true });
+    await drive(clock, session.signIn(PW));
+    expect(session.view.phase).toBe('active');
+    expect(factoryCalls).toHaveLength(1);
+    expect(factoryCalls[0]).toMatchObject({ clock });
+    expect(typeof (factoryCalls[0] as { log: { info: unknown } }).log.info).toBe('function');
+    expect(sink.entries.filter((e) => e.event === 'icws.connected').map((e) => e['platform'])).toEqual(['icws']);
   });
 });
