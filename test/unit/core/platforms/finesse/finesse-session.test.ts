@@ -6,8 +6,10 @@ import { PatchbayError } from '../../../../../main/core/errors.ts';
 import { createLogger, memorySink } from '../../../../../main/core/log.ts';
 import { FinesseSession } from '../../../../../main/core/platforms/finesse/finesse-session.ts';
 import type { FinesseOptionsInput } from '../../../../../main/core/platforms/finesse/options.ts';
+import { xml } from '../../../../../main/core/platforms/finesse/xmpp-link.ts';
 import type { SessionView } from '../../../../../main/core/platforms/platform.ts';
 import { MemorySecretStore, profileSecrets, type ProfileSecrets } from '../../../../../main/core/secrets/secret-store.ts';
+import { rejection } from '../../../../helpers/errors.ts';
 import { FakeFinesse } from './fake-finesse.ts';
 
 const A = 'https://fin-a.example.com:8445';
@@ -414,5 +416,285 @@ describe('FinesseSession: reconnect and failover', () => {
     finesse.nodes.get(A)!.status = 'IN_SERVICE';
     await tick(clock, 5_000);
     expect(session.view).toMatchObject({ phase: 'active', server: A, agent: { kind: 'not-ready' } });
+  });
+});
+
+// Session 5, MUT-FINORCH (issue 9, docs/mutation.md): the orchestrator's own wiring, each case written
+// against a surviving mutant of finesse-session.ts and seen red with that mutant planted by hand.
+describe('FinesseSession: orchestration (issue 9 mutation survivors)', () => {
+  const systemNotice = (status: string) =>
+    xml(
+      'message',
+      { from: 'pubsub.fin.example.com' },
+      xml('event', { xmlns: 'http://jabber.org/protocol/pubsub#event' }, xml('items', { node: '/finesse/api/SystemInfo' }, xml('item', {}, xml('notification', { xmlns: 'urn:xmpp:push:0' }, `<Update><data><SystemInfo><status>${status}</status></SystemInfo></data><event>PUT</event><source>/finesse/api/SystemInfo</source></Update>`)))),
+    );
+
+  /** The agent signed in and logged out by the outage on node A; back on B. */
+  async function outageLogsOut(s: ReturnType<typeof setup>) {
+    s.finesse.nodes.get(A)!.up = false;
+    s.finesse.dropLinks(A);
+    Object.assign(s.user, { state: 'LOGOUT', extension: undefined, reasonCodeId: undefined });
+    await tick(s.clock, 10_000);
+    return s.finesse.requests.filter((r) => r.method === 'PUT' && r.node === B).map((r) => r.body);
+  }
+
+  it('signs an agent back in after an outage logged them out, also with no state change since the sign-in [issue 9 item 10]', async () => {
+    const s = setup();
+    await drive(s.clock, s.session.signIn(nonSso));
+    expect(await outageLogsOut(s)).toEqual(['<User><state>LOGIN</state><extension>1001001</extension></User>']);
+    expect(s.session.view).toMatchObject({ phase: 'active', agent: { kind: 'not-ready' } });
+  });
+
+  it('a refused state change does not leave the session "logging out": the outage restore still signs back in [issue 9 item 10]', async () => {
+    const s = setup();
+    await drive(s.clock, s.session.signIn(nonSso));
+    await expect(s.session.setAgentState('NOT_READY')).rejects.toMatchObject({ code: 'finesse.state.reason-required' });
+    expect(await outageLogsOut(s)).toEqual(['<User><state>LOGIN</state><extension>1001001</extension></User>']);
+  });
+
+  it('after a sign-out and a new sign-in on the same session, an outage logout is restored again [issue 9 item 10]', async () => {
+    const s = setup();
+    await drive(s.clock, s.session.signIn(nonSso));
+    await drive(s.clock, s.session.signOut());
+    await drive(s.clock, s.session.signIn(nonSso));
+    expect(await outageLogsOut(s)).toEqual(['<User><state>LOGIN</state><extension>1001001</extension></User>']);
+  });
+
+  it('a Ready agent logged out by an outage comes back Not Ready and is told so [issue 9 item 10]', async () => {
+    const s = setup();
+    await drive(s.clock, s.session.signIn(nonSso));
+    await drive(s.clock, s.session.setAgentState('READY'));
+    expect(await outageLogsOut(s)).toEqual(['<User><state>LOGIN</state><extension>1001001</extension></User>']);
+    expect(s.session.view.agent?.kind).toBe('not-ready');
+    expect(s.session.view.lastError).toMatchObject({ code: 'finesse.state.not-ready-after-outage' });
+  });
+
+  it('a LOGOUT under way when the channel drops is not undone by the outage restore [issue 9 item 10]', async () => {
+    const s = setup();
+    await drive(s.clock, s.session.signIn(nonSso));
+    const logout = s.session.setAgentState('LOGOUT', '21');
+    logout.catch(() => undefined);
+    await s.clock.advance(10); // the PUT is out; Finesse applies it in 50 ms, while the channel is down
+    s.finesse.dropLinks();
+    await tick(s.clock, 10_000);
+    await drive(s.clock, logout.catch(() => undefined));
+    expect(s.finesse.requests.filter((r) => r.method === 'PUT').map((r) => r.body)).toEqual([
+      '<User><state>LOGIN</state><extension>1001001</extension></User>',
+      '<User><state>LOGOUT</state><reasonCodeId>21</reasonCodeId></User>',
+    ]);
+  });
+
+  it('a sign-out under way when the channel drops is not undone by the outage restore [issue 9 item 11]', async () => {
+    const s = setup();
+    await drive(s.clock, s.session.signIn(nonSso));
+    const out = s.session.signOut();
+    out.catch(() => undefined);
+    await s.clock.advance(10);
+    s.finesse.dropLinks();
+    await tick(s.clock, 10_000);
+    await drive(s.clock, out.catch(() => undefined));
+    expect(s.finesse.requests.filter((r) => r.method === 'PUT' && r.body?.includes('LOGIN'))).toHaveLength(1);
+  });
+
+  it('uses a resource patchbay-<8 hex> by default, never "desktop" [§5]', async () => {
+    const clock = new FakeClock();
+    const finesse = new FakeFinesse(clock, [A]);
+    finesse.users.push({ loginId: '98411', loginName: 'sjefferson', password: 'pw', authMode: 'NON_SSO', state: 'LOGOUT' });
+    const profile = ProfileSchema.parse({ id: 'fin', name: 'Finesse', platform: 'finesse', servers: [A], authMode: 'password' });
+    const session = new FinesseSession({ profile, clock, log: createLogger({ sink: memorySink() }) }, { http: finesse.http, linkFactory: finesse.linkFactory });
+    await drive(clock, session.signIn(nonSso));
+    expect(finesse.links[0]!.endpoint.resource).toMatch(/^patchbay-[0-9a-f]{8}$/);
+  });
+
+  it('allows ws:// notifications only for a lab profile [issue 8 item 4]', async () => {
+    const plain = setup();
+    await drive(plain.clock, plain.session.signIn(nonSso));
+    expect(plain.finesse.links[0]!.endpoint.allowCleartext).toBe(false);
+    const lab = setup({ profile: { lab: true } });
+    await drive(lab.clock, lab.session.signIn(nonSso));
+    expect(lab.finesse.links[0]!.endpoint.allowCleartext).toBe(true);
+  });
+
+  it('waits for Finesse presence unless the profile turns it off [§5 ET]', async () => {
+    const off = setup({ finesse: { waitForFinessePresence: false } });
+    off.finesse.announces = false;
+    await drive(off.clock, off.session.signIn(nonSso));
+    expect(off.session.view.phase).toBe('active');
+    const on = setup();
+    on.finesse.announces = false;
+    await expect(drive(on.clock, on.session.signIn(nonSso))).rejects.toMatchObject({ code: 'finesse.xmpp.no-server-presence' });
+  });
+
+  it('names the agent by first and last name, leaving out a missing one', async () => {
+    const s = setup();
+    const userXml = s.finesse.userXml.bind(s.finesse);
+    s.finesse.userXml = (u, root) => userXml(u, root).replace('<lastName>Jefferson</lastName>', '');
+    await drive(s.clock, s.session.signIn(nonSso));
+    expect(s.session.view.userDisplayName).toBe('Sam');
+  });
+
+  it('signing in again on a live SSO session renews the tokens only: no new connect, state kept [FIN-14]', async () => {
+    const s = setup({ profile: { authMode: 'sso', userName: 'sjefferson' } });
+    s.finesse.systemAuthMode = 'SSO';
+    s.user.authMode = 'SSO';
+    await drive(s.clock, s.session.signIn({ sso: { userName: 'sjefferson' }, extension: '1001001' }));
+    const views = s.views.length;
+    const requests = s.finesse.requests.length;
+    await drive(s.clock, s.session.signIn({ sso: { userName: 'sjefferson' }, extension: '1001001' }));
+    expect(s.loginWindow.runs).toHaveLength(2);
+    expect(s.views.slice(views).map((v) => v.phase)).not.toContain('connecting');
+    expect(s.finesse.requests.slice(requests).filter((r) => r.path.startsWith('/finesse/api/'))).toEqual([]);
+    expect(s.session.view.phase).toBe('active');
+    // A renewal that does not complete says so.
+    s.loginWindow.fail = new PatchbayError('login.closed', 'closed', { action: 'none' });
+    const error = await rejection(drive(s.clock, s.session.signIn({ sso: { userName: 'sjefferson' }, extension: '1001001' })));
+    expect(error).toMatchObject({ code: 'finesse.sso.not-renewed', action: 'sign-in-again', message: 'Signing in again did not complete.' });
+  });
+
+  it('signing in again on a live password session signs in anew (there is nothing to renew)', async () => {
+    const s = setup();
+    await drive(s.clock, s.session.signIn(nonSso));
+    await drive(s.clock, s.session.signIn(nonSso));
+    expect(s.session.view.phase).toBe('active');
+    expect(s.finesse.requests.filter((r) => r.path === '/finesse/api/SystemInfo')).toHaveLength(2);
+  });
+
+  it('keeps a renewed refresh token in the keychain while active, and saves nothing for a sign-in that failed [CARD-02, FIN-14]', async () => {
+    const secrets = profileSecrets(new MemorySecretStore(), 'fin');
+    const s = setup({ profile: { authMode: 'sso', userName: 'sjefferson' }, secrets });
+    s.finesse.systemAuthMode = 'SSO';
+    s.user.authMode = 'SSO';
+    // No extension for a logged-out agent: the sign-in fails after the token arrived.
+    await expect(drive(s.clock, s.session.signIn({ sso: { userName: 'sjefferson' } }))).rejects.toMatchObject({ code: 'finesse.sign-in.extension-required' });
+    expect(await secrets.get('refresh-token')).toBeUndefined();
+    await drive(s.clock, s.session.signIn({ sso: { userName: 'sjefferson' }, extension: '1001001' }));
+    const first = JSON.parse((await secrets.get('refresh-token'))!) as { refreshToken: string };
+    expect(await drive(s.clock, s.session.reauthenticate())).toBe(true);
+    const second = JSON.parse((await secrets.get('refresh-token'))!) as { refreshToken: string };
+    expect(second.refreshToken).toMatch(/^ref-/);
+    expect(second.refreshToken).not.toBe(first.refreshToken);
+  });
+
+  it('does not resume on a NON_SSO system: no token request, no window [FIN-05]', async () => {
+    const secrets = profileSecrets(new MemorySecretStore(), 'fin');
+    await secrets.set('refresh-token', JSON.stringify({ v: 1, refreshToken: 'ref-1', userName: 'sjefferson' }));
+    const s = setup({ secrets });
+    s.finesse.refreshTokens.set('ref-1', s.clock.now() + 7_200_000);
+    expect(await drive(s.clock, s.session.resume())).toBe(false);
+    expect(s.finesse.requests.map((r) => r.path)).toEqual(['/finesse/api/SystemInfo']);
+    expect(s.loginWindow.runs).toEqual([]);
+    expect(s.session.view.phase).toBe('signed-out');
+  });
+
+  it('a REST call that finds the node gone moves REST and XMPP to the other node at once [§5 failover]', async () => {
+    const s = setup();
+    await drive(s.clock, s.session.signIn(nonSso));
+    s.finesse.nodes.get(A)!.up = false; // the XMPP link has not noticed yet
+    await expect(drive(s.clock, s.session.setAgentState('READY'))).rejects.toMatchObject({ code: 'net.unreachable' });
+    await tick(s.clock, 10_000);
+    expect(s.session.view).toMatchObject({ phase: 'active', server: B });
+    expect(s.finesse.links.map((l) => l.node)).toEqual([B]);
+  });
+
+  it('a sign-in Finesse no longer accepts shows at once on the card, from any REST call [issue 13 item 2]', async () => {
+    const s = setup();
+    await drive(s.clock, s.session.signIn(nonSso));
+    s.user.password = 'changed-elsewhere';
+    const views = s.views.length;
+    await expect(drive(s.clock, s.session.listStates().then(() => s.session.actOnCall('no-call', 'answer')))).rejects.toBeDefined();
+    s.finesse.dropLinks(); // the re-read after the reconnect meets the 401
+    await tick(s.clock, 2_000);
+    expect(s.views.slice(views).some((v) => v.phase === 'active' && v.lastError?.code !== undefined)).toBe(true);
+  });
+
+  it('a state change refused while signed out touches no view', async () => {
+    const s = setup();
+    await expect(s.session.setAgentState('READY')).rejects.toBeInstanceOf(PatchbayError);
+    expect(s.views).toEqual([]);
+    expect(s.session.view.lastError).toBeUndefined();
+  });
+
+  it('a sign-out with nothing signed in sends nothing and ends signed out', async () => {
+    const s = setup();
+    await drive(s.clock, s.session.signOut());
+    expect(s.finesse.requests).toEqual([]);
+    expect(s.session.view.phase).toBe('signed-out');
+  });
+
+  it('a sign-out while the channel reconnects sends no LOGOUT and ends signed out [issue 9 item 11]', async () => {
+    const s = setup();
+    await drive(s.clock, s.session.signIn(nonSso));
+    for (const n of s.finesse.nodes.values()) n.up = false;
+    s.finesse.dropLinks();
+    await tick(s.clock, 1_000);
+    expect(s.session.view.phase).toBe('reconnecting');
+    await drive(s.clock, s.session.signOut());
+    expect(s.finesse.requests.filter((r) => r.body?.includes('LOGOUT'))).toEqual([]);
+    expect(s.session.view.phase).toBe('signed-out');
+  });
+
+  it('a sign-out of an agent Finesse already logged out sends no LOGOUT', async () => {
+    const s = setup();
+    await drive(s.clock, s.session.signIn(nonSso));
+    s.user.state = 'LOGOUT';
+    s.finesse.notify(s.user, `<Update><data>${s.finesse.userXml(s.user, 'user')}</data><event>PUT</event><source>/finesse/api/User/98411</source></Update>`);
+    await tick(s.clock, 100);
+    await drive(s.clock, s.session.signOut());
+    expect(s.finesse.requests.filter((r) => r.body?.includes('LOGOUT'))).toEqual([]);
+    expect(s.session.view.phase).toBe('signed-out');
+  });
+
+  it('a LOGOUT Finesse refuses makes the sign-out fail with the reason, not "signed out" [issue 9 item 11]', async () => {
+    const s = setup();
+    await drive(s.clock, s.session.signIn(nonSso));
+    s.finesse.nodes.get(A)!.status = 'OUT_OF_SERVICE'; // the LOGOUT PUT is answered 503
+    const error = await rejection(drive(s.clock, s.session.signOut()));
+    expect(error).toMatchObject({ code: 'finesse.sign-out.refused', details: { status: 503 } });
+    expect(s.session.view.phase).toBe('failed');
+    expect(s.session.view.lastError?.code).toBe(error.code);
+  });
+
+  it('cancelling a sign-in says "cancelled" and leaves nothing signed in', async () => {
+    const s = setup({ profile: { authMode: 'sso', userName: 'sjefferson' } });
+    s.finesse.systemAuthMode = 'SSO';
+    s.user.authMode = 'SSO';
+    const signIn = s.session.signIn({ sso: { userName: 'sjefferson' }, extension: '1001001' });
+    signIn.catch(() => undefined);
+    await tick(s.clock, 1_000);
+    s.session.cancel();
+    const error = await rejection(drive(s.clock, signIn));
+    expect(error).toMatchObject({ code: 'session.cancelled', action: 'none', message: 'Sign-in was cancelled.' });
+    expect(s.session.view.phase).toBe('failed');
+  });
+
+  it('a state change waiting for its notification fails with "session ended" when the session is disposed', async () => {
+    const s = setup();
+    await drive(s.clock, s.session.signIn(nonSso));
+    s.finesse.ignoreChanges = true;
+    const change = s.session.setAgentState('READY');
+    change.catch(() => undefined);
+    await s.clock.advance(10);
+    s.session.dispose();
+    const error = await rejection(drive(s.clock, change));
+    expect(error).toMatchObject({ code: 'session.ended', action: 'none', message: 'The session ended.' });
+    await tick(s.clock, 100);
+    expect(s.finesse.links).toEqual([]);
+  });
+
+  it('retry now without a channel does nothing; diagnostics of a fresh session are empty', () => {
+    const s = setup();
+    expect(s.session.retryNow()).toBe(false);
+    expect(s.session.diagnostics).toMatchObject({ node: A, userId: undefined, reconnectTimes: [] });
+  });
+
+  it('an OUT_OF_SERVICE notice over XMPP moves REST and XMPP to the IN_SERVICE peer and tells the agent [issue 9 item 9]', async () => {
+    const s = setup();
+    await drive(s.clock, s.session.signIn(nonSso));
+    s.finesse.nodes.get(A)!.status = 'OUT_OF_SERVICE';
+    s.finesse.links[0]!.deliver(systemNotice('OUT_OF_SERVICE'));
+    await tick(s.clock, 10_000);
+    expect(s.session.view).toMatchObject({ phase: 'active', server: B });
+    expect(s.finesse.links.map((l) => l.node)).toEqual([B]);
+    expect(s.views.some((v) => v.lastError?.code.startsWith('finesse.node.'))).toBe(true);
   });
 });
