@@ -475,6 +475,8 @@ describe('FinesseSession: orchestration (issue 9 mutation survivors)', () => {
     const logout = s.session.setAgentState('LOGOUT', '21');
     logout.catch(() => undefined);
     await s.clock.advance(10); // the PUT is out; Finesse applies it in 50 ms, while the channel is down
+    // Node A goes: the channel comes back on B after Finesse has applied the LOGOUT.
+    s.finesse.nodes.get(A)!.up = false;
     s.finesse.dropLinks();
     await tick(s.clock, 10_000);
     await drive(s.clock, logout.catch(() => undefined));
@@ -490,6 +492,7 @@ describe('FinesseSession: orchestration (issue 9 mutation survivors)', () => {
     const out = s.session.signOut();
     out.catch(() => undefined);
     await s.clock.advance(10);
+    s.finesse.nodes.get(A)!.up = false;
     s.finesse.dropLinks();
     await tick(s.clock, 10_000);
     await drive(s.clock, out.catch(() => undefined));
