@@ -554,6 +554,20 @@ describe('FinesseSession: orchestration (issue 9 mutation survivors)', () => {
     expect(error).toMatchObject({ code: 'finesse.sso.not-renewed', action: 'sign-in-again', message: 'Signing in again did not complete.' });
   });
 
+  it('signing in again after the channel failed for good (SSO) signs in anew, not just a token renewal [FIN-14]', async () => {
+    const s = setup({ profile: { authMode: 'sso', userName: 'sjefferson' } });
+    s.finesse.systemAuthMode = 'SSO';
+    s.user.authMode = 'SSO';
+    await drive(s.clock, s.session.signIn({ sso: { userName: 'sjefferson' }, extension: '1001001' }));
+    s.finesse.tokens.clear(); // the XMPP server refuses the token: the reconnect ends, "sign in again"
+    s.finesse.dropLinks();
+    await tick(s.clock, 2_000);
+    expect(s.session.view.phase).toBe('failed');
+    await drive(s.clock, s.session.signIn({ sso: { userName: 'sjefferson' }, extension: '1001001' }));
+    expect(s.session.view.phase).toBe('active');
+    expect(s.finesse.links).toHaveLength(1);
+  });
+
   it('signing in again on a live password session signs in anew (there is nothing to renew)', async () => {
     const s = setup();
     await drive(s.clock, s.session.signIn(nonSso));
