@@ -756,6 +756,22 @@ describe('IcwsSession: what the agent is told, and edges (issue 9 survivors)', (
     expect(icws.calls('PUT', '/messaging/subscriptions/status/user-statuses').map(bodyOf)).toEqual([{ userIds: [''] }]);
   });
 
+  it('an SSO reconnect without userID, on a profile without a user name, names no user either', async () => {
+    const { clock, icws, session } = setup({ profile: { authMode: 'sso', userName: undefined }, loginWindow });
+    icws.created.set('a.example', { userID: undefined, alternateHostList: ['b.example'] });
+    icws.created.set('b.example', { userID: undefined });
+    icws.firstMessage = false;
+    runSso.mockResolvedValue('token-1');
+    reconnectSso.mockResolvedValue('token-2');
+    await drive(clock, session.signIn({}));
+    icws.live()!.queue.push(downMessage('Switching over.', true));
+    await clock.advance(1_000 + MAX_INTERVAL_MS + 5_000);
+    expect(session.view.phase).toBe('active');
+    const second = icws.live()!;
+    expect(second.base).toBe('https://b.example:8019');
+    expect(icws.calls('PUT', `/icws/${second.id}/messaging/subscriptions/status/user-statuses`).map(bodyOf)).toEqual([{ userIds: [''] }]);
+  });
+
   it('after a station refusal the given-back session is not used any more [ICWS-26]', async () => {
     const { clock, icws, session } = setup({ options: { station: 'ws-7' } });
     icws.override.set('PUT /connection/station', () => response(400, { message: 'Station ws-7 is in use.' }));
