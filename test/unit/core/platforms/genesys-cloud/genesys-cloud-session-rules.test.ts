@@ -330,3 +330,77 @@ describe('GenesysCloudSession: ending', () => {
     session.dispose();
   });
 });
+
+describe('GenesysCloudSession: edges the first mutation run showed untested', () => {
+  it('only 2xx is success: a 300 answer is an error, not data', async () => {
+    const { session, clock, genesys } = await signedIn();
+    genesys.script.push({ path: /presences\/purecloud$/, status: 300, body: { presenceDefinition: { id: 'def-break', systemPresence: 'BREAK' }, modifiedDate: new Date(clock.now()).toISOString() } });
+    await rejection(drive(clock, session.setAgentState('def-break')));
+    expect(session.view.agent).toMatchObject({ label: 'On Queue' });
+  });
+
+  it('429 is waited out at most twice; the third is the error', async () => {
+    const { session, clock, genesys } = await signedIn();
+    for (let i = 0; i < 3; i++) genesys.script.push({ path: /presences\/purecloud$/, status: 429, headers: { 'Retry-After': '1' } });
+    const error = await rejection(drive(clock, session.setAgentState('def-break')));
+    expect(error.code).toBe('genesys-cloud.rate-limited');
+    expect(genesys.requests.filter((r) => r.method === 'PATCH')).toHaveLength(3);
+  });
+
+  it('the cancellation and the unknown-state errors carry their words', async () => {
+    const s = setup();
+    const pending = s.session.signIn({});
+    pending.catch(() => undefined);
+    await s.clock.advance(10);
+    s.session.cancel();
+    expect((await rejection(drive(s.clock, pending))).message).toBe('Sign-in was cancelled.');
+    const { session, clock } = await signedIn();
+    expect((await rejection(drive(clock, session.setAgentState('def-nope')))).message).toBe('That status is not available in your organisation.');
+  });
+
+  it('the token times reach the view after sign-in (GC-09 card)', async () => {
+    const { session, auth } = await signedIn();
+    expect(session.view.token?.expiresAt).toBe(new Date(auth.info!.expiresAt!).toISOString());
+  });
+
+  it('an active session showing another kind of error signs in from the start (not in place)', async () => {
+    const { session, clock, genesys, views } = await signedIn();
+    genesys.script.push({ path: /presences\/purecloud$/, status: 403, body: { message: 'not allowed', code: 'forbidden', status: 403 } });
+    await rejection(drive(clock, session.setAgentState('def-break')));
+    const before = views.length;
+    await drive(clock, session.signIn({}));
+    expect(views.slice(before).map((v) => v.phase)).toContain('awaiting-user');
+    expect(genesys.sockets.length).toBe(2);
+  });
+
+  it('GC-09: after the one sign-in restored a lapsed session, the keeper\'s later renewal restores nothing twice', async () => {
+    const { auth, genesys, clock, session } = await signedIn();
+    auth.emit({ kind: 'sign-in-needed', deadline: clock.now() + 60_000 });
+    const pending = session.signIn({});
+    auth.emit({ kind: 'renewal-failed', error: new PatchbayError('auth.token-expired', 'expired', { action: 'sign-in-again' }), final: false, signInPending: true });
+    await drive(clock, pending);
+    const sockets = genesys.sockets.length;
+    auth.emit({ kind: 'renewed', info: auth.info! });
+    await tick(clock, 5_000, 500);
+    expect(genesys.sockets.length).toBe(sockets);
+    expect(session.view.phase).toBe('active');
+  });
+
+  it('after sign-out, a late "sign-in pending" and its renewal bring nothing back', async () => {
+    const { auth, genesys, clock, session } = await signedIn();
+    await drive(clock, session.signOut());
+    const sockets = genesys.sockets.length;
+    auth.emit({ kind: 'renewal-failed', error: new PatchbayError('auth.token-expired', 'expired', { action: 'sign-in-again' }), final: false, signInPending: true });
+    auth.emit({ kind: 'renewed', info: auth.info! });
+    await tick(clock, 5_000, 500);
+    expect(session.view.phase).toBe('signed-out');
+    expect(genesys.sockets.length).toBe(sockets);
+  });
+
+  it('events on topics that are not ours are neither applied nor logged as unreadable', async () => {
+    const { session, genesys, sink } = await signedIn();
+    genesys.liveSocket!.frame({ topicName: 'v2.users.u-2.presence', eventBody: { presenceDefinition: { id: 'def-break', systemPresence: 'BREAK' } } });
+    expect(session.view.agent).toMatchObject({ label: 'On Queue' });
+    expect(sink.entries.filter((e) => e.event === 'genesys-cloud.event.unreadable')).toHaveLength(0);
+  });
+});
