@@ -162,6 +162,22 @@ describe('XMPP link over the Finesse lab [§5]', () => {
     expect(lab.xmppSessions().some((s) => s.jid?.endsWith('/patchbay-stop'))).toBe(false);
   });
 
+  it('stop() fails a request still waiting for its answer as "closed", with nothing for the agent to do', async () => {
+    const l = link({ resource: 'patchbay-stop-pending' });
+    await l.start();
+    lab.silenceXmpp(true);
+    try {
+      const pending = l.request(xml('iq', { type: 'get', to: lab.xmppDomain }, xml('ping', { xmlns: 'urn:xmpp:ping' })));
+      const failed = rejection(pending);
+      await l.stop();
+      const error = await failed;
+      expect(error).toMatchObject({ code: 'finesse.xmpp.disconnected', action: 'none', details: { host: host() } });
+      expect(error.message).toBe(`The notification connection to ${host()} closed.`);
+    } finally {
+      lab.silenceXmpp(false);
+    }
+  });
+
   it('send() puts a stanza on the wire and onStanza hears the answer: presence, then Finesse\'s presence [§5 ET]', async () => {
     const l = link({ resource: 'patchbay-presence' });
     const heard: Element[] = [];

@@ -15,7 +15,7 @@ afterEach(async () => {
 });
 
 /** Offers `mechanisms`, records each <auth/> mechanism and answers it with <failure><not-authorized/>. */
-async function scriptedServer(mechanisms: string[]): Promise<{ url: string; auths: { mechanism: string; payload: string }[] }> {
+async function scriptedServer(mechanisms: string[], failure = 'not-authorized'): Promise<{ url: string; auths: { mechanism: string; payload: string }[] }> {
   const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', handleProtocols: (p) => (p.has('xmpp') ? 'xmpp' : false) });
   servers.push(wss);
   await new Promise((r) => wss.once('listening', r));
@@ -30,7 +30,7 @@ async function scriptedServer(mechanisms: string[]): Promise<{ url: string; auth
       } else if (text.startsWith('<auth')) {
         const match = /mechanism="([^"]+)"[^>]*>([^<]*)</.exec(text);
         auths.push({ mechanism: match?.[1] ?? '', payload: match?.[2] ?? '' });
-        ws.send('<failure xmlns="urn:ietf:params:xml:ns:xmpp-sasl"><not-authorized/></failure>');
+        ws.send(`<failure xmlns="urn:ietf:params:xml:ns:xmpp-sasl"><${failure}/></failure>`);
       } else if (text.startsWith('<close')) {
         ws.send('<close xmlns="urn:ietf:params:xml:ns:xmpp-framing"/>');
         ws.close();
@@ -66,5 +66,12 @@ describe('XMPP link: SASL mechanism [§5]', () => {
     expect(error).toMatchObject({ code: 'finesse.xmpp.no-mechanism', action: 'contact-it' });
     expect(error.message).toBe('The notification server offers no usable sign-in method.');
     expect(server.auths).toEqual([]);
+  });
+
+  it('a refused sign-in names the server\'s SASL condition [§5]', async () => {
+    const server = await scriptedServer(['PLAIN'], 'account-disabled');
+    const error = await rejection(link(server.url).start());
+    expect(error).toMatchObject({ code: 'finesse.xmpp.auth-failed', action: 'sign-in-again', details: { condition: 'account-disabled' } });
+    expect(error.message).toMatch(/refused the sign-in \(account-disabled\)\.$/);
   });
 });
