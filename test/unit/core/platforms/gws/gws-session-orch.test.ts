@@ -131,6 +131,15 @@ describe('GwsSession state read', () => {
     expect(session.view.calls).toEqual([]);
   });
 
+  it('calls are not taken from an answer that is not a 200, even with statusCode 0', async () => {
+    const { session, gws } = setup();
+    gws.signedIn = true;
+    gws.overrides.set('GET /api/v2/me', { status: 200, json: { statusCode: 0, user: { userName: 'agent1', channels: [{ channel: 'voice', userState: { state: 'Ready' } }] } }, headers: CSRF });
+    gws.overrides.set('GET /api/v2/me/calls', { status: 500, json: { statusCode: 0, calls: [{ id: 'c1', state: 'Ringing', callType: 'Inbound' }] } });
+    await session.signIn(CREDS);
+    expect(session.view.calls).toBeUndefined();
+  });
+
   it('the time in a state restarts when the state changes, even with no reason either side', async () => {
     const { session, links, clock } = setup();
     await session.signIn(CREDS);
