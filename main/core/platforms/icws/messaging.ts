@@ -180,7 +180,8 @@ export async function runPolling(ctx: MessagingContext, signal: AbortSignal): Pr
   while (!signal.aborted) {
     try {
       const res = await ctx.call('GET', '/messaging/messages', undefined, signal);
-      if (res.status === 200) ctx.onData(res.text());
+      // An answer that lands after the session ended (sign-out, reconnect) is not delivered to it.
+      if (res.status === 200 && !signal.aborted) ctx.onData(res.text());
     } catch (error) {
       if (signal.aborted) return;
       const typed = toPatchbayError(error);

@@ -234,6 +234,19 @@ describe('short polling [ICWS-15]', () => {
     await run;
   });
 
+  it('drops a poll answer that lands after the session ended (no event on a signed-out view)', async () => {
+    const stop = new AbortController();
+    const h = harness({
+      calls: async () => {
+        stop.abort(); // the sign-out happens while the GET is in flight; its answer still arrives
+        return response(200, '[{"late":1}]');
+      },
+    });
+    await runPolling(h.ctx, stop.signal);
+    expect(h.calls).toHaveLength(1);
+    expect(h.data).toEqual([]);
+  });
+
   it('stops when the session is lost and keeps polling after any other failure', async () => {
     let n = 0;
     const h = harness({
