@@ -178,6 +178,9 @@ export class IcwsSession implements PlatformSession {
     this.startMessaging(transport);
     await Promise.all([this.loadStatuses(connection), this.call('PUT', '/messaging/subscriptions/status/user-statuses', { userIds: [connection.userId] })]);
     if (!(await first)) await this.readUserStatus();
+    // [ICWS-18] a loss reported while this connection was set up started a reconnect (or ended the
+    // session): that view stands, and the reconnect's own establish makes the card active.
+    if (this.reconnecting || this.current.phase === 'failed') return;
     this.dispatch({ type: 'active' });
   }
 

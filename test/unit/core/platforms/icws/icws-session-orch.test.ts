@@ -227,6 +227,26 @@ describe('IcwsSession connection loss and reconnect', () => {
     return { ...t, first: t.icws.live()! };
   }
 
+  it('a loss message while the sign-in is still setting up its connection leaves the card reconnecting, not active [ICWS-18]', async () => {
+    const { clock, icws, session, views } = setup();
+    icws.created.set('a.example', { alternateHostList: ['b.example'] });
+    // The status list answers slowly; meanwhile the next poll brings the server's loss message.
+    icws.override.set('GET /status/status-messages', async () => {
+      icws.live()!.queue.push(downMessage('The server is switching over.', true));
+      await clock.sleep(2_500);
+      return response(200, { statusMessageList: [{ statusId: 'Available', messageText: 'Available', isSelectableStatus: true }] });
+    });
+    await drive(clock, session.signIn(PW));
+    expect(views.map((v) => v.phase)).toContain('reconnecting');
+    expect(session.view.phase).toBe('reconnecting');
+    expect(session.view.lastError?.message).toBe('The server is switching over.');
+    // The reconnect, not the sign-in's end, makes the card active again: on the alternate host.
+    icws.override.delete('GET /status/status-messages');
+    await clock.advance(MAX_INTERVAL_MS + 2_000);
+    expect(session.view.phase).toBe('active');
+    expect(session.view.server).toBe('https://b.example:8019');
+  });
+
   it('a 401 on a call reads GET connection and shows its reason [ICWS-17]', async () => {
     const { icws, session, first } = await active();
     icws.end(first, { reason: 'An administrator logged you off.' });
