@@ -112,7 +112,7 @@ export class GwsApi {
 
   /** A state-changing call. A CSRF rejection re-reads the pair with one GET and retries once; a
    *  second rejection is a typed error (issue 11 "Session and CSRF"). */
-  async send(method: string, path: string, json: unknown, what: string, signal?: AbortSignal): Promise<ApiResult> {
+  async send(method: string, path: string, json: unknown, signal?: AbortSignal): Promise<ApiResult> {
     let result = await this.raw(method, path, { json, ...(signal ? { signal } : {}) });
     if (isCsrfRejection(result.status, result.envelope)) {
       this.log.info('gws.csrf.reread', { path });

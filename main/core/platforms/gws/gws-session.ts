@@ -129,7 +129,7 @@ export class GwsSession implements PlatformSession {
       this.dispatch({ type: 'signed-in', server: this.api.base, userDisplayName: displayName(user) });
       this.settings = agentStateSettings(user.settings);
       // protocols/gws.md §2: StartContactCenterSession with the place and the voice channel.
-      const started = await this.api.send('POST', '/api/v2/me', startSessionBody(place), 'Starting your contact-center session', signal);
+      const started = await this.api.send('POST', '/api/v2/me', startSessionBody(place), signal);
       const partial = processStartSession(started);
       // CometD first, then the state: a change after the subscription arrives as an event, one
       // before it is in what the GET answers.
@@ -342,7 +342,7 @@ export class GwsSession implements PlatformSession {
         throw new PatchbayError('gws.state.not-signed-in', 'Sign in before changing your state.', { action: 'none' });
       }
       const body = stateRequest(stateId, reasonId, this.settings);
-      GwsApi.expectOk(await this.api.send('POST', VOICE_PATH, body, 'Changing your state'), 'Changing your state');
+      GwsApi.expectOk(await this.api.send('POST', VOICE_PATH, body), 'Changing your state');
       // The screen shows what the server says now (CometD confirms it too).
       const channels = await this.api.raw('GET', '/api/v2/me/channels');
       const list = ChannelsSchema.safeParse(channels.json);
@@ -363,7 +363,7 @@ export class GwsSession implements PlatformSession {
     if (wasSignedIn) {
       try {
         // protocols/gws.md §2: EndContactCenterSession logs out and invalidates the HTTP session.
-        await this.api.send('POST', '/api/v2/me', END_SESSION_BODY, 'Signing out');
+        await this.api.send('POST', '/api/v2/me', END_SESSION_BODY);
       } catch (error) {
         // Signing out locally must not depend on the server answering.
         this.log.info('gws.sign-out.end-session-failed', { code: toPatchbayError(error).code });

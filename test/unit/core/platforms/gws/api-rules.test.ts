@@ -157,7 +157,7 @@ describe('GwsApi.send: one CSRF re-read and retry (protocols/gws.md §1, issue 1
     const { http, sent } = scripted(REJECTED, { status: 200, json: { statusCode: 0 }, headers: { ...CSRF, 'x-csrf-token': 'fresh' } }, { status: 200, json: { statusCode: 0 } });
     const api = new GwsApi(http, 'https://gws.example.com', nullLogger);
     const signal = new AbortController().signal;
-    const result = await api.send('POST', '/api/v2/me/channels/voice', { operationName: 'Ready' }, 'Changing your state', signal);
+    const result = await api.send('POST', '/api/v2/me/channels/voice', { operationName: 'Ready' }, signal);
     expect(result.status).toBe(200);
     expect(sent.map((r) => `${r.method} ${String(r.url)}`)).toEqual([
       'POST https://gws.example.com/api/v2/me/channels/voice',
@@ -172,12 +172,12 @@ describe('GwsApi.send: one CSRF re-read and retry (protocols/gws.md §1, issue 1
   it('a second rejection is gws.csrf.rejected; a 403 that is not about CSRF is returned as is, without a retry', async () => {
     const twice = scripted(REJECTED, { status: 200, json: { statusCode: 0 } }, REJECTED);
     const api = new GwsApi(twice.http, 'https://gws.example.com', nullLogger);
-    await expect(api.send('POST', '/x', {}, 'Doing it')).rejects.toMatchObject({ code: 'gws.csrf.rejected' });
+    await expect(api.send('POST', '/x', {})).rejects.toMatchObject({ code: 'gws.csrf.rejected' });
     expect(twice.sent).toHaveLength(3);
     expect(twice.sent.every((r) => r.signal === undefined)).toBe(true);
 
     const other = scripted({ status: 403, json: { statusCode: 3, statusMessage: 'Forbidden' } });
-    const result = await new GwsApi(other.http, 'https://gws.example.com', nullLogger).send('POST', '/x', {}, 'Doing it');
+    const result = await new GwsApi(other.http, 'https://gws.example.com', nullLogger).send('POST', '/x', {});
     expect(result.status).toBe(403);
     expect(other.sent).toHaveLength(1);
   });
