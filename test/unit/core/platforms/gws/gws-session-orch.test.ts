@@ -4,9 +4,11 @@
 // scripted FakeGws and hand-driven links of gws-session-harness.ts.
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../../../main/core/clock.ts';
-import { nullLogger } from '../../../../../main/core/log.ts';
+import { createLogger, memorySink, nullLogger } from '../../../../../main/core/log.ts';
+import { HttpSession } from '../../../../../main/core/net/http-session.ts';
 import { GwsSession } from '../../../../../main/core/platforms/gws/gws-session.ts';
 import type { NotificationsOptions } from '../../../../../main/core/platforms/gws/notifications.ts';
+import { SIGNED_OUT_VIEW } from '../../../../../main/core/platforms/platform.ts';
 import type { HttpRequest } from '../../../../../main/core/net/types.ts';
 import { ProfileSchema } from '../../../../../preload/contract.ts';
 import { BASE, FakeGws, FakeLink, response } from './fake-gws.ts';
@@ -235,5 +237,56 @@ describe('GwsSession link', () => {
     gws.overrides.set('GET /api/v2/me', { status: 200, json: { statusCode: 0, user: { userName: 'agent1', firstName: '  ', channels: [{ channel: 'voice', userState: { state: 'Ready' } }], calls: [] } }, headers: CSRF });
     await session.signIn(CREDS);
     expect(session.view.userDisplayName).toBe('agent1');
+  });
+});
+
+// Session 5, helper MUT-GWS3: the constructor (gws-session.ts lines 1–96, the survivors of its first
+// Stryker run) — where the transport comes from and what the session's trace lines carry.
+describe('GwsSession construction', () => {
+  const profile = () => ProfileSchema.parse({ id: 'gws', name: 'GWS', platform: 'gws', servers: [BASE], authMode: 'password', userName: 'agent1', options: { gws: { authMethod: 'gws-basic', place: 'SIP_Place_1001' } } });
+
+  it("uses the core's HttpSession factory with the session's log and clock, and traces as platform gws", async () => {
+    const gws = new FakeGws();
+    const clock = new FakeClock();
+    const sink = memorySink();
+    const factoryCalls: { log?: { info: unknown }; clock?: unknown }[] = [];
+    const links: FakeLink[] = [];
+    const session = new GwsSession(
+      {
+        profile: profile(),
+        clock,
+        log: createLogger({ sink, level: 'debug' }),
+        createHttpSession: (o) => {
+          factoryCalls.push(o ?? {});
+          return gws.http;
+        },
+      },
+      {
+        linkFactory: (o) => {
+          const link = new FakeLink(o);
+          links.push(link);
+          return link;
+        },
+      },
+    );
+    await session.signIn(CREDS);
+    expect(session.view.phase).toBe('active');
+    // DESIGN.md "Adapters get their transport from the core": one HttpSession, from the factory, on the session's clock and log.
+    expect(factoryCalls).toHaveLength(1);
+    expect(factoryCalls[0]!.clock).toBe(clock);
+    expect(typeof factoryCalls[0]!.log?.info).toBe('function');
+    expect(gws.requests.length).toBeGreaterThan(0);
+    links[0]!.message('/v2/me/channels', { messageType: 'ChannelStateChangeMessage' });
+    const notes = sink.entries.filter((e) => e.event === 'gws.notification');
+    expect(notes).toHaveLength(1);
+    expect(notes.map((e) => e['platform'])).toEqual(['gws']);
+  });
+
+  it('without a factory or an injected transport it makes its own HttpSession for the profile', () => {
+    const session = new GwsSession({ profile: profile(), clock: new FakeClock(), log: nullLogger });
+    const http = session['http'];
+    expect(http).toBeInstanceOf(HttpSession);
+    expect(http.profileId).toBe('gws');
+    expect(session.view).toBe(SIGNED_OUT_VIEW);
   });
 });
