@@ -714,4 +714,57 @@ describe('FinesseSession: orchestration (issue 9 mutation survivors)', () => {
     expect(s.finesse.links.map((l) => l.node)).toEqual([B]);
     expect(s.views.some((v) => v.lastError?.code.startsWith('finesse.node.'))).toBe(true);
   });
+
+  // Session 5, MUT-FIN4: finesse-session.ts 342 `if (step.reconnected) this.health.reconnected(…)`.
+  /** Signed in on A; A says OUT_OF_SERVICE over XMPP while B does not answer: degraded on A. */
+  async function degradedOnA() {
+    const s = setup();
+    await drive(s.clock, s.session.signIn(nonSso));
+    s.finesse.nodes.get(A)!.status = 'OUT_OF_SERVICE';
+    s.finesse.nodes.get(B)!.up = false;
+    s.finesse.links[0]!.deliver(systemNotice('OUT_OF_SERVICE'));
+    await tick(s.clock, 100);
+    expect(s.session.view).toMatchObject({ phase: 'active', server: A, agent: { stale: true }, lastError: { code: 'finesse.node.no-node-in-service' } });
+    return s;
+  }
+
+  it('XMPP back on another node ends the out-of-service watch at once: the degraded notice goes with the reconnect [issue 9 item 9]', async () => {
+    const s = await degradedOnA();
+    // A goes away entirely, B is back in service: the channel's failover takes XMPP (and REST) to B.
+    s.finesse.nodes.get(A)!.up = false;
+    s.finesse.nodes.get(B)!.up = true;
+    s.finesse.dropLinks(A);
+    let step = 0;
+    while (s.session.view.phase !== 'active' || s.session.view.server !== B) {
+      await s.clock.advance(10);
+      expect(++step).toBeLessThan(100); // the watch's own next look (2 s) must not be what ends it
+    }
+    // The same moment the channel is back on B: not stale, no "no node in service" left behind.
+    expect(s.session.view.lastError).toBeUndefined();
+    expect(s.session.view.agent?.stale).toBeUndefined();
+  });
+
+  it('while XMPP is still reconnecting after moving to a node that fails too, the degraded notice stays [issue 9 item 9]', async () => {
+    const s = await degradedOnA();
+    s.finesse.nodes.get(A)!.up = false;
+    s.finesse.nodes.get(B)!.up = true;
+    // B is chosen (SystemInfo IN_SERVICE) but is gone again before its XMPP opens.
+    let tookB = false;
+    s.session.onView((v) => {
+      if (!tookB && v.phase === 'reconnecting' && v.connection?.nextHost === 'fin-b.example.com:8445') {
+        tookB = true;
+        s.finesse.nodes.get(B)!.up = false;
+      }
+    });
+    s.finesse.dropLinks(A);
+    await tick(s.clock, 1_500, 10);
+    expect(tookB).toBe(true);
+    expect(s.session.diagnostics.node).toBe(B);
+    expect(s.session.view).toMatchObject({ phase: 'reconnecting', agent: { stale: true }, lastError: { code: 'finesse.node.no-node-in-service' } });
+    // B back: the channel opens there and the notice goes.
+    s.finesse.nodes.get(B)!.up = true;
+    await tick(s.clock, 5_000);
+    expect(s.session.view).toMatchObject({ phase: 'active', server: B });
+    expect(s.session.view.lastError).toBeUndefined();
+  });
 });
