@@ -5,8 +5,10 @@
 // so PLAIN goes first when offered, and ANONYMOUS never. Session 5 MUT-FINORCH (docs/mutation.md).
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
+import type { PatchbayError } from '../../../../../main/core/errors.ts';
 import { createXmppLink } from '../../../../../main/core/platforms/finesse/xmpp-link.ts';
 import { rejection } from '../../../../helpers/errors.ts';
+import { waitFor } from '../../../../helpers/wait.ts';
 
 const servers: WebSocketServer[] = [];
 
@@ -73,5 +75,82 @@ describe('XMPP link: SASL mechanism [§5]', () => {
     const error = await rejection(link(server.url).start());
     expect(error).toMatchObject({ code: 'finesse.xmpp.auth-failed', action: 'sign-in-again', details: { condition: 'account-disabled' } });
     expect(error.message).toMatch(/refused the sign-in \(account-disabled\)\.$/);
+  });
+});
+
+/** Signs anyone in (PLAIN, then resource binding) and lets the test end the stream as a server does
+ *  on an orderly shutdown: `<close/>` and a clean WebSocket close (RFC 7395 §3.6), no stream error and
+ *  no transport error before it (the lab's drops and its shutdown both have one). */
+async function onlineServer(): Promise<{ url: string; host: string; closeCleanly(): void }> {
+  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', handleProtocols: (p) => (p.has('xmpp') ? 'xmpp' : false) });
+  servers.push(wss);
+  await new Promise((r) => wss.once('listening', r));
+  wss.on('connection', (ws) => {
+    let signedIn = false;
+    ws.on('message', (data) => {
+      const text = String(data);
+      if (text.startsWith('<open')) {
+        ws.send('<open xmlns="urn:ietf:params:xml:ns:xmpp-framing" from="fin.example" id="s1" version="1.0" xml:lang="en"/>');
+        ws.send(
+          signedIn
+            ? '<stream:features xmlns:stream="http://etherx.jabber.org/streams"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"/></stream:features>'
+            : '<stream:features xmlns:stream="http://etherx.jabber.org/streams"><mechanisms xmlns="urn:ietf:params:xml:ns:xmpp-sasl"><mechanism>PLAIN</mechanism></mechanisms></stream:features>',
+        );
+      } else if (text.startsWith('<auth')) {
+        signedIn = true;
+        ws.send('<success xmlns="urn:ietf:params:xml:ns:xmpp-sasl"/>');
+      } else if (text.startsWith('<iq') && text.includes('urn:ietf:params:xml:ns:xmpp-bind')) {
+        const id = /id="([^"]+)"/.exec(text)?.[1] ?? '';
+        ws.send(`<iq xmlns="jabber:client" type="result" id="${id}"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"><jid>98412@fin.example/patchbay-close</jid></bind></iq>`);
+      } else if (text.startsWith('<close')) {
+        ws.send('<close xmlns="urn:ietf:params:xml:ns:xmpp-framing"/>');
+        ws.close(1000);
+      }
+    });
+  });
+  const { port } = wss.address() as { port: number };
+  return {
+    url: `ws://127.0.0.1:${port}/ws`,
+    host: `127.0.0.1:${port}`,
+    closeCleanly() {
+      for (const ws of wss.clients) {
+        ws.send('<close xmlns="urn:ietf:params:xml:ns:xmpp-framing"/>');
+        ws.close(1000);
+      }
+    },
+  };
+}
+
+const onlineLink = (url: string) =>
+  createXmppLink({ service: url, domain: 'fin.example', username: '98412', password: 'the-sso-access-token', resource: 'patchbay-close' });
+
+/** Lets the sockets' last events arrive before "nothing more happened" is asserted. */
+const settle = (ms = 200) => new Promise((r) => setTimeout(r, ms));
+
+// Session 5, MUT-FIN4 (docs/mutation.md): the stream ending without any error, and a second start().
+describe('XMPP link: the server ends the stream, start() twice [§5]', () => {
+  it('a clean close by the server (<close/>, WebSocket 1000) reaches onDown once as "closed", retried, naming the host [§5]', async () => {
+    const server = await onlineServer();
+    const l = onlineLink(server.url);
+    const down: PatchbayError[] = [];
+    l.onDown((e) => down.push(e));
+    expect(await l.start()).toBe('98412@fin.example/patchbay-close');
+    server.closeCleanly();
+    await waitFor(() => down.length > 0, 'onDown after the clean close');
+    await settle();
+    expect(down).toHaveLength(1);
+    expect(down[0]).toMatchObject({ code: 'finesse.xmpp.disconnected', action: 'retry', details: { host: server.host } });
+    expect(down[0]!.message).toBe(`The notification connection to ${server.host} closed.`);
+    await l.stop();
+  });
+
+  it('start() on a link already started is refused as "cannot open" (the library says "not offline"), not a second connection', async () => {
+    const server = await onlineServer();
+    const l = onlineLink(server.url);
+    await l.start();
+    const error = await rejection(l.start());
+    expect(error).toMatchObject({ code: 'finesse.xmpp.unreachable', action: 'retry', details: { host: server.host } });
+    expect((error.cause as Error).message).toBe('Connection is not offline');
+    await l.stop();
   });
 });
