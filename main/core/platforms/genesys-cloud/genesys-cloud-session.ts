@@ -145,6 +145,10 @@ export class GenesysCloudSession implements PlatformSession {
     this.dispatch({ type: 'connecting', server: this.apiBase });
     try {
       await body(signal);
+      // GC-09: a lapse reported while this sign-in ran (suspend()) is superseded by it: everything is
+      // re-established, so the session follows the port's events again (else a later loss went unseen).
+      this.authLost = false;
+      this.awaitingSignIn = false;
     } catch (error) {
       const failure = signal.aborted
         ? new PatchbayError('genesys-cloud.sign-in.cancelled', 'Sign-in was cancelled.', { action: 'none' })

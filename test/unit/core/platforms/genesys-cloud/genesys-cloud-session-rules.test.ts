@@ -404,3 +404,233 @@ describe('GenesysCloudSession: edges the first mutation run showed untested', ()
     expect(sink.entries.filter((e) => e.event === 'genesys-cloud.event.unreadable')).toHaveLength(0);
   });
 });
+
+// Session 5, second round (MUT-GC4): the survivors MUT-GC3 left killable — the restore / loseAuth guards,
+// the signal handed to the port, the in-place sign-in's conditions, the factory's wiring.
+describe('GenesysCloudSession: the survivors of the first round (MUT-GC4)', () => {
+  const expired = () => new PatchbayError('auth.token-expired', 'expired', { action: 'sign-in-again' });
+  const lostLogs = (sink: ReturnType<typeof memorySink>) => sink.entries.filter((e) => e.event === 'genesys-cloud.auth.lost');
+
+  it('the embedded token before sign-in says what to do', async () => {
+    const { session } = setup();
+    expect((await rejection(session.embeddedAccessToken({ fresh: true }))).message).toBe('Sign in to Genesys Cloud first.');
+  });
+
+  it('GC-09: a sign-in while the session failed after a lost sign-in starts from the start (the agent is asked, with a signal)', async () => {
+    const { session, auth, clock, views, genesys } = await signedIn();
+    auth.emit({ kind: 'renewal-failed', error: expired(), final: true });
+    expect(session.view).toMatchObject({ phase: 'failed', lastError: { action: 'sign-in-again' } });
+    const seen: unknown[] = [];
+    const original = auth.signIn.bind(auth);
+    auth.signIn = async (options?: { signal?: AbortSignal }) => (seen.push(options), original());
+    const before = views.length;
+    await drive(clock, session.signIn({}));
+    expect(views.slice(before).map((v) => v.phase)).toContain('awaiting-user');
+    expect(seen).toHaveLength(1);
+    expect((seen[0] as { signal?: unknown } | undefined)?.signal).toBeInstanceOf(AbortSignal);
+    expect(session.view.phase).toBe('active');
+    expect(genesys.sockets.length).toBe(2);
+  });
+
+  it('a sign-in while active without any error shown starts from the start too', async () => {
+    const { session, clock, views } = await signedIn();
+    expect(session.view.lastError).toBeUndefined();
+    const before = views.length;
+    await drive(clock, session.signIn({}));
+    expect(views.slice(before).map((v) => v.phase)).toContain('awaiting-user');
+    expect(session.view.phase).toBe('active');
+  });
+
+  it('GC-04: every request of the sign-in asks the port for its token with the sign-in\'s signal', async () => {
+    const s = setup();
+    const seen: { signal?: AbortSignal }[] = [];
+    const original = s.auth.accessToken.bind(s.auth);
+    s.auth.accessToken = async (options: { fresh?: boolean; signal?: AbortSignal } = {}) => (seen.push(options), original(options));
+    await drive(s.clock, s.session.signIn({}));
+    expect(seen.length).toBeGreaterThan(3);
+    expect(seen[0]!.signal).toBeInstanceOf(AbortSignal); // users/me
+    expect(seen.filter((o) => o.signal instanceof AbortSignal).length).toBeGreaterThanOrEqual(5); // me, definitions, presence, routing, conversations
+  });
+
+  it('GC-09: an in-place sign-in clears only the sign-in notices, not another error', async () => {
+    const { session, auth, clock } = await signedIn();
+    // A non-auth error that still asks for a sign-in (as a lost state change might show).
+    auth.emit({ kind: 'renewal-failed', error: expired(), final: false }); // genesys-cloud.auth.renewal-retrying
+    expect(session.view.lastError?.code).toBe('genesys-cloud.auth.renewal-retrying');
+    (session as unknown as { dispatch(a: unknown): void }).dispatch({ type: 'error', error: { code: 'genesys-cloud.other', message: 'other', action: 'sign-in-again' } });
+    await drive(clock, session.signIn({}));
+    expect(session.view.lastError?.code).toBe('genesys-cloud.other');
+  });
+
+  it('GC-09: a renewal clears the renewal notice but leaves a refused state change on screen', async () => {
+    const { session, clock, genesys, auth } = await signedIn();
+    genesys.script.push({ path: /presences\/purecloud$/, status: 403, body: { message: 'not allowed', code: 'forbidden', status: 403 } });
+    await rejection(drive(clock, session.setAgentState('def-break')));
+    auth.emit({ kind: 'renewed', info: auth.info! });
+    expect(session.view.lastError?.code).toBe('genesys-cloud.forbidden');
+    auth.emit({ kind: 'renewal-failed', error: expired(), final: false });
+    auth.emit({ kind: 'renewed', info: auth.info! });
+    expect(session.view.lastError).toBeUndefined();
+  });
+
+  it('GC-09: an idle 401 being renewed is still the reason when that renewal fails, even if another request succeeds meanwhile', async () => {
+    const { session, clock, genesys, auth } = await signedIn();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    auth.invalidate = async (reason: string) => {
+      auth.invalidations.push(reason);
+      await gate;
+      throw new PatchbayError('genesys-cloud.token.revoked', 'no', { action: 'sign-in-again' });
+    };
+    genesys.script.push({ path: /presences\/purecloud$/, status: 401, body: { message: 'Token expired due to idle timeout', code: 'authentication.required', status: 401 } });
+    const change = session.setAgentState('def-break');
+    change.catch(() => undefined);
+    for (let i = 0; i < 50 && auth.invalidations.length === 0; i++) await clock.advance(10);
+    expect(auth.invalidations).toEqual(['idle']);
+    await drive(clock, session.listStates()); // succeeds without a renewal
+    release();
+    await rejection(drive(clock, change));
+    expect(session.view.lastError).toMatchObject({ code: 'genesys-cloud.auth.sign-in-required' });
+    expect(session.view.lastError!.message).toMatch(/period without use/);
+  });
+
+  it('setAgentState checks the phase itself: its own message before sign-in, nothing sent after the sign-in is lost', async () => {
+    const s = setup();
+    expect((await rejection(s.session.setAgentState('def-break'))).message).toBe('Sign in to Genesys Cloud before changing your status.');
+    await drive(s.clock, s.session.signIn({}));
+    s.auth.emit({ kind: 'renewal-failed', error: expired(), final: true });
+    const sent = s.genesys.requests.length;
+    const error = await rejection(drive(s.clock, s.session.setAgentState('def-break')));
+    expect(error).toMatchObject({ code: 'genesys-cloud.not-active', message: 'Sign in to Genesys Cloud before changing your status.' });
+    expect(s.genesys.requests.length).toBe(sent);
+  });
+
+  it('GC-09: the in-place sign-in that the lapse overtook re-establishes at once (not left pending)', async () => {
+    const { auth, genesys, clock, session } = await signedIn();
+    auth.emit({ kind: 'sign-in-needed', deadline: clock.now() + 60_000 });
+    const sockets = genesys.sockets.length;
+    const pending = session.signIn({});
+    auth.emit({ kind: 'renewal-failed', error: expired(), final: false, signInPending: true });
+    expect(session.view.lastError?.code).toBe('genesys-cloud.auth.sign-in-pending');
+    await drive(clock, pending);
+    expect(session.view.phase).toBe('active');
+    expect(session.view.lastError).toBeUndefined();
+    expect(genesys.sockets.length).toBe(sockets + 1);
+  });
+
+  it('GC-09: the pending sign-in\'s completion restores once; a later renewal restores nothing again', async () => {
+    const { auth, genesys, clock, session } = await signedIn();
+    auth.emit({ kind: 'renewal-failed', error: expired(), final: false, signInPending: true });
+    expect(session.view.lastError?.code).toBe('genesys-cloud.auth.sign-in-pending');
+    const sockets = genesys.sockets.length;
+    auth.emit({ kind: 'renewed', info: auth.info! });
+    await tick(clock, 5_000, 500);
+    expect(session.view.phase).toBe('active');
+    expect(genesys.sockets.length).toBe(sockets + 1);
+    auth.emit({ kind: 'renewed', info: auth.info! });
+    await tick(clock, 5_000, 500);
+    expect(genesys.sockets.length).toBe(sockets + 1);
+  });
+
+  it('GC-09: a lapse reported during the agent\'s own full sign-in: its completion starts no second establishment', async () => {
+    const { auth, genesys, clock, session } = await signedIn();
+    auth.emit({ kind: 'renewal-failed', error: expired(), final: true }); // lost: the next sign-in is a full one
+    const sockets = genesys.sockets.length;
+    const pending = session.signIn({});
+    await clock.advance(10);
+    auth.emit({ kind: 'renewal-failed', error: expired(), final: false, signInPending: true });
+    auth.emit({ kind: 'renewed', info: auth.info! }); // the sign-in that is running restores everything itself
+    await drive(clock, pending);
+    await tick(clock, 5_000, 500);
+    expect(session.view.phase).toBe('active');
+    expect(genesys.sockets.length).toBe(sockets + 1);
+    expect(genesys.sockets.filter((x) => x.open)).toHaveLength(1);
+    // …and the session it leaves still follows the port: a final failure now loses the sign-in.
+    auth.emit({ kind: 'renewal-failed', error: expired(), final: true });
+    expect(session.view).toMatchObject({ phase: 'failed', lastError: { code: 'genesys-cloud.auth.sign-in-required' } });
+  });
+
+  it('a restore that fails is logged by its code and the session shows the failure', async () => {
+    const { auth, genesys, clock, session, sink } = await signedIn();
+    auth.emit({ kind: 'renewal-failed', error: expired(), final: false, signInPending: true });
+    genesys.script.push({ path: /users\/me$/, status: 403, body: { message: 'not allowed', code: 'forbidden', status: 403 } });
+    auth.emit({ kind: 'renewed', info: auth.info! });
+    await tick(clock, 5_000, 500);
+    expect(session.view).toMatchObject({ phase: 'failed', lastError: { code: 'genesys-cloud.forbidden' } });
+    expect(sink.entries.filter((e) => e.event === 'genesys-cloud.restore-failed').map((e) => e['code'])).toEqual(['genesys-cloud.forbidden']);
+  });
+
+  it('GC-09: a pending sign-in that fails for good loses the sign-in, and a renewal after that restores nothing', async () => {
+    const { auth, genesys, clock, session, sink } = await signedIn();
+    auth.emit({ kind: 'renewal-failed', error: expired(), final: false, signInPending: true });
+    auth.emit({ kind: 'renewal-failed', error: expired(), final: true });
+    expect(session.view).toMatchObject({ phase: 'failed', lastError: { code: 'genesys-cloud.auth.sign-in-required' } });
+    expect(auth.disposed).toBe(true);
+    expect(lostLogs(sink)).toHaveLength(1);
+    const sockets = genesys.sockets.length;
+    auth.emit({ kind: 'renewed', info: auth.info! });
+    await tick(clock, 5_000, 500);
+    expect(session.view.phase).toBe('failed');
+    expect(genesys.sockets.length).toBe(sockets);
+  });
+
+  it('GC-09: after sign-out a final renewal failure loses nothing (no log, the port left alone, still signed out)', async () => {
+    const { auth, clock, session, sink } = await signedIn();
+    await drive(clock, session.signOut());
+    auth.emit({ kind: 'renewal-failed', error: expired(), final: true });
+    expect(session.view.phase).toBe('signed-out');
+    expect(lostLogs(sink)).toHaveLength(0);
+    expect(auth.disposed).toBe(false);
+  });
+
+  it('GC-09: two requests refused at once lose the sign-in once', async () => {
+    const { session, clock, genesys, auth, sink } = await signedIn();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    auth.invalidate = async (reason: string) => {
+      auth.invalidations.push(reason);
+      await gate;
+      throw new PatchbayError('genesys-cloud.token.revoked', 'no', { action: 'sign-in-again' });
+    };
+    genesys.script.push({ path: /presences\/purecloud$/, status: 401 }, { path: /presence\/definitions$/, status: 401 });
+    const results = Promise.allSettled([session.setAgentState('def-break'), session.listStates()]);
+    for (let i = 0; i < 50 && auth.invalidations.length < 2; i++) await clock.advance(10);
+    expect(auth.invalidations).toHaveLength(2);
+    release();
+    await drive(clock, results);
+    expect(lostLogs(sink)).toHaveLength(1);
+    expect(session.view.lastError).toMatchObject({ code: 'genesys-cloud.auth.sign-in-required' });
+  });
+
+  it('GC-09: an idle refusal of the repeated request says the organisation ended the idle sign-in', async () => {
+    const { session, clock, genesys } = await signedIn();
+    genesys.script.push(
+      { path: /presences\/purecloud$/, status: 401 },
+      { path: /presences\/purecloud$/, status: 401, body: { message: 'Token expired due to idle timeout', code: 'authentication.required', status: 401 } },
+    );
+    await rejection(drive(clock, session.setAgentState('def-break')));
+    expect(session.view.lastError).toMatchObject({ code: 'genesys-cloud.auth.sign-in-required' });
+    expect(session.view.lastError!.message).toMatch(/period without use/);
+  });
+
+  it('the factory without a context network session builds its own (dispatcher, Accept-Language), shared by the auth port and the API', async () => {
+    const dispatcher = { tag: 'the core dispatcher' };
+    const acceptLanguage = () => 'de-CH';
+    const session = createGenesysCloudSession({ profile: profileOf(), clock: new FakeClock(), log: createLogger({ sink: memorySink() }), dispatcher: dispatcher as never, acceptLanguage });
+    const inner = session as unknown as { http: Record<string, unknown>; auth: { deps: { http?: unknown } } };
+    expect(inner.http.constructor.name).toBe('HttpSession');
+    expect(inner.http['dispatcher']).toBe(dispatcher);
+    expect(inner.http['acceptLanguage']).toBe(acceptLanguage);
+    expect(inner.auth.deps.http).toBe(inner.http);
+    session.dispose();
+  });
+
+  it('the factory uses the context\'s network session when there is one', async () => {
+    const genesys = new FakeGenesys(new FakeClock());
+    const session = createGenesysCloudSession({ profile: profileOf(), clock: new FakeClock(), log: createLogger({ sink: memorySink() }), createHttpSession: () => genesys.http as never });
+    const inner = session as unknown as { http: unknown; auth: { deps: { http?: unknown } } };
+    expect(inner.http).toBe(genesys.http);
+    expect(inner.auth.deps.http).toBe(genesys.http);
+    session.dispose();
+  });
+});
