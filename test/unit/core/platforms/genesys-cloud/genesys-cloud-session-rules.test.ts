@@ -558,6 +558,25 @@ describe('GenesysCloudSession: the survivors of the first round (MUT-GC4)', () =
     await tick(clock, 5_000, 500);
     expect(session.view).toMatchObject({ phase: 'failed', lastError: { code: 'genesys-cloud.forbidden' } });
     expect(sink.entries.filter((e) => e.event === 'genesys-cloud.restore-failed').map((e) => e['code'])).toEqual(['genesys-cloud.forbidden']);
+    // GC-09: the pending sign-in's outcome was used once: a later renewal restores nothing by itself.
+    const reads = genesys.requests.filter((r) => r.path === '/api/v2/users/me').length;
+    auth.emit({ kind: 'renewed', info: auth.info! });
+    await tick(clock, 5_000, 500);
+    expect(genesys.requests.filter((r) => r.path === '/api/v2/users/me')).toHaveLength(reads);
+  });
+
+  it('GC-09: an in-place sign-in overtaken by the lapse that then fails to re-establish leaves no restore pending', async () => {
+    const { auth, genesys, clock, session } = await signedIn();
+    auth.emit({ kind: 'sign-in-needed', deadline: clock.now() + 60_000 });
+    const pending = session.signIn({});
+    auth.emit({ kind: 'renewal-failed', error: expired(), final: false, signInPending: true });
+    genesys.script.push({ path: /users\/me$/, status: 403, body: { message: 'not allowed', code: 'forbidden', status: 403 } });
+    await rejection(drive(clock, pending));
+    expect(session.view.phase).toBe('failed');
+    const reads = genesys.requests.filter((r) => r.path === '/api/v2/users/me').length;
+    auth.emit({ kind: 'renewed', info: auth.info! });
+    await tick(clock, 5_000, 500);
+    expect(genesys.requests.filter((r) => r.path === '/api/v2/users/me')).toHaveLength(reads);
   });
 
   it('GC-09: a pending sign-in that fails for good loses the sign-in, and a renewal after that restores nothing', async () => {
