@@ -369,6 +369,17 @@ describe('Genesys Cloud auth: renewal events (GC-09)', () => {
     expect(retried[0]).toMatchObject({ kind: 'renewal-failed', final: false, nextAttemptAt: expect.any(Number) });
     expect(retried[0]).not.toHaveProperty('signInPending');
   });
+
+  it('GC-09: a failed attempt that will not be retried names no next attempt (MUT-GC4)', async () => {
+    const h = harness({ windowFails: true });
+    h.windowPlan.push(okWindow);
+    await h.auth.signIn();
+    h.token.push({ status: 400, json: { error: 'invalid_grant' } });
+    await drive(h.clock, h.auth.accessToken({ renew: true }).catch(() => ''), 500);
+    const failed = h.events.filter((e) => e.kind === 'renewal-failed' && !e.final);
+    expect(failed.length).toBeGreaterThan(0);
+    expect(failed[0]).not.toHaveProperty('nextAttemptAt');
+  });
 });
 
 describe('Genesys Cloud auth: resume and sign-out', () => {
