@@ -290,3 +290,29 @@ describe('GwsSession construction', () => {
     expect(session.view).toBe(SIGNED_OUT_VIEW);
   });
 });
+
+describe('GwsSession reconnect re-read (MUT-GWS3)', () => {
+  it('a session disposed while a re-established link re-reads the state does not come back active', async () => {
+    let dispose: (() => void) | undefined;
+    const { session, links, clock, sink } = setup({
+      intercept: (req) => {
+        if (dispose && String(req.url).includes('/api/v2/me?subresources=*')) {
+          dispose();
+          dispose = undefined;
+        }
+        return undefined;
+      },
+    });
+    await session.signIn(CREDS);
+    links[0]!.down();
+    await settle(clock);
+    expect(session.view.phase).toBe('reconnecting');
+    dispose = () => session.dispose();
+    links[0]!.up(true);
+    await settle(clock);
+    await settle(clock);
+    expect(dispose).toBeUndefined();
+    expect(session.view.phase).toBe('reconnecting');
+    expect(sink.entries.filter((e) => e.event === 'gws.notifications.recovered')).toEqual([]);
+  });
+});
