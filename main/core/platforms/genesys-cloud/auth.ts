@@ -59,6 +59,8 @@ class GenesysCloudAuthImpl implements GenesysCloudAuth {
   private ended = false;
   /** A token the server refused (401, token_revoked): never handed out again. */
   private refused: string | undefined;
+  /** The refresh a 401 started (invalidate), while it runs: requests wait for it (GC-09). */
+  private renewing: Promise<void> | undefined;
   /** The system-browser sign-in in progress: a second one (a double click, or the visible renewal
    *  meeting the agent's own sign-in) joins it instead of fighting over the registered port. */
   private browserFlight: Promise<TokenResult> | undefined;
@@ -140,6 +142,8 @@ class GenesysCloudAuthImpl implements GenesysCloudAuth {
 
   async accessToken(options: { fresh?: boolean; renew?: boolean; signal?: AbortSignal } = {}): Promise<string> {
     if (!this.active) throw notSignedIn();
+    // GC-09: while a 401's renewal runs, a request waits for its outcome instead of failing on the refused token.
+    if (this.renewing) await this.renewing;
     const current = this.keeper.peek();
     if (this.ended || (current !== undefined && current === this.refused)) {
       // GC-09: once renewal gave up, nothing retries behind the agent's back.
@@ -166,7 +170,19 @@ class GenesysCloudAuthImpl implements GenesysCloudAuth {
     const before = this.keeper.peek();
     if (before !== undefined) this.refused = before;
     this.log.info('genesys-cloud.token.refused', { reason });
-    if (!this.ended) await this.keeper.refreshNow();
+    if (!this.ended) {
+      const renewal = this.keeper.refreshNow();
+      const settled = renewal.then(
+        () => undefined,
+        () => undefined,
+      );
+      this.renewing = settled;
+      try {
+        await renewal;
+      } finally {
+        if (this.renewing === settled) this.renewing = undefined;
+      }
+    }
     const after = this.keeper.peek();
     if (after === undefined || after === this.refused) {
       const error = new PatchbayError('genesys-cloud.token.revoked', 'Genesys Cloud no longer accepts your sign-in. Sign in again.', { action: 'sign-in-again', details: { reason } });

@@ -295,6 +295,30 @@ describe('Genesys Cloud auth: tokens (GC-04, GC-05, GC-09)', () => {
     expect(h.events.some((e) => e.kind === 'renewed')).toBe(true);
   });
 
+  it('GC-09: a request made while a 401 renewal runs waits for the renewed token instead of asking for a sign-in', async () => {
+    const h = harness();
+    await h.auth.signIn();
+    const refused = await h.auth.accessToken();
+    // The token endpoint answers the renewal only when the test says so.
+    let answer!: () => void;
+    const gate = new Promise<void>((resolve) => (answer = resolve));
+    const original = h.http.request.bind(h.http);
+    Object.assign(h.http, {
+      request: async (req: HttpRequest) => {
+        if (String(req.url).endsWith('/oauth/token')) await gate;
+        return original(req);
+      },
+    });
+    const renewal = h.auth.invalidate('401');
+    await new Promise((resolve) => setImmediate(resolve));
+    const meanwhile = h.auth.accessToken();
+    answer();
+    await renewal;
+    const token = await meanwhile;
+    expect(token).not.toBe(refused);
+    expect(token).toBe(await h.auth.accessToken());
+  });
+
   it('GC-09: when nothing renews the refused token, invalidate gives up once (final) and accessToken asks for a sign-in', async () => {
     const h = harness({ windowFails: true });
     h.token.push(tokenAnswer({ refresh_token: undefined }));
