@@ -315,4 +315,16 @@ describe('GwsSession reconnect re-read (MUT-GWS3)', () => {
     expect(session.view.phase).toBe('reconnecting');
     expect(sink.entries.filter((e) => e.event === 'gws.notifications.recovered')).toEqual([]);
   });
+
+  it('GWS-05: a probe answered with statusCode 20 (not authenticated) ends the session whatever the HTTP status, with the server text', async () => {
+    const { session, gws, links, clock } = setup();
+    await session.signIn(CREDS);
+    // protocols/gws.md §1: errors carry only statusCode + statusMessage; the HTTP status is not fixed.
+    gws.overrides.set('GET /api/v2/me', { status: 400, json: { statusCode: 20, statusMessage: 'Your session has expired.' } });
+    links[0]!.down({ httpCode: 401 });
+    await settle(clock);
+    expect(session.view.phase).toBe('failed');
+    expect(session.view.lastError).toEqual({ code: 'gws.session.ended', message: 'The server ended your GWS session (Your session has expired.). Sign in again.', action: 'sign-in-again' });
+    expect(links[0]!.restarted).toBe(0);
+  });
 });
