@@ -642,3 +642,106 @@ describe('Genesys Cloud notifications: stop()', () => {
     await started.catch(() => undefined);
   });
 });
+
+// Session 5, final sweep (SWEEP-A): the survivors MUT-GC2 left "killable, not killed" (docs/mutation.md).
+describe('Genesys Cloud notifications: guards of the recoveries (issue 9 sweep)', () => {
+  it('a socket that timed out before it opened is closed once, even when its close comes after', async () => {
+    const h = harness({}, ['hang']);
+    const started = h.stream.start();
+    await h.clock.advance(10_000);
+    expect((await errorOf(started)).code).toBe('genesys-cloud.notifications.timeout');
+    expect(h.sockets[0]!.closes).toBe(1);
+    // the socket library reports the close of the socket we gave up on: the attempt is already settled
+    h.sockets[0]!.handlers.onClose(1006, '');
+    await h.clock.advance(0);
+    expect(h.sockets[0]!.closes).toBe(1);
+    expect(h.statuses).toEqual([]);
+  });
+
+  it('an open reported twice counts one socket, and stop() closes it once', async () => {
+    const h = harness();
+    await h.start();
+    h.sockets[0]!.handlers.onOpen();
+    expect(h.stream.stats.sockets).toBe(1);
+    h.stream.stop();
+    expect(h.sockets[0]!.closes).toBe(1);
+  });
+
+  it('events of the first socket while its topics are still being subscribed do not arm the watchdog', async () => {
+    let release: () => void = () => undefined;
+    const hold = new Promise<void>((resolve) => (release = resolve));
+    const h = harness({ subscribe: () => hold });
+    const started = h.stream.start();
+    await h.clock.advance(0);
+    expect(h.sockets).toHaveLength(1);
+    h.sockets[0]!.frame({ topicName: 'v2.users.u.presence', eventBody: { n: 1 } });
+    expect(h.events).toHaveLength(1); // counted: nothing is missed while subscribing
+    await h.clock.advance(75_000);
+    // not current yet: no watchdog ran out, no reconnect started beside start()
+    expect(h.statuses).toEqual([]);
+    expect(h.sockets).toHaveLength(1);
+    release();
+    await started;
+    expect(h.statuses).toEqual([{ state: 'online' }]);
+    expect(h.channels).toBe(1);
+  });
+
+  it('a channel renewal that fails after stop() reports nothing and starts no reconnect', async () => {
+    let failSubscribe: (error: unknown) => void = () => undefined;
+    let subscribes = 0;
+    const h = harness({
+      watchdogMs: 48 * 3600_000,
+      pingIntervalMs: 48 * 3600_000,
+      subscribe: async () => {
+        subscribes++;
+        // the renewal's channel: its subscribe is answered only after stop()
+        if (subscribes === 2) await new Promise<void>((_resolve, reject) => (failSubscribe = reject));
+      },
+    });
+    await h.start();
+    await h.clock.advance(23 * 3600_000);
+    expect(h.channels).toBe(2);
+    expect(subscribes).toBe(2);
+    h.stream.stop();
+    failSubscribe(new PatchbayError('genesys-cloud.not-found', 'gone')); // → channel-gone
+    await h.clock.advance(0);
+    expect(h.statuses).toEqual([{ state: 'online' }]);
+    expect(h.sockets).toHaveLength(2);
+    expect(h.channels).toBe(2);
+    expect(h.clock.pendingTimers()).toBe(0);
+  });
+
+  it('stop() while a socket_closing replacement opens: the new socket is closed when it opens, nothing adopted', async () => {
+    const h = harness({}, ['open', 'hang']);
+    await h.start();
+    h.last().frame({ topicName: 'v2.system.socket_closing' });
+    await h.clock.advance(0);
+    expect(h.sockets).toHaveLength(2);
+    h.stream.stop();
+    h.sockets[1]!.handlers.onOpen();
+    await h.clock.advance(0);
+    expect(h.sockets[1]!.closes).toBe(1);
+    expect(h.stream.stats.rotations).toBe(0);
+    expect(h.statuses).toEqual([{ state: 'online' }]);
+    expect(h.resyncs).toBe(0);
+    expect(h.stream.online).toBe(false);
+    expect(h.clock.pendingTimers()).toBe(0);
+  });
+
+  it('a 404 left to a running recovery does not count as the first eviction of the window', async () => {
+    const h = harness({}, ['open', 'hang']);
+    await h.start();
+    h.last().frame({ topicName: 'v2.system.socket_closing' });
+    await h.clock.advance(0);
+    h.sockets[0]!.frame({ result: '404' }); // left to the recovery
+    h.sockets[1]!.handlers.onOpen();
+    await h.clock.advance(0);
+    expect(h.statuses.at(-1)).toEqual({ state: 'online', rotated: 'socket' });
+    // the first eviction the stream acts on: a warning and a new channel, not the "keeps closing" stop
+    h.last().frame({ result: '404' });
+    await h.clock.advance(0);
+    expect(h.statuses.slice(-3).map((s) => s.state)).toEqual(['warning', 'reconnecting', 'online']);
+    expect(h.channels).toBe(2);
+    expect(h.stream.online).toBe(true);
+  });
+});
