@@ -87,7 +87,10 @@ export function parentDomain(hostname: string): string | undefined {
   const labels = host.split('.');
   if (labels.length < 3) return undefined;
   const parent = labels.slice(1).join('.');
-  return getPublicSuffix(parent) ? parent : undefined;
+  // Special-use names (RFC 6761: corp.local, lab.test) are one organisation's like any other, as in the
+  // cookie jar (net/cookies.ts); without the option tough-cookie throws for them, which failed every
+  // sign-in on such a server. `parent` has two labels or more, so it is never the bare name (a throw).
+  return getPublicSuffix(parent, { allowSpecialUseDomain: true }) ? parent : undefined;
 }
 
 /** IT's allow-list: exact host names, or ".domain" for the domain's hosts. */
