@@ -361,3 +361,81 @@ describe('waiting for a first message', () => {
     expect(done).toBe(2);
   });
 });
+
+// Final sweep (issue 9, docs/mutation.md "Session 5, final sweep (SWEEP-B)"): the messaging.ts survivors
+// MUT-LOG left as killable (74, 105) and the abort / watchdog paths it judged equivalent without proof.
+describe('heartbeat spacing and the loops after a stop (final sweep)', () => {
+  it('polling never starts heartbeats, even when its interval is longer than 90 s [ICWS-16]', async () => {
+    const h = harness();
+    h.ctx.pollIntervalMs = 200_000;
+    const stop = new AbortController();
+    runMessaging(h.ctx, 'polling', true, stop.signal);
+    await h.clock.advance(199_000);
+    expect(h.calls.map((c) => [c.at, c.path])).toEqual([[0, '/messaging/messages']]);
+    stop.abort();
+    await h.clock.advance(10_000);
+  });
+
+  it('the heartbeat goes out 90 s after the last authenticated request, not 90 s after the loop woke [ICWS-16]', async () => {
+    const h = harness();
+    const stop = new AbortController();
+    const run = runHeartbeat(h.ctx, stop.signal);
+    await h.clock.advance(30_000);
+    await h.ctx.call('GET', '/activations/users/me'); // other traffic at 30 s
+    await h.clock.advance(220_000);
+    expect(h.calls.filter((c) => c.path === '/messaging/heartbeat').map((c) => c.at)).toEqual([120_000, 210_000]);
+    stop.abort();
+    await run;
+  });
+
+  it('a stream the server ends leaves no stall watchdog behind', async () => {
+    const h = harness();
+    const stop = new AbortController();
+    const run = runSse(h.ctx, stop.signal);
+    await h.clock.advance(10_000);
+    const first = h.opened[0]!.stream;
+    first.close(); // the server ends the stream: reopened after 1 s
+    await h.clock.advance(90_000);
+    expect(h.opened).toHaveLength(2);
+    h.opened[1]!.stream.push(': ping\n\n'); // the second stream stays alive
+    const closes = first.closed;
+    await h.clock.advance(50_000); // past 120 s after the first stream was armed
+    expect(h.sink.entries.filter((e) => e.event === 'icws.sse.stalled')).toEqual([]);
+    expect(first.closed).toBe(closes);
+    stop.abort();
+    h.opened[1]!.stream.close();
+    await run;
+  });
+
+  it('an abort while a heartbeat, a poll or the stream request is in flight ends the loop without a failure line', async () => {
+    const aborted = (stop: AbortController) => async () => {
+      stop.abort(); // signed out while the request was on its way; it fails with the abort
+      throw new PatchbayError('net.aborted', 'stopped', { action: 'none' });
+    };
+    const beat = new AbortController();
+    const hb = harness({ calls: aborted(beat) });
+    hb.ctx.lastAuthenticatedAt = () => -HEARTBEAT_INTERVAL_MS;
+    await runHeartbeat(hb.ctx, beat.signal);
+    expect(hb.calls).toHaveLength(1);
+    expect(hb.sink.entries.filter((e) => e.event.startsWith('icws.heartbeat'))).toEqual([]);
+
+    const poll = new AbortController();
+    const hp = harness({ calls: aborted(poll) });
+    await runPolling(hp.ctx, poll.signal);
+    expect(hp.calls).toHaveLength(1);
+    expect(hp.sink.entries.filter((e) => e.event === 'icws.poll.failed')).toEqual([]);
+
+    const sse = new AbortController();
+    const hs = harness();
+    let opens = 0;
+    hs.ctx.http = {
+      stream: async () => {
+        opens += 1;
+        return aborted(sse)();
+      },
+    } as unknown as HttpSession;
+    await runSse(hs.ctx, sse.signal);
+    expect(opens).toBe(1);
+    expect(hs.sink.entries.filter((e) => e.event === 'icws.sse.interrupted')).toEqual([]);
+  });
+});
