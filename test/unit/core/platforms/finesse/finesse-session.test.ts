@@ -11,6 +11,7 @@ import type { SessionView } from '../../../../../main/core/platforms/platform.ts
 import { MemorySecretStore, profileSecrets, type ProfileSecrets } from '../../../../../main/core/secrets/secret-store.ts';
 import { rejection } from '../../../../helpers/errors.ts';
 import { FakeFinesse } from './fake-finesse.ts';
+import { driveClock, tickClock } from '../../../../helpers/fake-clock.ts';
 
 const A = 'https://fin-a.example.com:8445';
 const B = 'https://fin-b.example.com:8445';
@@ -51,20 +52,10 @@ function setup(options: { profile?: Partial<ProfileInput>; finesse?: FinesseOpti
 }
 
 /** Drive the fake clock until the promise settles. */
-async function drive<T>(clock: FakeClock, promise: Promise<T>, stepMs = 50, maxMs = 30 * 60_000): Promise<T> {
-  let settled = false;
-  const watched = promise.finally(() => {
-    settled = true;
-  });
-  watched.catch(() => undefined);
-  for (let t = 0; !settled && t < maxMs; t += stepMs) await clock.advance(stepMs);
-  return watched;
-}
+const drive = <T>(clock: FakeClock, promise: Promise<T>, stepMs = 50, maxMs = 30 * 60_000): Promise<T> => driveClock(clock, promise, { stepMs, maxMs });
 
 /** Move fake time in small steps so multi-hop promise chains keep up. */
-async function tick(clock: FakeClock, ms: number, stepMs = 50): Promise<void> {
-  for (let t = 0; t < ms; t += stepMs) await clock.advance(Math.min(stepMs, ms - t));
-}
+const tick = (clock: FakeClock, ms: number, stepMs = 50): Promise<void> => tickClock(clock, ms, stepMs);
 
 const nonSso = { credentials: { userName: 'sjefferson', password: 'pw' }, extension: '1001001' };
 

@@ -8,6 +8,7 @@ import { createLogger, memorySink } from '../../../../../main/core/log.ts';
 import { hostAllowed, learnedNodes, parentDomain } from '../../../../../main/core/platforms/finesse/discovery.ts';
 import { FinesseSession } from '../../../../../main/core/platforms/finesse/finesse-session.ts';
 import { FakeFinesse } from './fake-finesse.ts';
+import { driveClock } from '../../../../helpers/fake-clock.ts';
 
 const A = 'https://fin-a.example.com:8445';
 const B = 'https://fin-b.example.com:8445';
@@ -17,13 +18,7 @@ const nonSso = { credentials: { userName: 'sjefferson', password: 'pw' }, extens
 async function tick(clock: FakeClock, ms: number, stepMs = 50): Promise<void> {
   for (let t = 0; t < ms; t += stepMs) await clock.advance(Math.min(stepMs, ms - t));
 }
-async function drive<T>(clock: FakeClock, promise: Promise<T>): Promise<T> {
-  let settled = false;
-  const watched = promise.finally(() => (settled = true));
-  watched.catch(() => undefined);
-  for (let t = 0; !settled && t < 600_000; t += 50) await clock.advance(50);
-  return watched;
-}
+const drive = <T>(clock: FakeClock, promise: Promise<T>): Promise<T> => driveClock(clock, promise, { stepMs: 50, maxMs: 600_000 });
 
 /** A one-server profile on `server`; the fake also runs `others` (reachable if contacted). */
 function setup(server: string, others: string[], named: { primary?: string; secondary?: string }, allowedServerHosts?: string[]) {

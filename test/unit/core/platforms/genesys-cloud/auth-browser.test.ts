@@ -19,6 +19,7 @@ import type { GenesysCloudAuthEvent } from '../../../../../main/core/platforms/g
 import { MemorySecretStore, profileSecrets } from '../../../../../main/core/secrets/secret-store.ts';
 import { ProfileSchema } from '../../../../../preload/contract.ts';
 import { rejection } from '../../../../helpers/errors.ts';
+import { driveClock } from '../../../../helpers/fake-clock.ts';
 
 const ALL_SCOPES = 'users:readonly presence routing conversations:readonly notifications';
 
@@ -145,18 +146,7 @@ async function harness(options: { deps?: GenesysCloudAuthDeps; context?: Partial
 }
 
 /** Real macrotask turns (sockets, WebCrypto) between fake-clock steps. */
-async function drive<T>(clock: FakeClock, promise: Promise<T>, stepMs = 500, maxSteps = 2_000): Promise<T> {
-  let done = false;
-  promise.then(
-    () => (done = true),
-    () => (done = true),
-  );
-  for (let i = 0; i < maxSteps && !done; i++) {
-    await new Promise((resolve) => setImmediate(resolve));
-    await clock.advance(stepMs);
-  }
-  return promise;
-}
+const drive = <T>(clock: FakeClock, promise: Promise<T>, stepMs = 500, maxSteps = 2_000): Promise<T> => driveClock(clock, promise, { stepMs, maxMs: stepMs * maxSteps, turns: true });
 
 /** Fake-clock steps with real turns between them until the condition holds (the keeper's visible sign-in is not awaited by refreshNow). */
 async function until(clock: FakeClock, condition: () => boolean, stepMs = 500, maxSteps = 2_000): Promise<void> {

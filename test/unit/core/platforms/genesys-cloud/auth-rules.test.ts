@@ -16,6 +16,7 @@ import type { GenesysCloudAuthEvent } from '../../../../../main/core/platforms/g
 import { MemorySecretStore, profileSecrets } from '../../../../../main/core/secrets/secret-store.ts';
 import { ProfileSchema, type Profile } from '../../../../../preload/contract.ts';
 import { rejection as failure } from '../../../../helpers/errors.ts';
+import { driveClock } from '../../../../helpers/fake-clock.ts';
 
 const REDIRECT = 'http://127.0.0.1:48620/callback';
 const ALL_SCOPES = 'users:readonly presence routing conversations:readonly notifications';
@@ -110,18 +111,7 @@ const okWindow = async (req: LoginWindowRequest): Promise<LoginWindowResult> => 
 });
 
 /** Real macrotask turns (WebCrypto's PKCE digest is not a microtask) between fake-clock steps. */
-async function drive<T>(clock: FakeClock, promise: Promise<T>, stepMs = 1_000, maxSteps = 1_000): Promise<T> {
-  let done = false;
-  promise.then(
-    () => (done = true),
-    () => (done = true),
-  );
-  for (let i = 0; i < maxSteps && !done; i++) {
-    await new Promise((resolve) => setImmediate(resolve));
-    await clock.advance(stepMs);
-  }
-  return promise;
-}
+const drive = <T>(clock: FakeClock, promise: Promise<T>, stepMs = 1_000, maxSteps = 1_000): Promise<T> => driveClock(clock, promise, { stepMs, maxMs: stepMs * maxSteps, turns: true });
 
 describe('Genesys Cloud auth: sign-in (GC-03)', () => {
   it('GC-03: the sign-in window gets the authorize URL, our redirect as its end, the jar, the title and 5 min; the code is exchanged', async () => {

@@ -7,6 +7,7 @@ import { BACK_TO_IDLE_ID } from '../../../../../main/core/platforms/genesys-clou
 import { GenesysCloudSession, type StreamTimings } from '../../../../../main/core/platforms/genesys-cloud/genesys-cloud-session.ts';
 import type { SessionView } from '../../../../../main/core/platforms/platform.ts';
 import { API, FakeAuth, FakeGenesys } from './fake-genesys.ts';
+import { driveClock, tickClock } from '../../../../helpers/fake-clock.ts';
 
 const timings: StreamTimings = { pingIntervalMs: 20_000, watchdogMs: 50_000, connectTimeoutMs: 5_000, reconnectDelaysMs: [0, 1_000, 2_000] };
 
@@ -30,19 +31,8 @@ function setup(options: { profile?: Partial<ProfileInput> } = {}) {
   return { clock, genesys, auth, session, views, sink };
 }
 
-async function drive<T>(clock: FakeClock, promise: Promise<T>, stepMs = 100, maxMs = 10 * 60_000): Promise<T> {
-  let settled = false;
-  const watched = promise.finally(() => {
-    settled = true;
-  });
-  watched.catch(() => undefined);
-  for (let t = 0; !settled && t < maxMs; t += stepMs) await clock.advance(stepMs);
-  return watched;
-}
-
-async function tick(clock: FakeClock, ms: number, stepMs = 100): Promise<void> {
-  for (let t = 0; t < ms; t += stepMs) await clock.advance(Math.min(stepMs, ms - t));
-}
+const drive = <T>(clock: FakeClock, promise: Promise<T>, stepMs = 100, maxMs = 10 * 60_000): Promise<T> => driveClock(clock, promise, { stepMs, maxMs });
+const tick = (clock: FakeClock, ms: number, stepMs = 100): Promise<void> => tickClock(clock, ms, stepMs);
 
 async function signedIn(options: Parameters<typeof setup>[0] = {}) {
   const s = setup(options);

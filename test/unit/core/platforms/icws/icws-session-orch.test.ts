@@ -13,6 +13,7 @@ import { reconnectSsoToken, runIcwsSso } from '../../../../../main/core/platform
 import type { SessionView } from '../../../../../main/core/platforms/platform.ts';
 import { ProfileSchema, type ProfileInput } from '../../../../../preload/contract.ts';
 import { rejection } from '../../../../helpers/errors.ts';
+import { driveClock } from '../../../../helpers/fake-clock.ts';
 import { FakeIcws } from './fake-icws.ts';
 import { response } from './stub-response.ts';
 import type { HttpResponse } from '../../../../../main/core/net/types.ts';
@@ -64,13 +65,7 @@ function setup(options: { profile?: Partial<ProfileInput>; options?: Record<stri
 }
 
 /** Runs `work` while the fake clock moves on in steps of `step` ms (at most `limit` ms). */
-async function drive<T>(clock: FakeClock, work: Promise<T>, step = 100, limit = 10_000): Promise<T> {
-  let done = false;
-  const settled = work.finally(() => (done = true));
-  settled.catch(() => undefined);
-  for (let t = 0; !done && t < limit; t += step) await clock.advance(step);
-  return settled;
-}
+const drive = <T>(clock: FakeClock, work: Promise<T>, step = 100, limit = 10_000): Promise<T> => driveClock(clock, work, { stepMs: step, maxMs: limit });
 
 const bodyOf = (req: { body?: unknown }) => JSON.parse(String(req.body)) as Record<string, unknown>;
 const userStatusGets = (icws: FakeIcws) => icws.calls('GET', '/status/user-statuses/');
