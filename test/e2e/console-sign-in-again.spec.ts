@@ -69,6 +69,8 @@ test('Sign in again on a SAML profile happens in place, keeps extension and stat
     await page.getByTestId('status-option-NOT_READY').click();
     await page.getByTestId('reason-select').selectOption({ label: 'Lunch' });
     await page.getByTestId('status-apply').click();
+    // Confirmed (after sign-in the agent is already Not Ready, so the reason is what changes).
+    await expect(page.getByTestId('agent-reason')).toHaveText('Lunch');
     await expect(page.getByTestId('agent-status')).toContainText('Not Ready');
     await expectNotBoth(page);
 

@@ -32,7 +32,7 @@ test('a Finesse call rung, answered, held, retrieved and released from the card 
   const server = (await page.getByTestId('session-server').textContent())?.match(/http:\/\/127\.0\.0\.1:\d+/)?.[0];
   expect(server, 'the Finesse server shown').toBeTruthy();
   await page.getByTestId('status-option-READY').click();
-  await expect(page.getByTestId('agent-status')).toHaveText(/Ready/);
+  await expect(page.getByTestId('agent-status')).toHaveText(/^\s*Ready\s*$/);
 
   // The lab rings a call to the agent (lab/README.md control POST /lab/finesse/users/{id}/dialogs).
   const rung = await fetch(`${server}/lab/finesse/users/98412/dialogs`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ fromAddress: '5550199' }) });

@@ -56,7 +56,10 @@ test("a Finesse agent signs in on SimpleSAMLphp's page, goes Not Ready and Ready
   await expect(page.getByTestId('session-phase')).toHaveText(/signed in/i, { timeout: 30_000 });
   await page.getByTestId('status-option-NOT_READY').click();
   await page.getByTestId('reason-select').selectOption({ index: 1 });
+  const reason = (await page.getByTestId('reason-select').locator('option').nth(1).textContent())?.trim() ?? '';
   await page.getByTestId('status-apply').click();
+  // Confirmed before Ready is asked for (after sign-in the agent is already Not Ready).
+  await expect(page.getByTestId('agent-reason')).toHaveText(reason);
   await expect(page.getByTestId('agent-status')).toContainText('Not Ready');
   await page.getByTestId('status-option-READY').click();
   await expect(page.getByTestId('agent-status')).toHaveText(/^\s*Ready\s*$/);

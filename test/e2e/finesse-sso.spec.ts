@@ -68,8 +68,9 @@ test('a Finesse SSO agent signs in on the IdP page, changes state, refreshes sil
   await page.getByTestId('status-option-NOT_READY').click();
   await page.getByTestId('reason-select').selectOption({ label: 'Lunch' });
   await page.getByTestId('status-apply').click();
-  await expect(page.getByTestId('agent-status')).toContainText('Not Ready');
-  await expect(page.getByText('Lunch').first()).toBeVisible();
+  // The confirmed Not Ready (Lunch): the select's own "Lunch" option must not satisfy this.
+  await expect(page.getByTestId('agent-status')).toHaveText(/^\s*Not Ready\s*$/);
+  await expect(page.getByTestId('agent-reason')).toHaveText('Lunch');
   await page.getByTestId('status-option-READY').click();
   await expect(page.getByTestId('agent-status')).toHaveText(/^\s*Ready\s*$/);
   await expectNoAxeViolations(page, 'finesse-sso-signed-in');

@@ -82,15 +82,16 @@ test('a Finesse agent signs in with extension, goes Not Ready (Lunch) then Ready
   await page.getByTestId('status-option-NOT_READY').click();
   await page.getByTestId('reason-select').selectOption({ label: 'Lunch' });
   await page.getByTestId('status-apply').click();
-  await expect(page.getByTestId('agent-status')).toContainText('Not Ready');
-  await expect(page.getByText('Lunch').first()).toBeVisible();
+  // Wait for the confirmed Not Ready (Lunch): the select's own "Lunch" option must not satisfy this.
+  await expect(page.getByTestId('agent-status')).toHaveText(/^\s*Not Ready\s*$/);
+  await expect(page.getByTestId('agent-reason')).toHaveText('Lunch');
   await page.getByTestId('status-option-READY').click();
-  await expect(page.getByTestId('agent-status')).toHaveText(/Ready/);
+  await expect(page.getByTestId('agent-status')).toHaveText(/^\s*Ready\s*$/);
 
   // A supervisor makes the agent Not Ready from the server side; the XMPP notification updates the screen.
   const res = await fetch(`${server}/lab/finesse/users/98412/state`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ state: 'NOT_READY', reasonCodeId: '2' }) });
   expect(res.ok).toBe(true);
-  await expect(page.getByTestId('agent-status')).toContainText('Not Ready');
+  await expect(page.getByTestId('agent-status')).toHaveText(/^\s*Not Ready\s*$/);
   await expectNoAxeViolations(page, 'finesse-signed-in');
   await page.screenshot({ path: join(shots, 'finesse-signed-in.png'), fullPage: true });
   await signOutFromCard(page);
