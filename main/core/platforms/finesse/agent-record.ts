@@ -3,6 +3,7 @@
 // Every change reaches the view through the session's reducer (`dispatch`).
 import { PatchbayError, toPatchbayError } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
+import { Freshness, type ReadTicket } from '../freshness.ts';
 import { agentStateOf, selectableStates } from './agent-state.ts';
 import type { FinesseAction } from './reducer.ts';
 import { fetchDialogs, fetchReasonCodes, fetchUser, type Rest } from './user.ts';
@@ -16,6 +17,18 @@ export interface AgentRecordDeps {
   onUser(user: FinesseUser): void;
 }
 
+/** A Dialogs notification, kept to apply again on a list read that was out when it came. */
+interface DialogsNotice {
+  dialogs: FinesseDialog[];
+  event: string | undefined;
+}
+
+/** A Dialogs read: the list (undefined when it failed) and what came over XMPP meanwhile. */
+export interface DialogsRead {
+  readonly dialogs: FinesseDialog[] | undefined;
+  readonly ticket: ReadTicket<'user', DialogsNotice>;
+}
+
 export class AgentRecord {
   private readonly deps: AgentRecordDeps;
   /** FIN-10: the loginId every REST call uses after sign-in. */
@@ -25,6 +38,8 @@ export class AgentRecord {
   codes: { notReady: ReasonCode[]; logout: ReasonCode[] } = { notReady: [], logout: [] };
   /** Issue 9 item 9: no node in service, so nothing confirms the state (shown as not current). */
   private stale = false;
+  /** A read's answer never puts back a User or a call older than a notification that came meanwhile. */
+  private readonly freshness = new Freshness<'user', DialogsNotice>();
 
   constructor(deps: AgentRecordDeps) {
     this.deps = deps;
@@ -48,10 +63,27 @@ export class AgentRecord {
     this.deps.dispatch({ type: 'states', states: selectableStates(this.codes.notReady, this.codes.logout) });
   }
 
+  /** GET User. A User notification that came while the read was out is newer: it stays on screen,
+   *  and the read still settles the state-change waiters it answers. */
   async readUser(): Promise<FinesseUser> {
-    const user = await fetchUser(this.deps.rest, this.requireUserId());
+    return this.freshness.read(async (ticket) => {
+      const user = await fetchUser(this.deps.rest, this.requireUserId());
+      if (this.freshness.current(ticket, 'user')) this.applyUser(user);
+      else this.deps.onUser(user);
+      return user;
+    });
+  }
+
+  /** A User notification (§5). */
+  notifiedUser(user: FinesseUser): void {
+    this.freshness.event('user');
     this.applyUser(user);
-    return user;
+  }
+
+  /** A Dialogs notification (§5): shown now, and again on top of any list read still out. */
+  notifiedDialogs(dialogs: FinesseDialog[], event: string | undefined): void {
+    this.freshness.item({ dialogs, event });
+    this.deps.dispatch({ type: 'dialogs', dialogs, extension: this.extension, event });
   }
 
   /** The agent's current dialogs (§4 GET User/{id}/Dialogs); notifications keep them current after. A
@@ -60,17 +92,27 @@ export class AgentRecord {
     this.applyDialogs(await this.fetchDialogsQuietly());
   }
 
-  async fetchDialogsQuietly(): Promise<FinesseDialog[] | undefined> {
+  /** Every read is given to `applyDialogs` (or `discardDialogs`), or its notices pile up. */
+  async fetchDialogsQuietly(): Promise<DialogsRead> {
+    const ticket = this.freshness.begin();
     try {
-      return await fetchDialogs(this.deps.rest, this.requireUserId());
+      return { dialogs: await fetchDialogs(this.deps.rest, this.requireUserId()), ticket };
     } catch (error) {
       this.deps.log.warn('finesse.dialogs.read-failed', { code: toPatchbayError(error).code });
-      return undefined;
+      return { dialogs: undefined, ticket };
     }
   }
 
-  applyDialogs(dialogs: FinesseDialog[] | undefined): void {
-    if (dialogs) this.deps.dispatch({ type: 'dialogs', dialogs, extension: this.extension, replace: true });
+  /** The list replaces the calls, then the notifications that came while it was out apply again. */
+  applyDialogs(read: DialogsRead): void {
+    this.freshness.end(read.ticket);
+    if (!read.dialogs) return;
+    this.deps.dispatch({ type: 'dialogs', dialogs: read.dialogs, extension: this.extension, replace: true });
+    for (const notice of read.ticket.items) this.deps.dispatch({ type: 'dialogs', dialogs: notice.dialogs, extension: this.extension, event: notice.event });
+  }
+
+  discardDialogs(read: DialogsRead): void {
+    this.freshness.end(read.ticket);
   }
 
   /** A User read or notified: merged into the last one (a notification may carry no roles). */

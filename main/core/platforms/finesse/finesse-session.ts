@@ -183,10 +183,14 @@ export class FinesseSession implements PlatformSession {
     await this.startChannel();
     await codes;
     const dialogs = this.record.fetchDialogsQuietly();
-    const user = await this.record.readUser();
-    if (user.state === 'LOGOUT') await this.login(loginExtension(extensionInput, user));
-    else this.record.extension = user.extension;
-    this.record.applyDialogs(await dialogs);
+    try {
+      const user = await this.record.readUser();
+      if (user.state === 'LOGOUT') await this.login(loginExtension(extensionInput, user));
+      else this.record.extension = user.extension;
+      this.record.applyDialogs(await dialogs);
+    } finally {
+      void dialogs.then((read) => this.record.discardDialogs(read));
+    }
     await this.saveResumeData();
     this.dispatch({ type: 'active' });
   }
@@ -318,9 +322,9 @@ export class FinesseSession implements PlatformSession {
     this.dispatch({ type: 'event', at: new Date(this.clock.now()).toISOString() });
     routeUpdate(update, {
       userId: this.record.userId,
-      applyUser: (user) => this.record.applyUser(user),
+      applyUser: (user) => this.record.notifiedUser(user),
       applyDialogs: (dialogs, event) => {
-        this.dispatch({ type: 'dialogs', dialogs, extension: this.record.extension, event });
+        this.record.notifiedDialogs(dialogs, event);
         this.requests.settleCalls();
       },
       rejectWaiters: (error, requestId) => this.requests.reject(error, requestId),

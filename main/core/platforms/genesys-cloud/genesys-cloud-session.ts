@@ -15,12 +15,13 @@ import { Listeners, SIGNED_OUT_VIEW, type PlatformContext, type PlatformSession,
 import { agentStateOf, applyConversation, BACK_TO_IDLE_ID, callsOf, selectableStates } from './agent-state.ts';
 import * as api from './api.ts';
 import { createGenesysCloudAuth } from './auth.ts';
+import { Freshness } from '../freshness.ts';
 import type { GenesysCloudAuth, GenesysCloudAuthEvent, GenesysCloudGrantInfo } from './auth-port.ts';
 import { NotificationStream, type GcSocketFactory, type NotificationStreamOptions, type StreamStatus } from './notifications.ts';
 import { reduce, type GenesysCloudAction } from './reducer.ts';
 import { undiciSocketFactory } from './socket.ts';
 import { renewalRetrying, SIGN_IN_PENDING, signInOptionsFor, signInRequired, signInSoon, clockTime, tokenTimes } from './sign-in-status.ts';
-import { ConversationEventSchema, parseWith, PresenceEventSchema, RoutingStatusEventSchema, type PresenceDefinition, type RoutingStatus, type UserPresence } from './wire.ts';
+import { ConversationEventSchema, parseWith, PresenceEventSchema, RoutingStatusEventSchema, type Conversation, type PresenceDefinition, type RoutingStatus, type UserPresence } from './wire.ts';
 
 export type StreamTimings = Pick<NotificationStreamOptions, 'pingIntervalMs' | 'watchdogMs' | 'connectTimeoutMs' | 'renewBeforeMs' | 'reconnectDelaysMs' | 'evictionWindowMs'>;
 
@@ -49,6 +50,8 @@ export class GenesysCloudSession implements PlatformSession {
   private definitions: PresenceDefinition[] = [];
   private presence: UserPresence | undefined;
   private routing: RoutingStatus | undefined;
+  /** A read's answer never puts back a value older than an event that came while it was out. */
+  private readonly freshness = new Freshness<'presence' | 'routing', Conversation>();
   private signInAbort: AbortController | undefined;
   private unsubscribeAuth: (() => void) | undefined;
   /** GC-09: once the sign-in is lost nothing runs until the agent signs in again. */
@@ -198,15 +201,21 @@ export class GenesysCloudSession implements PlatformSession {
   /** Presence, routing status and conversations as the server has them now. */
   private async resync(signal?: AbortSignal): Promise<void> {
     const userId = this.requireUser();
-    const [presence, routing, conversations] = await Promise.all([
-      this.call(api.getPresence(userId), signal).then(api.readPresence),
-      this.call(api.getRoutingStatus(userId), signal).then(api.readRoutingStatus),
-      this.call(api.conversations(), signal).then(api.readConversations),
-    ]);
-    this.presence = presence;
-    this.routing = routing;
-    this.showAgent();
-    this.dispatch({ type: 'calls', calls: callsOf(conversations, userId) });
+    const ticket = this.freshness.begin();
+    try {
+      const [presence, routing, conversations] = await Promise.all([
+        this.call(api.getPresence(userId), signal).then(api.readPresence),
+        this.call(api.getRoutingStatus(userId), signal).then(api.readRoutingStatus),
+        this.call(api.conversations(), signal).then(api.readConversations),
+      ]);
+      if (this.freshness.current(ticket, 'presence')) this.presence = presence;
+      if (this.freshness.current(ticket, 'routing')) this.routing = routing;
+      this.showAgent();
+      const calls = ticket.items.reduce<Call[]>((list, conversation) => applyConversation(list, conversation, userId), callsOf(conversations, userId));
+      this.dispatch({ type: 'calls', calls });
+    } finally {
+      this.freshness.end(ticket);
+    }
   }
 
   // ------------------------------------------------------------------ requests
@@ -281,21 +290,26 @@ export class GenesysCloudSession implements PlatformSession {
       throw new PatchbayError('genesys-cloud.not-active', 'Sign in to Genesys Cloud before changing your status.', { action: 'sign-in-again' });
     }
     const userId = this.requireUser();
+    const ticket = this.freshness.begin();
     try {
       if (stateId === BACK_TO_IDLE_ID) {
         // §3: Not Responding → Idle is a routing-status change, not a presence change.
-        this.routing = api.readRoutingStatus(await this.call(api.setRoutingStatus(userId, 'IDLE')));
+        const routing = api.readRoutingStatus(await this.call(api.setRoutingStatus(userId, 'IDLE')));
+        if (this.freshness.current(ticket, 'routing')) this.routing = routing;
       } else {
         if (!this.definitions.some((d) => d.id === stateId)) {
           throw new PatchbayError('genesys-cloud.state.unknown', 'That status is not available in your organisation.', { action: 'none' });
         }
-        this.presence = api.readPresence(await this.call(api.setPresence(userId, stateId)));
+        const presence = api.readPresence(await this.call(api.setPresence(userId, stateId)));
+        if (this.freshness.current(ticket, 'presence')) this.presence = presence;
       }
       this.showAgent();
     } catch (error) {
       const failure = toPatchbayError(error);
       if (!this.authLost) this.dispatch({ type: 'error', error: failure.toContract() });
       throw failure;
+    } finally {
+      this.freshness.end(ticket);
     }
   }
 
@@ -311,12 +325,15 @@ export class GenesysCloudSession implements PlatformSession {
     try {
       if (topic === `v2.users.${userId}.presence`) {
         this.presence = parseWith(PresenceEventSchema, body, 'a presence update');
+        this.freshness.event('presence');
         this.showAgent();
       } else if (topic === `v2.users.${userId}.routingStatus`) {
         this.routing = parseWith(RoutingStatusEventSchema, body, 'a routing-status update').routingStatus;
+        this.freshness.event('routing');
         this.showAgent();
       } else if (topic === `v2.users.${userId}.conversations`) {
         const conversation = parseWith(ConversationEventSchema, body, 'a conversation update');
+        this.freshness.item(conversation);
         this.dispatch({ type: 'calls', calls: applyConversation(this.current.calls ?? ([] as Call[]), conversation, userId) });
       }
     } catch (error) {

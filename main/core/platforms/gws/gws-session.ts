@@ -8,6 +8,7 @@ import type { Clock, TimerHandle } from '../../clock.ts';
 import { PatchbayError, toPatchbayError } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
 import { HttpSession } from '../../net/http-session.ts';
+import { Freshness, type ReadTicket } from '../freshness.ts';
 import { Listeners, SIGNED_OUT_VIEW, type PlatformContext, type PlatformSession, type SessionView, type SignInInput } from '../platform.ts';
 import { agentStateOf, applyCall, callOf, END_SESSION_BODY, processStartSession, selectableStates, startSessionBody, stateRequest, VOICE_PATH } from './agent-state.ts';
 import { GwsApi } from './api.ts';
@@ -25,7 +26,7 @@ import {
 import { readCsrfPair } from './csrf.ts';
 import { GwsNotifications, NOTIFICATIONS_PATH, parseNotification, type LinkFailure, type NotificationsOptions } from './notifications.ts';
 import { reduce, type GwsAction } from './reducer.ts';
-import { agentStateSettings, ChannelsSchema, CallsSchema, MeSchema, parseCalls, STATUS, UserSchema, voiceUserState, type AgentStateSetting, type GwsUser } from './wire.ts';
+import { agentStateSettings, ChannelsSchema, CallsSchema, MeSchema, parseCalls, STATUS, UserSchema, voiceUserState, type AgentStateSetting, type GwsCall, type GwsUser } from './wire.ts';
 
 /** How long sign-in waits for the first CometD handshake. */
 export const NOTIFICATIONS_START_TIMEOUT_MS = 20_000;
@@ -59,6 +60,8 @@ export class GwsSession implements PlatformSession {
   private readonly options: GwsSessionOptions;
   private readonly listeners = new Listeners<SessionView>();
   private current: SessionView = SIGNED_OUT_VIEW;
+  /** A read's answer never puts back a state older than a CometD event that came while it was out. */
+  private readonly freshness = new Freshness<'agent', GwsCall>();
   private settings: AgentStateSetting[] = [];
   private link: NotificationsLink | undefined;
   private signInAbort: AbortController | undefined;
@@ -182,6 +185,10 @@ export class GwsSession implements PlatformSession {
   /** Re-read the truth: me?subresources=* (settings, channels) and the calls (after a reconnect too). */
   private async refresh(signal?: AbortSignal): Promise<void> {
     this.stats.refreshes += 1;
+    await this.freshness.read((ticket) => this.reread(ticket, signal));
+  }
+
+  private async reread(ticket: ReadTicket<'agent', GwsCall>, signal?: AbortSignal): Promise<void> {
     const me = GwsApi.expectOk(await this.api.raw('GET', '/api/v2/me?subresources=*', signal ? { signal } : {}), 'Reading your state');
     const parsed = MeSchema.safeParse(me.json);
     const user = parsed.success ? UserSchema.safeParse(parsed.data.user) : undefined;
@@ -195,14 +202,18 @@ export class GwsSession implements PlatformSession {
       const list = ChannelsSchema.safeParse(channels.json);
       userState = list.success ? voiceUserState({ channels: list.data.channels }) : undefined;
     }
-    if (userState) this.setAgent(agentStateOf(userState));
+    // A CometD event that came while the read was out is newer than its answer.
+    if (userState && this.freshness.current(ticket, 'agent')) this.setAgent(agentStateOf(userState));
     let calls = user.data.calls;
     if (!calls) {
       const res = await this.api.raw('GET', '/api/v2/me/calls', signal ? { signal } : {});
       const list = CallsSchema.safeParse(res.json);
       if (res.status === 200 && list.success && list.data.statusCode === STATUS.ok) calls = list.data.calls ?? [];
     }
-    if (calls) this.dispatch({ type: 'calls', calls: parseCalls(calls).map(callOf).filter((c) => c !== undefined) });
+    if (calls) {
+      const read = parseCalls(calls).map(callOf).filter((c) => c !== undefined);
+      this.dispatch({ type: 'calls', calls: ticket.items.reduce(applyCall, read) });
+    }
   }
 
   private setAgent(agent: AgentState): void {
@@ -254,8 +265,14 @@ export class GwsSession implements PlatformSession {
     const at = new Date(this.clock.now()).toISOString();
     const event = parseNotification(data);
     this.log.debug('gws.notification', { channel, kind: event?.kind ?? 'unparsed' });
-    if (event?.kind === 'agent') this.setAgent(agentStateOf(event.userState));
-    if (event?.kind === 'call') this.dispatch({ type: 'calls', calls: applyCall(this.current.calls ?? [], event.call) });
+    if (event?.kind === 'agent') {
+      this.freshness.event('agent');
+      this.setAgent(agentStateOf(event.userState));
+    }
+    if (event?.kind === 'call') {
+      this.freshness.item(event.call);
+      this.dispatch({ type: 'calls', calls: applyCall(this.current.calls ?? [], event.call) });
+    }
     this.dispatch({ type: 'event', at });
   }
 
@@ -343,11 +360,14 @@ export class GwsSession implements PlatformSession {
       }
       const body = stateRequest(stateId, reasonId, this.settings);
       GwsApi.expectOk(await this.api.send('POST', VOICE_PATH, body), 'Changing your state');
-      // The screen shows what the server says now (CometD confirms it too).
-      const channels = await this.api.raw('GET', '/api/v2/me/channels');
-      const list = ChannelsSchema.safeParse(channels.json);
-      const userState = list.success ? voiceUserState({ channels: list.data.channels }) : undefined;
-      if (userState) this.setAgent(agentStateOf(userState));
+      // The screen shows what the server says now (CometD confirms it too), unless a CometD event
+      // came while the read was out: that one is newer.
+      await this.freshness.read(async (ticket) => {
+        const channels = await this.api.raw('GET', '/api/v2/me/channels');
+        const list = ChannelsSchema.safeParse(channels.json);
+        const userState = list.success ? voiceUserState({ channels: list.data.channels }) : undefined;
+        if (userState && this.freshness.current(ticket, 'agent')) this.setAgent(agentStateOf(userState));
+      });
       if (this.current.lastError) this.dispatch({ type: 'clear-error' });
     } catch (error) {
       const typed = toPatchbayError(error);

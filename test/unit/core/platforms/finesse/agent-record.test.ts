@@ -116,14 +116,15 @@ describe('AgentRecord: reason codes, dialogs and the User shown (§4)', () => {
     expect(s.actions).toEqual([{ type: 'dialogs', dialogs: [expect.objectContaining({ id: '7' })], extension: '1001', replace: true }]);
     const broken = setup({ '/Dialogs': res(500) });
     broken.record.userId = '98411';
-    await expect(broken.record.fetchDialogsQuietly()).resolves.toBeUndefined();
+    await expect(broken.record.fetchDialogsQuietly()).resolves.toMatchObject({ dialogs: undefined });
     await broken.record.readDialogs();
     expect(broken.actions).toEqual([]);
     expect(broken.sink.entries.filter((e) => e.event === 'finesse.dialogs.read-failed').map((e) => e.code)).toEqual(['finesse.dialogs.failed', 'finesse.dialogs.failed']);
     const none = setup({});
-    await expect(none.record.fetchDialogsQuietly()).resolves.toBeUndefined();
+    const unread = await none.record.fetchDialogsQuietly();
+    expect(unread.dialogs).toBeUndefined();
     expect(none.calls).toEqual([]);
-    none.record.applyDialogs([]);
+    none.record.applyDialogs({ ...unread, dialogs: [] });
     expect(none.actions).toEqual([{ type: 'dialogs', dialogs: [], extension: undefined, replace: true }]);
   });
 });
@@ -143,5 +144,68 @@ describe('AgentRecord: stale while no node is in service (issue 9 item 9)', () =
     expect(agents(s.actions)[1]).toMatchObject({ stateId: 'READY' });
     s.record.setStale(false);
     expect(agents(s.actions)).toHaveLength(2);
+  });
+});
+
+describe('AgentRecord: a read answered before a notification does not overwrite it (main/core/platforms/freshness.ts)', () => {
+  /** A REST stub whose answer to `suffix` waits for `open()` (answered by the server before, delivered after). */
+  function held(suffix: string, answer: HttpResponse) {
+    let open!: () => void;
+    const until = new Promise<void>((resolve) => (open = resolve));
+    const s = setup({});
+    const record = new AgentRecord({
+      rest: async (_method, path) => {
+        if (!path.endsWith(suffix)) throw new Error(`no route for ${path}`);
+        await until;
+        return answer;
+      },
+      log: createLogger({ sink: memorySink() }),
+      dispatch: (a) => s.actions.push(a),
+      onUser: (u) => s.users.push(u),
+    });
+    record.userId = '98411';
+    record.extension = '1001';
+    return { ...s, record, open };
+  }
+
+  it('a User notification that came while GET User was out stays on screen; the read still settles waiters', async () => {
+    const s = held('/User/98411', res(200, userXml('<state>NOT_READY</state>')));
+    const reading = s.record.readUser();
+    s.record.notifiedUser({ state: 'READY', roles: [] }); // a later change, pushed over XMPP
+    s.open();
+    const read = await reading;
+    expect(read.state).toBe('NOT_READY');
+    expect(agents(s.actions).map((a) => a.stateId)).toEqual(['READY']);
+    expect(s.record.lastUser?.state).toBe('READY');
+    expect(s.users.map((u) => u.state)).toEqual(['READY', 'NOT_READY']);
+  });
+
+  it('with no notification meanwhile the read is shown', async () => {
+    const s = held('/User/98411', res(200, userXml('<state>NOT_READY</state>')));
+    const reading = s.record.readUser();
+    s.record.notifiedDialogs([], 'DELETE'); // a notification of another kind does not block it
+    s.open();
+    await reading;
+    expect(agents(s.actions).map((a) => a.stateId)).toEqual(['NOT_READY']);
+  });
+
+  it('a Dialogs notification that came while the list was out applies again on top of the list', async () => {
+    const s = held('/Dialogs', res(200, '<Dialogs></Dialogs>'));
+    const reading = s.record.fetchDialogsQuietly();
+    const ringing = [{ id: '42', participants: [] }] as unknown as Parameters<typeof s.record.notifiedDialogs>[0];
+    s.record.notifiedDialogs(ringing, 'POST');
+    s.open();
+    s.record.applyDialogs(await reading);
+    const dialogs = s.actions.filter((a) => a.type === 'dialogs');
+    expect(dialogs).toEqual([
+      { type: 'dialogs', dialogs: ringing, extension: '1001', event: 'POST' },
+      { type: 'dialogs', dialogs: [], extension: '1001', replace: true },
+      { type: 'dialogs', dialogs: ringing, extension: '1001', event: 'POST' },
+    ]);
+    // Only what came while a read was out replays: a later read replays nothing that came before it.
+    s.record.notifiedDialogs([], 'DELETE');
+    const before = s.actions.length;
+    s.record.applyDialogs(await s.record.fetchDialogsQuietly());
+    expect(s.actions.slice(before)).toEqual([{ type: 'dialogs', dialogs: [], extension: '1001', replace: true }]);
   });
 });

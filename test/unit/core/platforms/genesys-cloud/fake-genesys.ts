@@ -2,12 +2,26 @@
 // the Platform API, fake notification sockets, and a fake of the GenesysCloudAuth port. It follows
 // protocols/genesys-cloud.md as the test reads it; the real wire is tested against the lab.
 import { PatchbayError } from '../../../../../main/core/errors.ts';
+import { ProfileSchema } from '../../../../../preload/contract.ts';
 import type { FakeClock } from '../../../../../main/core/clock.ts';
 import type { HttpRequest, HttpResponse } from '../../../../../main/core/net/types.ts';
 import type { GenesysCloudAuth, GenesysCloudAuthEvent, GenesysCloudGrantInfo } from '../../../../../main/core/platforms/genesys-cloud/auth-port.ts';
 import type { GcSocket, GcSocketHandlers } from '../../../../../main/core/platforms/genesys-cloud/notifications.ts';
 
 export const API = 'https://api.mypurecloud.com';
+
+/** The Genesys Cloud profile the session unit tests sign in with (`extra` overrides fields). */
+export function gcProfile(extra: Record<string, unknown> = {}) {
+  return ProfileSchema.parse({
+    id: 'gc',
+    name: 'Genesys Cloud',
+    platform: 'genesys-cloud',
+    servers: [API],
+    authMode: 'sso',
+    options: { genesysCloud: { region: 'mypurecloud.com', clientId: 'client-1', redirectUri: 'http://127.0.0.1:48620/callback' } },
+    ...extra,
+  });
+}
 
 export interface Recorded {
   at: number;
@@ -87,6 +101,9 @@ export class FakeGenesys {
   readonly channels = new Map<string, ChannelRecord>();
   /** Scripted answers for the next matching requests: status + headers. */
   readonly script: { path: RegExp; status: number; headers?: Record<string, string>; body?: unknown }[] = [];
+  /** Answers computed when the request arrives but delivered only once `until` settles (a slow
+   *  network): the next matching request takes the hold. */
+  readonly holds: { path: RegExp; method?: string; until: Promise<void> }[] = [];
   connectHost = 'streaming.mypurecloud.com';
   refuseSockets = false;
   answerPings = true;
@@ -112,7 +129,10 @@ export class FakeGenesys {
         return respond(s.status, s.body ?? { message: 'scripted', code: 'scripted', status: s.status }, s.headers);
       }
       if (!tokenValid) return respond(401, { message: 'Authentication failed', code: 'authentication.required', status: 401 });
-      return this.route(method, url.pathname, req.json);
+      const answer = this.route(method, url.pathname, req.json);
+      const held = this.holds.findIndex((h) => h.path.test(url.pathname) && (h.method === undefined || h.method === method));
+      if (held >= 0) await this.holds.splice(held, 1)[0]!.until;
+      return answer;
     },
   };
 

@@ -3,7 +3,6 @@
 // component's token (GC-05), stream status → view, events → view, the guards after the sign-in is lost,
 // sign-out / cancel / dispose. The wire itself is test/integration/genesys-cloud/session-lab.test.ts.
 import { describe, expect, it } from 'vitest';
-import { ProfileSchema } from '../../../../../preload/contract.ts';
 import { FakeClock } from '../../../../../main/core/clock.ts';
 import { PatchbayError } from '../../../../../main/core/errors.ts';
 import { createLogger, memorySink } from '../../../../../main/core/log.ts';
@@ -11,23 +10,13 @@ import type { HttpRequest } from '../../../../../main/core/net/types.ts';
 import { BACK_TO_IDLE_ID } from '../../../../../main/core/platforms/genesys-cloud/agent-state.ts';
 import { createGenesysCloudSession, GenesysCloudSession, type StreamTimings } from '../../../../../main/core/platforms/genesys-cloud/genesys-cloud-session.ts';
 import type { SessionView } from '../../../../../main/core/platforms/platform.ts';
-import { API, FakeAuth, FakeGenesys } from './fake-genesys.ts';
+import { API, FakeAuth, FakeGenesys, gcProfile } from './fake-genesys.ts';
 import { rejection } from '../../../../helpers/errors.ts';
 import { driveClock, tickClock } from '../../../../helpers/fake-clock.ts';
 
 const timings: StreamTimings = { pingIntervalMs: 20_000, watchdogMs: 50_000, connectTimeoutMs: 5_000, reconnectDelaysMs: [0, 1_000, 2_000] };
 
-function profileOf(extra: Record<string, unknown> = {}) {
-  return ProfileSchema.parse({
-    id: 'gc',
-    name: 'Genesys Cloud',
-    platform: 'genesys-cloud',
-    servers: [API],
-    authMode: 'sso',
-    options: { genesysCloud: { region: 'mypurecloud.com', clientId: 'client-1', redirectUri: 'http://127.0.0.1:48620/callback' } },
-    ...extra,
-  });
-}
+const profileOf = gcProfile;
 
 function setup() {
   const clock = new FakeClock();

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ProfileSchema, type ProfileInput } from '../../../../../preload/contract.ts';
+import type { ProfileInput } from '../../../../../preload/contract.ts';
 import { FakeClock } from '../../../../../main/core/clock.ts';
 import { PatchbayError } from '../../../../../main/core/errors.ts';
 import { createLogger, memorySink } from '../../../../../main/core/log.ts';
 import { BACK_TO_IDLE_ID } from '../../../../../main/core/platforms/genesys-cloud/agent-state.ts';
 import { GenesysCloudSession, type StreamTimings } from '../../../../../main/core/platforms/genesys-cloud/genesys-cloud-session.ts';
 import type { SessionView } from '../../../../../main/core/platforms/platform.ts';
-import { API, FakeAuth, FakeGenesys } from './fake-genesys.ts';
+import { FakeAuth, FakeGenesys, gcProfile } from './fake-genesys.ts';
 import { driveClock, tickClock } from '../../../../helpers/fake-clock.ts';
 
 const timings: StreamTimings = { pingIntervalMs: 20_000, watchdogMs: 50_000, connectTimeoutMs: 5_000, reconnectDelaysMs: [0, 1_000, 2_000] };
@@ -16,15 +16,7 @@ function setup(options: { profile?: Partial<ProfileInput> } = {}) {
   const genesys = new FakeGenesys(clock);
   const auth = new FakeAuth(clock, genesys);
   const sink = memorySink();
-  const profile = ProfileSchema.parse({
-    id: 'gc',
-    name: 'Genesys Cloud',
-    platform: 'genesys-cloud',
-    servers: [API],
-    authMode: 'sso',
-    options: { genesysCloud: { region: 'mypurecloud.com', clientId: 'client-1', redirectUri: 'http://127.0.0.1:48620/callback' } },
-    ...options.profile,
-  });
+  const profile = gcProfile(options.profile);
   const session = new GenesysCloudSession({ profile, clock, log: createLogger({ sink }) }, { auth, http: genesys.http, socketFactory: genesys.socketFactory, stream: timings });
   const views: SessionView[] = [];
   session.onView((v) => views.push(v));
