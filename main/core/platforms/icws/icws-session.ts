@@ -35,6 +35,7 @@ import { lostError, reconnectingAction, reconnectsAfterLoss, signInOptionsOf } f
 import { fetchStatuses, fetchUserStatus, putStation } from './status.ts';
 import { reconnectSsoToken, runIcwsSso, ssoConnectionBody, type IcwsSsoOptions } from './sso.ts';
 import type { LoginWindow } from '../../auth/login-window.ts';
+import { Freshness } from '../freshness.ts';
 import { chooseTransport, icAuthConnectionBody, type StatusMessage, type UserStatus } from './wire.ts';
 
 /** How long sign-in waits for the subscription's first status message before reading it with a GET. */
@@ -50,6 +51,8 @@ export interface IcwsSessionOptions {
   http?: HttpSession;
   /** How long an SSO reconnect waits on a hidden IdP page before asking the agent (default SILENT_SSO_TIMEOUT_MS). */
   silentSsoTimeoutMs?: number;
+  /** The SSO steps in the sign-in window (tests: scripted; default ./sso.ts). */
+  sso?: { run: typeof runIcwsSso; reconnect: typeof reconnectSsoToken };
 }
 
 export class IcwsSession implements PlatformSession {
@@ -63,6 +66,8 @@ export class IcwsSession implements PlatformSession {
   private statuses: StatusMessage[] = [];
   /** The last user status seen, so the agent state is derived again once the status list arrives. */
   private userStatus: UserStatus | undefined;
+  /** A read-back never puts back a status older than a message that came while it was out. */
+  private readonly freshness = new Freshness<'status'>();
   private messaging: AbortController | undefined;
   private signInAbort: AbortController | undefined;
   private reconnecting: AbortController | undefined;
@@ -76,10 +81,12 @@ export class IcwsSession implements PlatformSession {
 
   private readonly loginWindow: LoginWindow | undefined;
   private readonly silentSsoTimeoutMs: number;
+  private readonly sso: NonNullable<IcwsSessionOptions['sso']>;
 
   constructor(context: PlatformContext, options: IcwsSessionOptions = {}) {
     this.loginWindow = context.loginWindow;
     this.silentSsoTimeoutMs = options.silentSsoTimeoutMs ?? SILENT_SSO_TIMEOUT_MS;
+    this.sso = options.sso ?? { run: runIcwsSso, reconnect: reconnectSsoToken };
     this.profile = context.profile;
     this.clock = context.clock;
     this.log = context.log.child({ platform: 'icws' });
@@ -151,7 +158,7 @@ export class IcwsSession implements PlatformSession {
       const base = await this.firstBase(signal);
       const idp = identityProviderId ?? (await this.signInOptions()).identityProviders[0]?.id;
       if (!idp) throw new PatchbayError('icws.sso.no-identity-provider', 'The server offers no identity provider for single sign-on.', { action: 'contact-it' });
-      const token = await runIcwsSso({
+      const token = await this.sso.run({
         ...this.ssoOptions(loginWindow, base, idp, signal),
         onPhase: (phase) => this.dispatch(phase === 'awaiting-user' ? { type: 'awaiting-user' } : { type: 'connecting', server: base }),
       });
@@ -217,7 +224,7 @@ export class IcwsSession implements PlatformSession {
     try {
       if (!this.loginWindow) throw new PatchbayError('login.unavailable', 'Single sign-on needs a sign-in window.', { action: 'contact-it' });
       const options = this.ssoOptions(this.loginWindow, base, this.ssoIdentityProviderId!, signal);
-      const token = await reconnectSsoToken(options, this.silentSsoTimeoutMs, () => this.dispatch({ type: 'awaiting-user' }));
+      const token = await this.sso.reconnect(options, this.silentSsoTimeoutMs, () => this.dispatch({ type: 'awaiting-user' }));
       return { settings: ssoConnectionBody(this.profile.applicationName, token), userName: this.profile.userName ?? '' };
     } catch (error) {
       if (signal.aborted) throw error;
@@ -340,7 +347,10 @@ export class IcwsSession implements PlatformSession {
   }
 
   private async readUserStatus(): Promise<void> {
-    this.showUserStatus(await fetchUserStatus((method, path, json) => this.call(method, path, json), this.requireConnection().userId));
+    await this.freshness.read(async (ticket) => {
+      const status = await fetchUserStatus((method, path, json) => this.call(method, path, json), this.requireConnection().userId);
+      if (this.freshness.current(ticket, 'status')) this.showUserStatus(status);
+    });
   }
 
   private showUserStatus(status: UserStatus): void {
@@ -408,6 +418,7 @@ export class IcwsSession implements PlatformSession {
     if (read.count > 0) this.dispatch({ type: 'event', at: new Date(this.clock.now()).toISOString() });
     for (const event of read.events) {
       if (event.kind === 'user-status') {
+        this.freshness.event('status');
         this.showUserStatus(event.status);
         this.statusArrived?.();
       } else this.lost(event.reason, event.shouldReconnect); // [ICWS-18]

@@ -9,7 +9,7 @@ import { PatchbayError } from '../../../../../main/core/errors.ts';
 import { createLogger, memorySink } from '../../../../../main/core/log.ts';
 import { HEARTBEAT_INTERVAL_MS, IcwsSession, SILENT_SSO_TIMEOUT_MS } from '../../../../../main/core/platforms/icws/icws-session.ts';
 import { MAX_INTERVAL_MS } from '../../../../../main/core/platforms/icws/reconnect.ts';
-import { reconnectSsoToken, runIcwsSso } from '../../../../../main/core/platforms/icws/sso.ts';
+import type { reconnectSsoToken, runIcwsSso } from '../../../../../main/core/platforms/icws/sso.ts';
 import type { SessionView } from '../../../../../main/core/platforms/platform.ts';
 import { ProfileSchema, type ProfileInput } from '../../../../../preload/contract.ts';
 import { rejection } from '../../../../helpers/errors.ts';
@@ -18,13 +18,10 @@ import { FakeIcws } from './fake-icws.ts';
 import { response } from './stub-response.ts';
 import type { HttpResponse } from '../../../../../main/core/net/types.ts';
 
-vi.mock('../../../../../main/core/platforms/icws/sso.ts', async (original) => ({
-  ...(await original<typeof import('../../../../../main/core/platforms/icws/sso.ts')>()),
-  runIcwsSso: vi.fn(),
-  reconnectSsoToken: vi.fn(),
-}));
-const runSso = vi.mocked(runIcwsSso);
-const reconnectSso = vi.mocked(reconnectSsoToken);
+// The SSO steps are injected (no vi.mock: unit files share a worker's modules, so a module mock
+// would depend on which file imported icws-session.ts first).
+const runSso = vi.fn<typeof runIcwsSso>();
+const reconnectSso = vi.fn<typeof reconnectSsoToken>();
 
 const A = 'https://a.example:8019';
 const PW = { credentials: { userName: 'agent1', password: 'pw-1' } };
@@ -57,7 +54,7 @@ function setup(options: { profile?: Partial<ProfileInput>; options?: Record<stri
       ...(options.loginWindow ? { loginWindow: options.loginWindow } : {}),
       ...(options.viaFactory ? { createHttpSession } : {}),
     },
-    { ...(options.viaFactory ? {} : { http: icws.http }), ...(options.silentSsoTimeoutMs ? { silentSsoTimeoutMs: options.silentSsoTimeoutMs } : {}) },
+    { ...(options.viaFactory ? {} : { http: icws.http }), ...(options.silentSsoTimeoutMs ? { silentSsoTimeoutMs: options.silentSsoTimeoutMs } : {}), sso: { run: runSso, reconnect: reconnectSso } },
   );
   const views: SessionView[] = [];
   session.onView((v) => views.push(v));
