@@ -201,21 +201,19 @@ export class GenesysCloudSession implements PlatformSession {
   /** Presence, routing status and conversations as the server has them now. */
   private async resync(signal?: AbortSignal): Promise<void> {
     const userId = this.requireUser();
-    const ticket = this.freshness.begin();
-    try {
+    await this.freshness.read(async (ticket) => {
       const [presence, routing, conversations] = await Promise.all([
         this.call(api.getPresence(userId), signal).then(api.readPresence),
         this.call(api.getRoutingStatus(userId), signal).then(api.readRoutingStatus),
         this.call(api.conversations(), signal).then(api.readConversations),
       ]);
+      // An event that came while the reads were out is newer than their answers.
       if (this.freshness.current(ticket, 'presence')) this.presence = presence;
       if (this.freshness.current(ticket, 'routing')) this.routing = routing;
       this.showAgent();
       const calls = ticket.items.reduce<Call[]>((list, conversation) => applyConversation(list, conversation, userId), callsOf(conversations, userId));
       this.dispatch({ type: 'calls', calls });
-    } finally {
-      this.freshness.end(ticket);
-    }
+    });
   }
 
   // ------------------------------------------------------------------ requests
@@ -290,26 +288,25 @@ export class GenesysCloudSession implements PlatformSession {
       throw new PatchbayError('genesys-cloud.not-active', 'Sign in to Genesys Cloud before changing your status.', { action: 'sign-in-again' });
     }
     const userId = this.requireUser();
-    const ticket = this.freshness.begin();
     try {
-      if (stateId === BACK_TO_IDLE_ID) {
-        // §3: Not Responding → Idle is a routing-status change, not a presence change.
-        const routing = api.readRoutingStatus(await this.call(api.setRoutingStatus(userId, 'IDLE')));
-        if (this.freshness.current(ticket, 'routing')) this.routing = routing;
-      } else {
-        if (!this.definitions.some((d) => d.id === stateId)) {
-          throw new PatchbayError('genesys-cloud.state.unknown', 'That status is not available in your organisation.', { action: 'none' });
+      await this.freshness.read(async (ticket) => {
+        if (stateId === BACK_TO_IDLE_ID) {
+          // §3: Not Responding → Idle is a routing-status change, not a presence change.
+          const routing = api.readRoutingStatus(await this.call(api.setRoutingStatus(userId, 'IDLE')));
+          if (this.freshness.current(ticket, 'routing')) this.routing = routing;
+        } else {
+          if (!this.definitions.some((d) => d.id === stateId)) {
+            throw new PatchbayError('genesys-cloud.state.unknown', 'That status is not available in your organisation.', { action: 'none' });
+          }
+          const presence = api.readPresence(await this.call(api.setPresence(userId, stateId)));
+          if (this.freshness.current(ticket, 'presence')) this.presence = presence;
         }
-        const presence = api.readPresence(await this.call(api.setPresence(userId, stateId)));
-        if (this.freshness.current(ticket, 'presence')) this.presence = presence;
-      }
+      });
       this.showAgent();
     } catch (error) {
       const failure = toPatchbayError(error);
       if (!this.authLost) this.dispatch({ type: 'error', error: failure.toContract() });
       throw failure;
-    } finally {
-      this.freshness.end(ticket);
     }
   }
 

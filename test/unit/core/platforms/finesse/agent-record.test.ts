@@ -208,4 +208,13 @@ describe('AgentRecord: a read answered before a notification does not overwrite 
     s.record.applyDialogs(await s.record.fetchDialogsQuietly());
     expect(s.actions.slice(before)).toEqual([{ type: 'dialogs', dialogs: [], extension: '1001', replace: true }]);
   });
+
+  it('a read given up (the sign-in failed before it was applied) stops recording notifications', async () => {
+    const s = held('/Dialogs', res(200, '<Dialogs></Dialogs>'));
+    s.open();
+    const read = await s.record.fetchDialogsQuietly();
+    s.record.discardDialogs(read);
+    s.record.notifiedDialogs([], 'DELETE');
+    expect(read.ticket.items).toEqual([]);
+  });
 });

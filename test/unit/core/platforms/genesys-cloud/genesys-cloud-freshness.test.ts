@@ -109,6 +109,21 @@ describe('Genesys Cloud: a read answered before an event does not overwrite it (
     expect(session.view.agent?.label).toBe('Available');
   });
 
+  it('with no event at all (none came on the socket) the PATCH and PUT answers themselves are shown', async () => {
+    const { clock, genesys, session } = await signedIn();
+    const at = new Date(clock.now()).toISOString();
+    // Answers scripted so the fake sends no notification for them (the routing status shows as the
+    // reason while On Queue, so that one first).
+    genesys.setRouting('NOT_RESPONDING');
+    await tickClock(clock, 100, 50);
+    genesys.script.push({ path: /routingstatus$/, status: 200, body: { status: 'IDLE', startTime: at } });
+    await driveClock(clock, session.setAgentState(BACK_TO_IDLE_ID), { stepMs: 50, maxMs: 60_000 });
+    expect(session.view.agent).toMatchObject({ label: 'On Queue', reason: 'Idle' });
+    genesys.script.push({ path: /presences\/purecloud$/, status: 200, body: { presenceDefinition: { id: 'def-break', systemPresence: 'BREAK' }, modifiedDate: at } });
+    await driveClock(clock, session.setAgentState('def-break'), { stepMs: 50, maxMs: 60_000 });
+    expect(session.view.agent?.label).toBe('Break');
+  });
+
   it('the Idle PUT answered before a later routing event does not undo it', async () => {
     const { clock, genesys, session } = await signedIn();
     genesys.setRouting('NOT_RESPONDING');

@@ -129,7 +129,7 @@ describe('GenesysCloudSession: presence, routing status, conversations', () => {
   it('refuses a presence id the org does not have, without a request', async () => {
     const { session, genesys, clock } = await signedIn();
     const before = genesys.requests.length;
-    await expect(drive(clock, session.setAgentState('def-unknown'))).rejects.toMatchObject({ code: 'genesys-cloud.state.unknown' });
+    await expect(drive(clock, session.setAgentState('def-unknown'))).rejects.toMatchObject({ code: 'genesys-cloud.state.unknown', action: 'none' });
     expect(genesys.requests.length).toBe(before);
   });
 });
