@@ -43,6 +43,9 @@ export interface StreamingStats {
   delivered: number;
   /** Subscribed, but the channel had no open socket at that moment. */
   dropped: number;
+  /** Events no socket received at all although some channel was subscribed to them (a channel being
+   *  replaced may drop one while its successor delivers it: that is not lost). */
+  lost: number;
   connections: number;
 }
 
@@ -55,7 +58,7 @@ export class Streaming {
   readonly #channels = new Map<string, Channel>();
   readonly #wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   readonly #timers = new Set<NodeJS.Timeout>();
-  readonly stats: StreamingStats = { published: 0, delivered: 0, dropped: 0, connections: 0 };
+  readonly stats: StreamingStats = { published: 0, delivered: 0, dropped: 0, lost: 0, connections: 0 };
 
   constructor(options: StreamingOptions) {
     this.#options = options;
@@ -118,16 +121,21 @@ export class Streaming {
 
   publish(topicName: string, eventBody: unknown): void {
     const frame = JSON.stringify({ topicName, version: '2', eventBody, metadata: { CorrelationId: randomUUID() } });
+    let subscribed = 0;
+    let delivered = 0;
     for (const channel of this.#channels.values()) {
       if (!this.#live(channel) || !channel.topics.includes(topicName)) continue;
       this.stats.published += 1;
+      subscribed += 1;
       if (channel.socket !== undefined && channel.socket.readyState === channel.socket.OPEN) {
         channel.socket.send(frame);
         this.stats.delivered += 1;
+        delivered += 1;
       } else {
         this.stats.dropped += 1;
       }
     }
+    if (subscribed > 0 && delivered === 0) this.stats.lost += 1;
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {

@@ -164,7 +164,9 @@ describe('Genesys Cloud session against the lab', () => {
       await waitFor(presence, () => session.view.agent?.label === presence);
     }
     expect(lab.streamingStats.connections).toBeGreaterThanOrEqual(3);
-    expect(lab.streamingStats.dropped).toBe(0);
+    // Lost, not dropped: a replaced channel stays subscribed until its topics are DELETEd after its
+    // socket closed, so it may drop an event its successor delivers (seen under load).
+    expect(lab.streamingStats.lost).toBe(0);
     expect(session.view.phase).toBe('active');
   });
 

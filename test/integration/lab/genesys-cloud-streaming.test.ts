@@ -117,6 +117,40 @@ describe('Genesys Cloud lab notifications', () => {
     expect(lab.streamingStats.dropped).toBe(before);
   });
 
+  it('an event one subscribed channel drops while another delivers it is dropped, not lost; none delivering it is lost', async () => {
+    // A lab of its own: the sockets other tests leave open would deliver every event of gc-agent1.
+    const own = await startGenesysCloudLab({ heartbeatIntervalMs: 40 });
+    try {
+      const ownToken = (await signIn(own)).tokens.access_token;
+      const ownMe = userId(own, 'gc-agent1');
+      const topics = [{ id: `v2.users.${ownMe}.presence` }];
+      const open = async () => (await api(own, ownToken, 'POST', '/api/v2/notifications/channels')).body as ChannelView;
+      const served = await open();
+      const socketLess = await open(); // a channel being replaced: still subscribed, its socket gone
+      const live = await FrameSocket.open(served.connectUri);
+      for (const view of [served, socketLess]) expect((await api(own, ownToken, 'PUT', `/api/v2/notifications/channels/${view.id}/subscriptions`, topics)).status).toBe(200);
+      own.setPresence('gc-agent1', 'Meal');
+      await live.waitFor((f) => f.topicName === `v2.users.${ownMe}.presence` && (f.eventBody?.presenceDefinition as { systemPresence?: string }).systemPresence === 'Meal');
+      expect(own.streamingStats).toMatchObject({ dropped: 1, lost: 0 });
+      live.close();
+      await live.closed;
+      // Once the lab has seen the close, an event neither channel delivers is lost (a new presence
+      // each time: setting the same one again is no change and sends nothing).
+      let turn = 0;
+      await expect
+        .poll(
+          () => {
+            own.setPresence('gc-agent1', ++turn % 2 === 0 ? 'Break' : 'Training');
+            return own.streamingStats.lost;
+          },
+          { timeout: 5_000 },
+        )
+        .toBeGreaterThan(0);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('socket_closing without a reconnect: the lab closes the socket (1001) after the grace period', async () => {
     const view = await channel(await freshToken('gc-supervisor1'));
     const socket = await connect(view);
