@@ -8,3 +8,10 @@ export async function waitFor<T>(read: () => T | undefined | false, what: string
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+/** A promise held shut until `open()` (an answer computed now, delivered later; a step made to wait). */
+export function gate(): { until: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const until = new Promise<void>((resolve) => (open = resolve));
+  return { until, open };
+}

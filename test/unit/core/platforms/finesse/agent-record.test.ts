@@ -9,6 +9,7 @@ import type { FinesseAction } from '../../../../../main/core/platforms/finesse/r
 import type { RestOptions } from '../../../../../main/core/platforms/finesse/rest.ts';
 import type { FinesseUser } from '../../../../../main/core/platforms/finesse/wire.ts';
 import { rejection } from '../../../../helpers/errors.ts';
+import { gate } from '../../../../helpers/wait.ts';
 
 const res = (status: number, body = '') => ({ status, headers: {}, setCookie: [], url: '', chain: [], body: new Uint8Array(), text: () => body, json: () => ({}) }) as unknown as HttpResponse;
 const userXml = (inner: string) => `<User>${inner}</User>`;
@@ -150,8 +151,7 @@ describe('AgentRecord: stale while no node is in service (issue 9 item 9)', () =
 describe('AgentRecord: a read answered before a notification does not overwrite it (main/core/platforms/freshness.ts)', () => {
   /** A REST stub whose answer to `suffix` waits for `open()` (answered by the server before, delivered after). */
   function held(suffix: string, answer: HttpResponse) {
-    let open!: () => void;
-    const until = new Promise<void>((resolve) => (open = resolve));
+    const { until, open } = gate();
     const s = setup({});
     const record = new AgentRecord({
       rest: async (_method, path) => {

@@ -20,6 +20,7 @@ import { MemorySecretStore, profileSecrets } from '../../../../../main/core/secr
 import { ProfileSchema } from '../../../../../preload/contract.ts';
 import { rejection } from '../../../../helpers/errors.ts';
 import { driveClock } from '../../../../helpers/fake-clock.ts';
+import { gate } from '../../../../helpers/wait.ts';
 
 const ALL_SCOPES = 'users:readonly presence routing conversations:readonly notifications';
 
@@ -242,8 +243,7 @@ describe('Genesys Cloud auth: system-browser sign-in (RFC 8252, GC-03)', () => {
 
   it('a second sign-in while one waits in the browser joins it (one page, one exchange); once done, the next sign-in opens a new page', async () => {
     const h = await harness();
-    let release!: () => void;
-    const waited = new Promise<void>((resolve) => (release = resolve));
+    const { until: waited, open: release } = gate();
     h.visits.push(async (req) => void waited.then(() => h.land(req.url, { code: 'joined' })));
     const one = h.auth.signIn();
     await vi.waitFor(() => expect(h.opened).toHaveLength(1));
@@ -302,8 +302,7 @@ describe('Genesys Cloud auth: renewal with a system-browser profile (GC-09)', ()
     h.token.push(tokenAnswer({ expires_in: 600, refresh_token: undefined }));
     await h.auth.signIn();
     const expiresAt = h.clock.now() + 600_000;
-    let release!: () => void;
-    const waited = new Promise<void>((resolve) => (release = resolve));
+    const { until: waited, open: release } = gate();
     h.visits.push(async (req) => void waited.then(() => h.land(req.url, { code: 'late' })));
     // The keeper renews on its own schedule; the hidden window fails, the browser opens and waits.
     await h.clock.advance(h.auth.info!.refreshAt! - h.clock.now());

@@ -9,6 +9,7 @@ import { BACK_TO_IDLE_ID } from '../../../../../main/core/platforms/genesys-clou
 import { GenesysCloudSession } from '../../../../../main/core/platforms/genesys-cloud/genesys-cloud-session.ts';
 import { FakeAuth, FakeGenesys, gcProfile } from './fake-genesys.ts';
 import { driveClock, tickClock } from '../../../../helpers/fake-clock.ts';
+import { gate } from '../../../../helpers/wait.ts';
 
 async function signedIn() {
   const clock = new FakeClock();
@@ -21,13 +22,6 @@ async function signedIn() {
   );
   await driveClock(clock, session.signIn({}), { stepMs: 100, maxMs: 600_000 });
   return { clock, genesys, session };
-}
-
-/** A gate: the held answer is delivered once `open()` is called. */
-function gate() {
-  let open!: () => void;
-  const until = new Promise<void>((resolve) => (open = resolve));
-  return { until, open };
 }
 
 /** socket_closing → a new socket on the same channel → the resync reads (some of them held). */

@@ -13,10 +13,22 @@ import type { SessionView } from '../../../../../main/core/platforms/platform.ts
 import { API, FakeAuth, FakeGenesys, gcProfile } from './fake-genesys.ts';
 import { rejection } from '../../../../helpers/errors.ts';
 import { driveClock, tickClock } from '../../../../helpers/fake-clock.ts';
+import { gate } from '../../../../helpers/wait.ts';
 
 const timings: StreamTimings = { pingIntervalMs: 20_000, watchdogMs: 50_000, connectTimeoutMs: 5_000, reconnectDelaysMs: [0, 1_000, 2_000] };
 
 const profileOf = gcProfile;
+
+/** The port's renewal (after a 401) waits until the returned function is called, then fails: the sign-in is lost. */
+function renewalFailsWhenReleased(auth: FakeAuth): () => void {
+  const held = gate();
+  auth.invalidate = async (reason: string) => {
+    auth.invalidations.push(reason);
+    await held.until;
+    throw new PatchbayError('genesys-cloud.token.revoked', 'no', { action: 'sign-in-again' });
+  };
+  return held.open;
+}
 
 function setup() {
   const clock = new FakeClock();
@@ -454,13 +466,7 @@ describe('GenesysCloudSession: the survivors of the first round (MUT-GC4)', () =
 
   it('GC-09: an idle 401 being renewed is still the reason when that renewal fails, even if another request succeeds meanwhile', async () => {
     const { session, clock, genesys, auth } = await signedIn();
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    auth.invalidate = async (reason: string) => {
-      auth.invalidations.push(reason);
-      await gate;
-      throw new PatchbayError('genesys-cloud.token.revoked', 'no', { action: 'sign-in-again' });
-    };
+    const release = renewalFailsWhenReleased(auth);
     genesys.script.push({ path: /presences\/purecloud$/, status: 401, body: { message: 'Token expired due to idle timeout', code: 'authentication.required', status: 401 } });
     const change = session.setAgentState('def-break');
     change.catch(() => undefined);
@@ -583,13 +589,7 @@ describe('GenesysCloudSession: the survivors of the first round (MUT-GC4)', () =
 
   it('GC-09: two requests refused at once lose the sign-in once', async () => {
     const { session, clock, genesys, auth, sink } = await signedIn();
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    auth.invalidate = async (reason: string) => {
-      auth.invalidations.push(reason);
-      await gate;
-      throw new PatchbayError('genesys-cloud.token.revoked', 'no', { action: 'sign-in-again' });
-    };
+    const release = renewalFailsWhenReleased(auth);
     genesys.script.push({ path: /presences\/purecloud$/, status: 401 }, { path: /presence\/definitions$/, status: 401 });
     const results = Promise.allSettled([session.setAgentState('def-break'), session.listStates()]);
     for (let i = 0; i < 50 && auth.invalidations.length < 2; i++) await clock.advance(10);

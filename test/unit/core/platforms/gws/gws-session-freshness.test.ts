@@ -5,11 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import type { HttpRequest, HttpResponse } from '../../../../../main/core/net/types.ts';
 import { CREDS, settle, setupGwsSession } from './gws-session-harness.ts';
+import { gate } from '../../../../helpers/wait.ts';
 
 /** Holds the answer to the next request whose path (with query) matches, until `open()`. */
 function holdNext(gws: ReturnType<typeof setupGwsSession>['gws'], path: string) {
-  let open!: () => void;
-  const until = new Promise<void>((resolve) => (open = resolve));
+  const { until, open } = gate();
   const http = gws.http as unknown as { request: (req: HttpRequest) => Promise<HttpResponse> };
   const inner = http.request;
   let armed = true;

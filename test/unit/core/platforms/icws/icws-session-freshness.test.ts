@@ -9,6 +9,7 @@ import { ProfileSchema } from '../../../../../preload/contract.ts';
 import { driveClock } from '../../../../helpers/fake-clock.ts';
 import { FakeIcws } from './fake-icws.ts';
 import { response } from './stub-response.ts';
+import { gate } from '../../../../helpers/wait.ts';
 
 async function signedIn() {
   const clock = new FakeClock();
@@ -22,8 +23,7 @@ async function signedIn() {
 
 /** The next GET of the agent's status is answered with the status of that moment, delivered on `open()`. */
 function holdStatusRead(icws: FakeIcws) {
-  let open!: () => void;
-  const until = new Promise<void>((resolve) => (open = resolve));
+  const { until, open } = gate();
   icws.override.set('GET /status/user-statuses/agent1', async () => {
     icws.override.delete('GET /status/user-statuses/agent1');
     const answer = response(200, { userId: 'agent1', statusId: icws.userStatus, loggedIn: true });
